@@ -1,0 +1,187 @@
+// The netc command line: a thin layer over the pipeline.
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { join } from 'node:path';
+import { NetcError } from '../diagnostics.js';
+import { CompilerBug } from '../lower/verify.js';
+import { version } from '../paths.js';
+import { check, compile, displayPath, train } from '../pipeline.js';
+import { isDataError } from '../runtime/images.js';
+import { summaryJson } from '../summary.js';
+import { compareTree, writeTree } from '../write/index.js';
+import { humanCount, printDiagnostics, table, type Output } from './output.js';
+import { progressReporter } from './progress.js';
+import { describeLayer } from './describe.js';
+
+/** Exit codes: 0 success, 1 a problem with the user's input (or drift), 2 bad usage, 70 a netc bug. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70 } as const;
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return value;
+}
+
+function naturalNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return value;
+}
+
+export function buildProgram(io: Output): Command {
+  const program = new Command('netc')
+    .description('Compile YAML network configs into specialised TypeScript trainers, and train them.')
+    .version(version, '-v, --version')
+    .option('--no-color', 'plain output without colours')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+
+  program
+    .command('check')
+    .description('validate configs: exit 0, or print located errors and exit 1')
+    .argument('<configs...>', 'YAML config files')
+    .action((files: string[]) => {
+      let failed = 0;
+      for (const file of files) {
+        try {
+          const { network } = check(file);
+          io.out(`${io.color.green('ok')} ${file}: ${network.layers.length} layers, ${network.params} parameters`);
+        } catch (error) {
+          if (!(error instanceof NetcError)) throw error;
+          printDiagnostics(io, error.diagnostics);
+          failed++;
+        }
+      }
+      if (failed > 0) throw new ExitCode(EXIT.failed);
+    });
+
+  program
+    .command('summary')
+    .description('per-layer output shape, parameters and FLOPs per sample')
+    .argument('<config>', 'YAML config file')
+    .option('--json', 'machine-readable JSON')
+    .action((file: string, options: { json?: boolean }) => {
+      const { network } = check(file);
+      const summary = summaryJson(network);
+      if (options.json) {
+        io.out(JSON.stringify(summary, null, 2));
+        return;
+      }
+      const shape = (s: readonly number[]) => s.join('×');
+      const rows = [
+        ['layer', 'type', 'options', 'output', 'params', 'FLOPs/sample'],
+        ['input', '', '', shape(summary.input), '', ''],
+        ...network.layers.map((l, i) => {
+          const layer = summary.layers[i]!;
+          return [layer.name, layer.type, describeLayer(l.layer), shape(layer.output), String(layer.params), humanCount(layer.flops)];
+        }),
+        ['total', '', '', '', String(summary.params), humanCount(summary.flops.forward)],
+      ];
+      io.out(`${io.color.bold(summary.name)}${summary.description ? ` — ${summary.description}` : ''}`);
+      const lines = table(rows, [false, false, false, false, true, true]);
+      io.out(io.color.dim(lines[0]!));
+      for (const line of lines.slice(1)) io.out(line);
+      io.out(io.color.dim(`FLOPs count 2 per multiply-add; a training step is about 3× the forward pass: ${humanCount(summary.flops.training)} per sample.`));
+    });
+
+  program
+    .command('compile')
+    .description('write each config\'s standalone trainer to <out-dir>/<name>/')
+    .argument('<configs...>', 'YAML config files')
+    .option('--out-dir <dir>', 'parent folder of the generated trainers', 'generated')
+    .option('--check', 'write nothing; exit 1 if the generated files are out of date')
+    .action((files: string[], options: { outDir: string; check?: boolean }) => {
+      let drifted = 0;
+      for (const file of files) {
+        const compiled = compile(file);
+        const dir = join(options.outDir, compiled.resolved.config.name);
+        const shown = displayPath(dir);
+        if (options.check) {
+          const drift = compareTree(dir, compiled.emitted.files);
+          const problems = [...drift.changed.map((f) => `changed ${f}`), ...drift.missing.map((f) => `missing ${f}`), ...drift.extra.map((f) => `extra ${f}`)];
+          if (problems.length === 0) {
+            io.out(`${io.color.green('up to date')} ${shown}/`);
+          } else {
+            drifted++;
+            io.err(`${io.color.red('out of date')} ${shown}/ (${problems.join(', ')}); regenerate with \`netc compile ${displayPath(file)}\``);
+          }
+          continue;
+        }
+        writeTree(dir, compiled.emitted.files);
+        const { stats } = compiled.emitted;
+        const unrolled = stats.unrolled.map((u) => `${u.op} ${u.taps}${u.mode === 'row' ? ' (by row)' : ''}`).join(', ');
+        io.out(
+          `${io.color.green('compiled')} ${file} → ${shown}/  ${compiled.emitted.files.size} files, ${stats.generatedLines} generated lines (${stats.totalLines} with runtime, ${(stats.bytes / 1024).toFixed(0)} KiB)` +
+            (unrolled ? `; unrolled window taps: ${unrolled}` : ''),
+        );
+      }
+      if (drifted > 0) throw new ExitCode(EXIT.failed);
+    });
+
+  program
+    .command('train')
+    .description('check, compile, train and evaluate a config; results go to a run folder')
+    .argument('<config>', 'YAML config file')
+    .option('--iterations <n>', 'override train.iterations', positiveInteger)
+    .option('--seed <n>', 'override train.seed', naturalNumber)
+    .option('--data <path>', 'where the dataset is (overrides data.path)')
+    .option('--out <dir>', 'run folder (default runs/<name>/<UTC time>/)')
+    .action(async (file: string, options: { iterations?: number; seed?: number; data?: string; out?: string }) => {
+      const progress = progressReporter(io);
+      try {
+        const result = await train(file, { ...options, dataPath: options.data, onProgress: progress.onProgress, log: progress.log });
+        progress.stop();
+        const { metrics } = result;
+        io.out(
+          `${io.color.bold('test accuracy')} ${metrics.test.accuracy.toFixed(4)}  ·  ${metrics.train.samplesPerSecond.toFixed(0)} samples/s  ·  ` +
+            `${metrics.train.iterations} iterations in ${metrics.train.seconds.toFixed(1)} s  ·  ${displayPath(result.dir)}/`,
+        );
+        if (metrics.status !== 'completed') throw new ExitCode(EXIT.failed);
+      } finally {
+        progress.stop();
+      }
+    });
+
+  return program;
+}
+
+/** Ends a command with an exit code, after its output has been printed. */
+class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+export async function main(argv: readonly string[], io: Output): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    return handleError(error, io);
+  }
+}
+
+function handleError(error: unknown, io: Output): number {
+  if (error instanceof ExitCode) return error.code;
+  if (error instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof NetcError) {
+    printDiagnostics(io, error.diagnostics);
+    return EXIT.failed;
+  }
+  if (isDataError(error)) {
+    io.err(`${io.color.bold(error.file)}: ${io.color.red('error')}: ${error.message.slice(error.file.length + 2)}`);
+    if (error.hint) io.err(`  ${io.color.cyan('hint')}: ${error.hint}`);
+    return EXIT.failed;
+  }
+  if (error instanceof CompilerBug) {
+    io.err(io.color.red(error.message));
+    return EXIT.internal;
+  }
+  io.err(io.color.red('netc internal error (please report):'));
+  io.err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return EXIT.internal;
+}

@@ -1,0 +1,64 @@
+// emit: the IR → a standalone trainer, as a map of relative path → file text. Handlebars
+// writes the code text; ts-morph assembles the module, formats it, type-checks it (any
+// diagnostic is a compiler bug) and emits the JavaScript beside it.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Program } from '../lower/index.js';
+import { runtimeDir } from '../paths.js';
+import { buildProject } from './project.js';
+import { template } from './templates.js';
+import { modelView, unrollReport, type DType, type SourceInfo, type UnrollReport } from './views.js';
+
+export type { DType, SourceInfo, UnrollReport } from './views.js';
+
+export interface EmitOptions {
+  readonly source: SourceInfo;
+  /** float32 for training; float64 for gradient checks against finite differences. */
+  readonly dtype?: DType;
+}
+
+export interface Emitted {
+  /** Relative path (with /) → file text, sorted by path. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly stats: {
+    readonly unrolled: readonly UnrollReport[];
+    /** Lines of generated (not copied) TypeScript. */
+    readonly generatedLines: number;
+    readonly totalLines: number;
+    readonly bytes: number;
+  };
+}
+
+export function emit(program: Program, options: EmitOptions): Emitted {
+  const view = modelView(program, options.dtype ?? 'float32', options.source);
+  const generated = new Map<string, string>([
+    ['model.ts', template('model')(view)],
+    ['train.ts', template('train')(view)],
+  ]);
+  const runtimeHeader = template('header')(options.source);
+  const copied = new Map(runtimeSources().map(([name, text]) => [`runtime/${name}`, `${runtimeHeader}// Copied from netc's src/runtime/${name}.\n\n${text}`]));
+  const typescript = buildProject(new Map([...generated, ...copied]));
+  const files = new Map<string, string>([
+    ...typescript,
+    ['package.json', JSON.stringify({ name: `netc-trainer-${program.name}`, private: true, type: 'module', description: `netc-generated trainer for ${program.name}` }, null, 2) + '\n'],
+  ]);
+  const sorted = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const lines = (text: string) => text.split('\n').length - 1;
+  return {
+    files: sorted,
+    stats: {
+      unrolled: unrollReport(program),
+      generatedLines: [...generated.keys()].reduce((n, path) => n + lines(sorted.get(path)!), 0),
+      totalLines: [...sorted.values()].reduce((n, text) => n + lines(text), 0),
+      bytes: [...sorted.values()].reduce((n, text) => n + Buffer.byteLength(text), 0),
+    },
+  };
+}
+
+/** The runtime modules every trainer carries, as [file name, text], in a stable order. */
+function runtimeSources(): [string, string][] {
+  return readdirSync(runtimeDir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
+    .map((f) => [f, readFileSync(join(runtimeDir, f), 'utf8')]);
+}

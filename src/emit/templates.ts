@@ -1,0 +1,28 @@
+// The Handlebars templates under templates/, compiled once from the repo's own files.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import Handlebars from 'handlebars';
+import { templatesDir } from '../paths.js';
+
+type Render = (context: unknown) => string;
+
+let cache: Map<string, Render> | undefined;
+
+/** A template by file name without .hbs; every template is also a partial of the others. */
+export function template(name: string): Render {
+  if (!cache) {
+    // An isolated environment: no helpers or partials from anywhere else; `strict` makes a
+    // missing field an error instead of silently emitting nothing; code is not HTML.
+    const hb = Handlebars.create();
+    cache = new Map();
+    for (const file of readdirSync(templatesDir).filter((f) => f.endsWith('.hbs')).sort()) {
+      const source = readFileSync(join(templatesDir, file), 'utf8');
+      const render = hb.compile(source, { noEscape: true, strict: true });
+      hb.registerPartial(basename(file, '.hbs'), source);
+      cache.set(basename(file, '.hbs'), render);
+    }
+  }
+  const render = cache.get(name);
+  if (!render) throw new Error(`netc: no template ${name}.hbs in ${templatesDir}`);
+  return render;
+}

@@ -1,0 +1,141 @@
+// parse: YAML text → plain data, keeping where every node came from.
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
+import { NetcError, userError, type Diagnostic, type SourcePos } from '../diagnostics.js';
+
+/** A path into the config data: keys of mappings and indexes of sequences. */
+export type Path = readonly (string | number)[];
+
+export interface ParsedConfig {
+  /** The file as the user named it (used in every message). */
+  readonly file: string;
+  readonly text: string;
+  /** The document as plain JSON-compatible data. */
+  readonly data: unknown;
+  /**
+   * Where the node at `path` is. With `key: true`, where the key naming it is (for
+   * "unknown key" errors). Missing nodes resolve to their deepest existing ancestor.
+   */
+  locate(path: Path, options?: { key?: boolean }): SourcePos;
+}
+
+/** Bigger configs than this are refused before parsing: no real network needs them. */
+export const MAX_CONFIG_BYTES = 1 << 20;
+
+export function readConfigFile(file: string): ParsedConfig {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw userError(file, 'no such file', 'check the path; configs live in configs/*.yaml');
+    if (code === 'EISDIR') throw userError(file, 'is a directory, not a config file');
+    throw userError(file, `cannot read the file (${code ?? String(error)})`);
+  }
+  if (bytes.length > MAX_CONFIG_BYTES) {
+    throw userError(file, `the file is ${bytes.length} bytes; configs are limited to ${MAX_CONFIG_BYTES} bytes`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw userError(file, 'the file is not valid UTF-8 text', 'save it as UTF-8');
+  }
+  return parseConfig(file, text);
+}
+
+export function parseConfig(file: string, text: string): ParsedConfig {
+  if (text.length > MAX_CONFIG_BYTES) {
+    throw userError(file, `the config is ${text.length} characters; configs are limited to ${MAX_CONFIG_BYTES}`);
+  }
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, {
+    lineCounter,
+    version: '1.2',
+    merge: false,
+    uniqueKeys: true,
+    strict: true,
+    prettyErrors: false,
+  });
+  const at = (offset: number): SourcePos => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, col };
+  };
+  // An empty stream parses to no document at all.
+  const documents: Document[] = Array.from(docs);
+  const diagnostics: Diagnostic[] = [];
+  for (const doc of documents) {
+    for (const problem of [...doc.errors, ...doc.warnings]) {
+      diagnostics.push({ ...at(problem.pos[0]), message: yamlMessage(problem.message) });
+    }
+  }
+  if (documents.length > 1) {
+    const second = documents[1]!;
+    diagnostics.push({
+      ...at(second.range?.[0] ?? 0),
+      message: `the file holds ${documents.length} YAML documents; a config is exactly one`,
+      hint: 'remove the `---` separator and everything after it',
+    });
+  }
+  if (diagnostics.length > 0) throw new NetcError(diagnostics);
+  const doc = documents[0];
+  if (!doc || doc.contents === null) {
+    throw new NetcError([{ file, line: 1, col: 1, message: 'the config is empty; expected a mapping with input, layers, data and train' }]);
+  }
+  if (!isMap(doc.contents)) {
+    throw new NetcError([
+      { ...at(doc.contents.range?.[0] ?? 0), message: 'the config must be a mapping of keys (input:, layers:, …); found ' + describeNode(doc.contents) },
+    ]);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch (error) {
+    throw new NetcError([{ file, line: 1, col: 1, message: yamlMessage((error as Error).message) }]);
+  }
+  return {
+    file,
+    text,
+    data,
+    locate(path, options = {}) {
+      return at(locateOffset(doc, path, options.key ?? false));
+    },
+  };
+}
+
+function yamlMessage(message: string): string {
+  // The yaml package appends "at line L, column C" and a code frame; we print our own.
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function describeNode(node: Node): string {
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) return `the value ${JSON.stringify(node.value)}`;
+  return 'something else';
+}
+
+function locateOffset(doc: Document, path: Path, key: boolean): number {
+  let node: unknown = doc.contents;
+  let offset = (doc.contents as Node).range?.[0] ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i]!;
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((item: Pair) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) return offset;
+      if (last && key && isScalar(pair.key)) return pair.key.range?.[0] ?? offset;
+      node = pair.value;
+      // A key with no value (`relu:`) has no node of its own: point at the key.
+      const keyOffset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+      offset = (node as Node | null)?.range?.[0] ?? keyOffset ?? offset;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) return offset;
+      node = item;
+      offset = item.range?.[0] ?? offset;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}

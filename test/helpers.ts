@@ -1,0 +1,52 @@
+// Shared test helpers: configs from objects, compiled trainers loaded from temp folders.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll } from 'vitest';
+import { stringify } from 'yaml';
+import { compile, type Compiled } from '../src/pipeline.js';
+import type { ModelInfo, TrainableNet } from '../src/runtime/net.js';
+import type { Metrics, TrainerSettings, TrainOptions } from '../src/runtime/train-loop.js';
+import { writeTree } from '../src/write/index.js';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed after the test file. */
+export function tempDir(prefix = 'netc-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** A small valid config on MNIST-shaped input; `patch` replaces top-level sections. */
+export function configYaml(patch: Record<string, unknown> = {}): string {
+  return stringify({
+    input: { height: 28, width: 28, channels: 1 },
+    layers: [{ conv: { filters: 4, size: 5, padding: 2 } }, 'relu', { maxpool: { size: 2 } }, { dense: { units: 10 } }],
+    data: { dataset: 'mnist' },
+    train: { iterations: 10 },
+    ...patch,
+  });
+}
+
+export interface LoadedTrainer {
+  readonly compiled: Compiled;
+  readonly dir: string;
+  readonly Net: new () => TrainableNet;
+  readonly MODEL: ModelInfo;
+  readonly SETTINGS: TrainerSettings;
+  train(options?: TrainOptions): Promise<Metrics>;
+}
+
+/** Compile a config (from text) and import the generated trainer from a temp folder. */
+export async function loadTrainer(text: string, options: { dtype?: 'float32' | 'float64'; file?: string } = {}): Promise<LoadedTrainer> {
+  const compiled = compile(options.file ?? 'test.yaml', { text, dtype: options.dtype });
+  const dir = join(tempDir(), 'trainer');
+  writeTree(dir, compiled.emitted.files);
+  const module = (await import(pathToFileURL(join(dir, 'train.js')).href)) as Omit<LoadedTrainer, 'compiled' | 'dir'>;
+  return { compiled, dir, Net: module.Net, MODEL: module.MODEL, SETTINGS: module.SETTINGS, train: module.train };
+}
