@@ -35,9 +35,8 @@ export function emit(program: Program, options: EmitOptions): Emitted {
     ['model.ts', template('model')(view)],
     ['train.ts', template('train')(view)],
   ]);
-  const runtimeHeader = template('header')(options.source);
-  const copied = new Map(runtimeSources().map(([name, text]) => [`runtime/${name}`, `${runtimeHeader}// Copied from netc's src/runtime/${name}.\n\n${text}`]));
-  const typescript = buildProject(new Map([...generated, ...copied]));
+  const copied = new Map(runtimeSources().map(([name, text]) => [`runtime/${name}`, `// Copied from netc's src/runtime/${name}.\n//\n${text}`]));
+  const typescript = buildProject(new Map([...generated, ...copied]), template('header')(options.source));
   const files = new Map<string, string>([
     ...typescript,
     ['package.json', JSON.stringify({ name: `netc-trainer-${program.name}`, private: true, type: 'module', description: `netc-generated trainer for ${program.name}` }, null, 2) + '\n'],

@@ -8,7 +8,11 @@ import { CompilerBug } from '../lower/verify.js';
 /** Where the files live while they are checked: a folder that exists only in memory. */
 const ROOT = '/__netc_generated__';
 
-export function buildProject(sources: ReadonlyMap<string, string>): Map<string, string> {
+/**
+ * Type-check `sources` (relative path → TypeScript) and emit JavaScript beside them; every
+ * output file starts with `header` (the compiler drops comments above elided imports).
+ */
+export function buildProject(sources: ReadonlyMap<string, string>, header = ''): Map<string, string> {
   const project = new Project({
     skipAddingFilesFromTsConfig: true,
     compilerOptions: {
@@ -35,9 +39,9 @@ export function buildProject(sources: ReadonlyMap<string, string>): Map<string, 
     throw new CompilerBug(`the generated code does not type-check:\n${describe(diagnostics)}`);
   }
   const out = new Map<string, string>();
-  for (const file of files) out.set(file.getFilePath().slice(ROOT.length + 1), file.getFullText());
+  for (const file of files) out.set(file.getFilePath().slice(ROOT.length + 1), header + file.getFullText());
   for (const emitted of project.emitToMemory().getFiles()) {
-    out.set(emitted.filePath.slice(ROOT.length + 1), emitted.text);
+    out.set(emitted.filePath.slice(ROOT.length + 1), header + emitted.text);
   }
   return out;
 }

@@ -1,0 +1,22 @@
+// netc as a library: the pipeline's functions and the types they speak.
+export { check, compile, configHash, train } from './pipeline.js';
+export type { Checked, Compiled, CompileOptions, SourceOptions, TrainResult } from './pipeline.js';
+export { NetcError, formatDiagnostic } from './diagnostics.js';
+export type { Diagnostic, SourcePos } from './diagnostics.js';
+export { parseConfig, readConfigFile } from './parse/index.js';
+export type { ParsedConfig, Path } from './parse/index.js';
+export { validate, configSchema } from './validate/index.js';
+export { resolve } from './resolve/index.js';
+export type { Layer, Resolved, ResolvedConfig } from './resolve/index.js';
+export { toConfigYaml } from './resolve/serialize.js';
+export { infer, formatShape } from './infer/index.js';
+export type { LayerInfo, NetworkInfo, Shape } from './infer/index.js';
+export { lower } from './lower/index.js';
+export type { Program } from './lower/index.js';
+export { emit } from './emit/index.js';
+export type { Emitted, EmitOptions } from './emit/index.js';
+export { summaryJson } from './summary.js';
+export type { SummaryJson } from './summary.js';
+export { writeTree, compareTree } from './write/index.js';
+export type { Metrics, Progress, RunOptions, RunResult } from './run/index.js';
+export { version } from './paths.js';
