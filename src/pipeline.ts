@@ -1,7 +1,7 @@
 // The pipeline: the only place the stages meet.
-//   parse → validate → resolve → infer → lower → emit → (write | run)
+//   parse → validate → resolve → infer → lower → emit → (write | run → report)
 import { createHash } from 'node:crypto';
-import { isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
 import { NetcError } from './diagnostics.js';
 import { emit, type DType, type Emitted } from './emit/index.js';
 import { infer, type NetworkInfo } from './infer/index.js';
@@ -10,6 +10,7 @@ import { parseConfig, readConfigFile } from './parse/index.js';
 import { version } from './paths.js';
 import { resolve, type Resolved } from './resolve/index.js';
 import { toConfigYaml } from './resolve/serialize.js';
+import { writeReport } from './report/index.js';
 import { run, type RunOptions, type RunResult } from './run/index.js';
 import { validate } from './validate/index.js';
 
@@ -60,13 +61,14 @@ export interface TrainResult extends RunResult {
   readonly compiled: Compiled;
 }
 
-/** check → compile → train → evaluate, into a run folder. */
+/** check → compile → train → evaluate → report, into a run folder. */
 export async function train(file: string, options: RunOptions & SourceOptions = {}): Promise<TrainResult> {
   const { text, ...runOptions } = options;
   const compiled = compile(file, { text });
   const { config } = compiled.resolved;
   const extras = new Map([['config.yaml', `# Resolved from ${displayPath(file)} (sha256 ${compiled.hash}) by netc ${version}\n${toConfigYaml(config)}`]]);
-  const result = await run({ name: config.name, trainer: compiled.emitted.files, extras, dataset: config.data.dataset, dataPath: config.data.path }, runOptions);
+  const result = await run({ name: config.name, trainer: compiled.emitted.files, extras, dataset: config.data.dataset, dataPath: config.data.path === undefined ? undefined : resolvePath(dirname(file), config.data.path) }, runOptions);
+  await writeReport(result.dir);
   return { ...result, compiled };
 }
 

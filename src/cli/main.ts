@@ -10,6 +10,7 @@ import { summaryJson } from '../summary.js';
 import { compareTree, writeTree } from '../write/index.js';
 import { humanCount, printDiagnostics, table, type Output } from './output.js';
 import { progressReporter } from './progress.js';
+import { writeReport } from '../report/index.js';
 import { describeLayer } from './describe.js';
 
 /** Exit codes: 0 success, 1 a problem with the user's input (or drift), 2 bad usage, 70 a netc bug. */
@@ -134,12 +135,21 @@ export function buildProgram(io: Output): Command {
         const { metrics } = result;
         io.out(
           `${io.color.bold('test accuracy')} ${metrics.test.accuracy.toFixed(4)}  ·  ${metrics.train.samplesPerSecond.toFixed(0)} samples/s  ·  ` +
-            `${metrics.train.iterations} iterations in ${metrics.train.seconds.toFixed(1)} s  ·  ${displayPath(result.dir)}/`,
+            `${metrics.train.iterations} iterations in ${metrics.train.seconds.toFixed(1)} s  ·  report: ${displayPath(join(result.dir, 'report.html'))}`,
         );
         if (metrics.status !== 'completed') throw new ExitCode(EXIT.failed);
       } finally {
         progress.stop();
       }
+    });
+
+  program
+    .command('report')
+    .description('re-render the report (figures and report.html) of a finished run')
+    .argument('<run-dir>', 'a run folder written by netc train')
+    .action(async (dir: string) => {
+      const files = await writeReport(dir);
+      io.out(`${io.color.green('wrote')} ${displayPath(join(dir, 'report.html'))} and ${files.length - 1} figures`);
     });
 
   return program;

@@ -155,7 +155,6 @@ function trainerSettings(network: NetworkInfo): TrainerSettings {
   const { data, train, report } = network.config;
   return {
     dataset: data.dataset,
-    ...(data.path === undefined ? {} : { dataPath: data.path }),
     classNames: DATASETS[data.dataset].classNames,
     validation: data.validation,
     pixelScale: data.pixels === '0-1' ? 1 / 255 : 1,

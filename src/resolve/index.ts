@@ -1,6 +1,6 @@
 // resolve: a validated config → one typed, fully explicit config (defaults filled in,
 // every layer named).
-import { basename, dirname, extname, resolve as resolvePath } from 'node:path';
+import { basename, extname } from 'node:path';
 import { NetcError, type Diagnostic } from '../diagnostics.js';
 import type { ParsedConfig, Path } from '../parse/index.js';
 import { configSchema } from '../validate/index.js';
@@ -23,7 +23,7 @@ export function resolve(parsed: ParsedConfig): Resolved {
     input: filled.input as ResolvedConfig['input'],
     layers,
     loss: filled.loss as ResolvedConfig['loss'],
-    data: data.path === undefined ? data : { ...data, path: resolvePath(dirname(parsed.file), data.path) },
+    data,
     train: filled.train as ResolvedConfig['train'],
     report: filled.report as ResolvedConfig['report'],
   };

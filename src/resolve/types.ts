@@ -52,7 +52,7 @@ export interface ResolvedConfig {
   readonly loss: 'softmax_cross_entropy';
   readonly data: {
     readonly dataset: DatasetName;
-    /** Absolute path, or absent for the dataset's standard location. */
+    /** As written: relative to the config file. Absent: the dataset's standard location. */
     readonly path?: string;
     readonly validation: number;
     readonly pixels: '0-1' | '0-255';

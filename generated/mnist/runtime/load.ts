@@ -3,7 +3,8 @@
 // Copied from netc's src/runtime/load.ts.
 //
 // Loading a dataset by name from where the config or the user says it is.
-import { DataError, type Dataset } from './images.js';
+import { loadCifar10 } from './cifar.js';
+import type { Dataset } from './images.js';
 import { loadMnist } from './mnist.js';
 
 export function loadDataset(name: 'mnist' | 'cifar10', path: string | undefined): Dataset {
@@ -11,6 +12,6 @@ export function loadDataset(name: 'mnist' | 'cifar10', path: string | undefined)
     case 'mnist':
       return loadMnist(path);
     case 'cifar10':
-      throw new DataError(path ?? 'cifar10', 'CIFAR-10 is not supported yet');
+      return loadCifar10(path);
   }
 }

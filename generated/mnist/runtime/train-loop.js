@@ -12,12 +12,15 @@ import { loadDataset } from './load.js';
 import { prepare, Sampler } from './data.js';
 import { DataError } from './images.js';
 import { Rng } from './rng.js';
+/** How many misclassified test images a run keeps for its report. */
+export const KEPT_MISCLASSIFIED = 48;
 export async function train(model, net, settings, options = {}) {
     const iterations = options.iterations ?? settings.iterations;
     const seed = options.seed ?? settings.seed;
     const log = options.log ?? (() => { });
-    const dataset = loadDataset(settings.dataset, options.dataPath ?? settings.dataPath);
-    checkShape(dataset.train, model, options.dataPath ?? settings.dataPath ?? settings.dataset);
+    const dataPath = options.dataPath ?? process.env.NETC_DATA;
+    const dataset = loadDataset(settings.dataset, dataPath);
+    checkShape(dataset.train, model, dataPath ?? settings.dataset);
     const data = prepare(dataset, settings);
     const batch = model.batch;
     const imageSize = model.input.height * model.input.width * model.input.channels;
@@ -77,7 +80,14 @@ export async function train(model, net, settings, options = {}) {
         name: model.name,
         status,
         params: { total: model.paramCount, layers: model.layers },
-        data: { dataset: settings.dataset, train: data.trainCount, validation: data.validationCount, test: data.test.count, mean: Array.from(data.mean) },
+        data: {
+            dataset: settings.dataset,
+            train: data.trainCount,
+            validation: data.validationCount,
+            test: data.test.count,
+            image: [data.test.height, data.test.width, data.test.channels],
+            mean: Array.from(data.mean),
+        },
         train: {
             iterations: done,
             batchSize: batch,
@@ -86,11 +96,12 @@ export async function train(model, net, settings, options = {}) {
             samplesPerSecond: (done * batch) / trainSeconds,
             validationSeconds,
         },
+        report: { every: settings.reportEvery, smoothing: settings.smoothing, validationBatches: settings.validationBatches },
         history,
         test: { ...test, count: data.test.count, seconds: testSeconds, classes: settings.classNames },
     };
     if (options.out !== undefined)
-        writeResults(options.out, model, net, metrics);
+        writeResults(options.out, model, net, metrics, data.test);
     return metrics;
 }
 function checkShape(set, model, source) {
@@ -133,6 +144,7 @@ class BatchCursor {
 }
 async function evaluate(net, set, mean, batch, imageSize, classes, onProgress) {
     const confusion = Array.from({ length: classes }, () => new Array(classes).fill(0));
+    const misclassified = [];
     let lossSum = 0;
     let correct = 0;
     for (let first = 0; first < set.count; first += batch) {
@@ -149,6 +161,8 @@ async function evaluate(net, set, mean, batch, imageSize, classes, onProgress) {
             confusion[truth][predicted]++;
             if (truth === predicted)
                 correct++;
+            else if (misclassified.length < KEPT_MISCLASSIFIED)
+                misclassified.push({ index: first + slot, label: truth, predicted });
         }
         if ((first / batch) % 50 === 0) {
             onProgress(first + n, correct / (first + n));
@@ -156,10 +170,15 @@ async function evaluate(net, set, mean, batch, imageSize, classes, onProgress) {
         }
     }
     onProgress(set.count, correct / set.count);
-    return { accuracy: correct / set.count, loss: lossSum / set.count, confusion };
+    return { accuracy: correct / set.count, loss: lossSum / set.count, confusion, misclassified };
 }
-function writeResults(out, model, net, metrics) {
+function writeResults(out, model, net, metrics, test) {
     mkdirSync(out, { recursive: true });
+    // The misclassified images' pixels (channel-planar bytes), so a report needs no dataset.
+    const size = test.height * test.width * test.channels;
+    const pixels = new Uint8Array(metrics.test.misclassified.length * size);
+    metrics.test.misclassified.forEach((m, i) => pixels.set(test.images.subarray(m.index * size, (m.index + 1) * size), i * size));
+    writeFileAtomic(join(out, 'misclassified.bin'), pixels);
     const weights = new Float32Array(net.params);
     writeFileAtomic(join(out, 'weights.bin'), new Uint8Array(weights.buffer));
     writeFileAtomic(join(out, 'weights.json'), JSON.stringify({ format: 'netc-weights/1', dtype: 'float32', littleEndian: true, count: weights.length, params: model.params, mean: metrics.data.mean }, null, 2) + '\n');

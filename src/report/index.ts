@@ -1,0 +1,113 @@
+// report: a finished run folder → its figures and report.html, beside metrics.json.
+// Everything is rendered in memory first and then written file by file atomically.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { userError } from '../diagnostics.js';
+import { packageRoot, version } from '../paths.js';
+import { writeFileAtomic } from '../runtime/atomic.js';
+import type { ParamSummary } from '../runtime/net.js';
+import type { Metrics } from '../runtime/train-loop.js';
+import { confusionSpec, learningCurvesSpec } from './charts.js';
+import { classStats } from './confusion.js';
+import { gridSvg, kernelCells } from './grids.js';
+import { planarToRgb, svgToPng, vegaLiteToSvg } from './render.js';
+
+export { classStats } from './confusion.js';
+
+export interface RunRecord {
+  readonly metrics: Metrics;
+  readonly weights: Float32Array;
+  readonly params: readonly ParamSummary[];
+  readonly misclassified: Uint8Array;
+  readonly description: string;
+}
+
+export function readRun(dir: string): RunRecord {
+  const read = (name: string) => {
+    const file = join(dir, name);
+    if (!existsSync(file)) throw userError(file, 'missing: this is not a finished netc run folder', 'pass a folder written by `netc train` (runs/<name>/<time>/)');
+    return readFileSync(file);
+  };
+  const metrics = JSON.parse(read('metrics.json').toString('utf8')) as Metrics;
+  const layout = JSON.parse(read('weights.json').toString('utf8')) as { params: ParamSummary[] };
+  const bytes = read('weights.bin');
+  const weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const description = /^description: (.*)$/m.exec(existsSync(join(dir, 'config.yaml')) ? readFileSync(join(dir, 'config.yaml'), 'utf8') : '')?.[1] ?? '';
+  return { metrics, weights, params: layout.params, misclassified: read('misclassified.bin'), description };
+}
+
+/** The report's files: name → contents. */
+export async function renderReport(run: RunRecord, runDir: string): Promise<Map<string, string | Buffer>> {
+  const { metrics } = run;
+  const files = new Map<string, string | Buffer>();
+  const size = (svg: string) => {
+    const match = /<svg[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"/.exec(svg);
+    return { width: Math.round(Number(match?.[1] ?? 0)), height: Math.round(Number(match?.[2] ?? 0)) };
+  };
+  const figure = (name: string, svg: string) => {
+    files.set(`${name}.svg`, svg);
+    files.set(`${name}.png`, svgToPng(svg));
+    return size(svg);
+  };
+  const classes = metrics.test.classes;
+  const curves = figure('learning-curves', await vegaLiteToSvg(learningCurvesSpec(metrics.history, `${metrics.name}: learning curves`)));
+  const confusion = figure('confusion', await vegaLiteToSvg(confusionSpec(metrics.test.confusion, classes, `${metrics.name}: confusion matrix (test set, ${metrics.test.count} images)`)));
+
+  const kernelParam = run.params.find((p) => p.shape.length === 4);
+  const kernelLayer = kernelParam?.name.replace(/_w$/, '') ?? '(no convolution)';
+  const [filters = 0, channels = 1, kernelSize = 1] = kernelParam?.shape ?? [];
+  const kernelWeights = kernelParam ? run.weights.subarray(kernelParam.offset, kernelParam.offset + kernelParam.size) : new Float32Array();
+  const kernelScale = Math.max(4, Math.floor(64 / kernelSize));
+  const kernels = figure('kernels', gridSvg(kernelCells(kernelWeights, filters, channels, kernelSize), { title: `${kernelLayer}: ${filters} kernels of ${kernelSize}×${kernelSize}×${channels}`, columns: 8, scale: kernelScale }));
+
+  const [height, width, depth] = metrics.data.image;
+  const imageSize = height * width * depth;
+  const wrong = metrics.test.misclassified.map((m, i) => ({
+    rgb: planarToRgb(run.misclassified.subarray(i * imageSize, (i + 1) * imageSize), width, height, depth),
+    width,
+    height,
+    caption: [`true: ${classes[m.label]}`, `predicted: ${classes[m.predicted]}`],
+  }));
+  const misclassified = figure('misclassified', gridSvg(wrong, { title: `${metrics.name}: misclassified test images`, columns: 8, scale: 3 }));
+
+  const pct = (x: number) => (Number.isNaN(x) ? '–' : `${(100 * x).toFixed(1)}%`);
+  const html = reportTemplate()({
+    version,
+    runDir,
+    name: metrics.name,
+    description: run.description,
+    diverged: metrics.status === 'diverged',
+    testAccuracy: metrics.test.accuracy.toFixed(4),
+    testLoss: metrics.test.loss.toFixed(4),
+    testCount: metrics.test.count,
+    params: metrics.params.total,
+    iterations: metrics.train.iterations,
+    batch: metrics.train.batchSize,
+    seconds: metrics.train.seconds.toFixed(1),
+    samplesPerSecond: metrics.train.samplesPerSecond.toFixed(0),
+    smoothing: metrics.report.smoothing,
+    validationBatches: metrics.report.validationBatches,
+    figures: { curves, confusion, kernels, misclassified },
+    kernelLayer,
+    misclassifiedCount: wrong.length,
+    classes: classStats(metrics.test.confusion).map((s, k) => ({ name: classes[k], support: s.support, predicted: s.predicted, precision: pct(s.precision), recall: pct(s.recall) })),
+    layers: metrics.params.layers.map((l) => ({ ...l, shape: l.outputShape.join('×') })),
+  });
+  files.set('report.html', html);
+  return files;
+}
+
+export async function writeReport(runDir: string): Promise<string[]> {
+  const files = await renderReport(readRun(runDir), runDir);
+  for (const [name, contents] of files) writeFileAtomic(join(runDir, name), contents);
+  return [...files.keys()];
+}
+
+let compiled: HandlebarsTemplateDelegate | undefined;
+
+function reportTemplate(): HandlebarsTemplateDelegate {
+  // HTML-escaping on: names and descriptions come from the user's config.
+  compiled ??= Handlebars.create().compile(readFileSync(join(packageRoot, 'src', 'report', 'report.hbs'), 'utf8'), { strict: true });
+  return compiled;
+}

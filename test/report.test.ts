@@ -1,0 +1,134 @@
+// Reports: precision and recall against a hand-computed case, the figures of a run, and
+// report.html opened in a real headless browser (offline, every figure loaded).
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PNG } from 'pngjs';
+import { chromium } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { train } from '../src/pipeline.js';
+import { classStats, renderReport, type RunRecord } from '../src/report/index.js';
+import type { Metrics } from '../src/runtime/train-loop.js';
+import { tempDir } from './helpers.js';
+
+describe('precision and recall', () => {
+  it('match a hand-computed 3-class case', () => {
+    // rows: true class, columns: predicted class
+    const stats = classStats([
+      [5, 1, 0],
+      [2, 3, 1],
+      [0, 0, 0],
+    ]);
+    // class 0: predicted 7 times, 5 right; 6 images, 5 found.
+    expect(stats[0]).toEqual({ precision: 5 / 7, recall: 5 / 6, support: 6, predicted: 7 });
+    expect(stats[1]).toEqual({ precision: 3 / 4, recall: 3 / 6, support: 6, predicted: 4 });
+    // class 2: predicted once (wrongly), never present.
+    expect(stats[2]!.precision).toBe(0);
+    expect(stats[2]!.recall).toBeNaN();
+  });
+});
+
+function syntheticRun(): RunRecord {
+  const classes = ['cat', 'dog', 'bird'];
+  const metrics = {
+    format: 'netc-metrics/1',
+    name: 'tiny',
+    status: 'completed',
+    params: { total: 90, layers: [{ name: 'conv1', type: 'conv', outputShape: [4, 4, 2], params: 56 }] },
+    data: { dataset: 'cifar10', train: 10, validation: 2, test: 12, image: [4, 4, 3], mean: [0, 0, 0] },
+    train: { iterations: 200, batchSize: 4, seed: 1, seconds: 1.5, samplesPerSecond: 533, validationSeconds: 0.1 },
+    report: { every: 100, smoothing: 0.995, validationBatches: 10 },
+    history: [
+      { iteration: 100, loss: 2, accuracy: 0.3, validationAccuracy: 0.4 },
+      { iteration: 200, loss: 1.5, accuracy: 0.5, validationAccuracy: 0.55 },
+    ],
+    test: {
+      accuracy: 8 / 12,
+      loss: 0.9,
+      count: 12,
+      seconds: 0.1,
+      classes,
+      confusion: [
+        [3, 1, 0],
+        [1, 4, 0],
+        [1, 1, 1],
+      ],
+      misclassified: [
+        { index: 2, label: 0, predicted: 1 },
+        { index: 7, label: 2, predicted: 0 },
+      ],
+    },
+  } satisfies Metrics;
+  return {
+    metrics,
+    weights: Float32Array.from({ length: 2 * 3 * 3 * 3 + 2 }, (_, i) => Math.sin(i)),
+    params: [
+      { name: 'conv1_w', offset: 0, size: 54, shape: [2, 3, 3, 3] },
+      { name: 'conv1_b', offset: 54, size: 2, shape: [2] },
+    ],
+    misclassified: Uint8Array.from({ length: 2 * 48 }, (_, i) => (i * 37) % 256),
+    description: 'A <tiny> network',
+  };
+}
+
+describe('report figures', () => {
+  it('renders every figure as SVG and PNG, with the run’s numbers and class names', async () => {
+    const files = await renderReport(syntheticRun(), 'runs/tiny/x');
+    expect([...files.keys()].sort()).toEqual(
+      ['confusion.png', 'confusion.svg', 'kernels.png', 'kernels.svg', 'learning-curves.png', 'learning-curves.svg', 'misclassified.png', 'misclassified.svg', 'report.html'].sort(),
+    );
+    const confusion = files.get('confusion.svg') as string;
+    // Precision of 'cat': 3 of 5 predicted; recall of 'dog': 4 of 5; overall 8 of 12.
+    expect(confusion).toContain('60.0%');
+    expect(confusion).toContain('80.0%');
+    expect(confusion).toContain('66.7%');
+    for (const name of ['cat', 'dog', 'bird', 'precision', 'recall', 'Predicted class', 'True class']) expect(confusion).toContain(name);
+    const misclassified = files.get('misclassified.svg') as string;
+    expect(misclassified).toContain('true: bird');
+    expect(misclassified).toContain('predicted: cat');
+    const kernels = PNG.sync.read(files.get('kernels.png') as Buffer);
+    expect(kernels.width).toBeGreaterThan(100);
+    const html = files.get('report.html') as string;
+    expect(html).toContain('A &lt;tiny&gt; network');
+    expect(html).toContain('<td class="n">66.7%</td>'.replace('66.7', '60.0'));
+    expect(html).not.toMatch(/(src|href)="https?:/);
+  });
+});
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('report.html in a headless browser', () => {
+  it('loads every figure offline, without console errors or network requests', async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH`);
+    }
+    const out = join(tempDir(), 'run');
+    await train('configs/example.yaml', { iterations: 200, out });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+      });
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      page.on('request', (request) => {
+        if (!request.url().startsWith('file://') && !request.url().startsWith('data:')) problems.push(`network: ${request.url()}`);
+      });
+      await page.goto(pathToFileURL(join(out, 'report.html')).href, { waitUntil: 'load' });
+      const images = await page.$$eval('img', (imgs) => imgs.map((img) => ({ src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0 })));
+      expect(images.map((i) => i.src)).toEqual(['learning-curves.svg', 'confusion.svg', 'kernels.png', 'misclassified.png']);
+      expect(images.filter((i) => !i.loaded)).toEqual([]);
+      expect(await page.textContent('#params')).toContain('20042');
+      expect(problems).toEqual([]);
+      mkdirSync('test-output', { recursive: true });
+      await page.screenshot({ path: 'test-output/report.png', fullPage: true });
+      expect(readFileSync('test-output/report.png').length).toBeGreaterThan(10_000);
+    } finally {
+      await browser.close();
+    }
+  });
+});
