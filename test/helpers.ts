@@ -1,7 +1,7 @@
 // Shared test helpers: configs from objects, compiled trainers loaded from temp folders.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll } from 'vitest';
 import { stringify } from 'yaml';
@@ -49,4 +49,14 @@ export async function loadTrainer(text: string, options: { dtype?: 'float32' | '
   writeTree(dir, compiled.emitted.files);
   const module = (await import(pathToFileURL(join(dir, 'train.js')).href)) as Omit<LoadedTrainer, 'compiled' | 'dir'>;
   return { compiled, dir, Net: module.Net, MODEL: module.MODEL, SETTINGS: module.SETTINGS, train: module.train };
+}
+
+/** The shared CIFAR-10 archive beside the checkout; tests that need it fail loudly without it. */
+export const SHARED_CIFAR = resolvePath('..', 'shared', 'datasets', 'cifar10', 'cifar-10-binary.tar.gz');
+
+export function sharedCifarArchive(): string {
+  if (!existsSync(SHARED_CIFAR)) {
+    throw new Error(`the CIFAR-10 archive is missing: expected ${SHARED_CIFAR} (see ../shared/datasets/cifar10/README.md)`);
+  }
+  return SHARED_CIFAR;
 }

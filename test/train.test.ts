@@ -4,10 +4,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { train } from '../src/pipeline.js';
-import { tempDir } from './helpers.js';
+import { sharedCifarArchive, tempDir } from './helpers.js';
 
 /** Chance is 0.1; the reference net reaches about 0.95 after 300 iterations. */
 const FLOOR_AFTER_300 = 0.9;
+/** Chance is 0.1; the CIFAR-10 baseline reaches about 0.3 after 400 iterations. */
+const CIFAR_FLOOR_AFTER_400 = 0.2;
 
 describe('training on MNIST', () => {
   it(`reaches test accuracy ≥ ${FLOOR_AFTER_300} after 300 iterations and writes the run's results`, async () => {
@@ -49,5 +51,18 @@ describe('training on MNIST', () => {
     expect(b.metrics.history).toEqual(a.metrics.history);
     expect(b.metrics.test.confusion).toEqual(a.metrics.test.confusion);
     expect(c.weights.equals(a.weights)).toBe(false);
+  });
+});
+
+describe('training on CIFAR-10 (the shared archive)', () => {
+  it(`the baseline reaches test accuracy ≥ ${CIFAR_FLOOR_AFTER_400} after 400 iterations`, async () => {
+    const out = join(tempDir(), 'run');
+    const { metrics } = await train('configs/cifar10.yaml', { iterations: 400, out, dataPath: sharedCifarArchive() });
+    expect(metrics.test.accuracy).toBeGreaterThanOrEqual(CIFAR_FLOOR_AFTER_400);
+    expect(metrics.data).toMatchObject({ dataset: 'cifar10', train: 48000, validation: 2000, test: 10000, image: [32, 32, 3] });
+    // Pixels stay in 0–255: the per-channel means are those of CIFAR-10 (about 125, 123, 114).
+    expect(metrics.data.mean.map(Math.round)).toEqual([expect.closeTo(125, 3), expect.closeTo(123, 3), expect.closeTo(114, 3)]);
+    expect(metrics.params.total).toBe(48602);
+    expect(metrics.test.classes).toContain('automobile');
   });
 });

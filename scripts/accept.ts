@@ -1,0 +1,53 @@
+// `npm run accept`: the reference table end to end — every shipped reference config
+// trained in full (MNIST 3000 iterations, CIFAR-10 5000) — written to accept/RESULTS.md
+// beside the reference's numbers. Too slow for CI (about 40 minutes on 2 cores).
+//   npm run accept [-- --only mnist,cifar10]
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { train, version } from '../src/index.js';
+import { writeFileAtomic } from '../src/runtime/atomic.js';
+import { timestamp } from '../src/run/index.js';
+
+interface Row {
+  readonly config: string;
+  readonly reference: string;
+  readonly target: number;
+}
+
+const ROWS: Row[] = [
+  { config: 'configs/mnist.yaml', reference: '0.9782 (14,682 parameters)', target: 0.978 },
+  { config: 'configs/cifar10.yaml', reference: 'stalled near 0.44–0.48 (48,602 parameters)', target: 0 },
+  { config: 'configs/cifar10-deep.yaml', reference: '0.541 (55,018 parameters)', target: 0.54 },
+];
+
+const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const only = values.only?.split(',');
+process.env.NETC_DATA ??= join('..', 'shared', 'datasets', 'cifar10');
+
+const results: string[] = [];
+for (const row of ROWS.filter((r) => !only || only.some((name) => r.config.includes(`/${name}.yaml`)))) {
+  console.log(`\n== ${row.config}`);
+  const start = performance.now();
+  const { metrics, dir } = await train(row.config, { runsDir: join('runs', 'accept'), log: (line) => console.log(line) });
+  const wall = (performance.now() - start) / 1000;
+  const pass = metrics.test.accuracy >= row.target ? 'yes' : 'NO';
+  results.push(
+    `| \`${row.config}\` | ${metrics.params.total} | ${metrics.train.iterations} | **${metrics.test.accuracy.toFixed(4)}** | ${row.reference} | ${row.target ? `≥ ${row.target}: ${pass}` : '–'} | ${metrics.train.samplesPerSecond.toFixed(0)} | ${metrics.train.seconds.toFixed(0)} s | ${wall.toFixed(0)} s | \`${dir}\` |`,
+  );
+}
+
+const report = `# Acceptance: the reference results, reproduced
+
+Measured by \`npm run accept\` on ${new Date().toISOString().slice(0, 10)} with netc ${version}, Node ${process.version},
+${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB. Batch 16, seed 1 (each config's own).
+"Training" is the time in training steps; "wall" includes compiling, loading data, validation,
+the 10,000-image test and the report.
+
+| config | parameters | iterations | test accuracy | reference | target | samples/s | training | wall | run folder |
+|---|---|---|---|---|---|---|---|---|---|
+${results.join('\n')}
+`;
+const file = join('accept', only ? `RESULTS-${timestamp()}.md` : 'RESULTS.md');
+writeFileAtomic(file, report);
+console.log(`\n${report}\nwritten to ${file}`);
