@@ -60,7 +60,7 @@ describe('netc CLI', () => {
     const outDir = tempDir();
     const r = await cli('compile', 'configs/example.yaml', '--out-dir', outDir);
     expect(r.code).toBe(EXIT.ok);
-    expect(r.out).toMatch(/compiled configs\/example\.yaml → .*\/example\/ {2}23 files, \d+ generated lines .*unrolled window taps: stem 9, maxpool1 4, conv2 9/);
+    expect(r.out).toMatch(/compiled configs\/example\.yaml → .*\/example\/ {2}\d+ files, \d+ generated lines .*unrolled window taps: stem 9, maxpool1 4, conv2 9/);
     expect((await cli('compile', 'configs/example.yaml', '--out-dir', outDir, '--check')).code).toBe(EXIT.ok);
     writeFileSync(join(outDir, 'example', 'model.ts'), readFileSync(join(outDir, 'example', 'model.ts'), 'utf8') + '// edited\n');
     writeFileSync(join(outDir, 'example', 'stray.js'), '');

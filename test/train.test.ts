@@ -61,7 +61,8 @@ describe('training on CIFAR-10 (the shared archive)', () => {
     expect(metrics.test.accuracy).toBeGreaterThanOrEqual(CIFAR_FLOOR_AFTER_400);
     expect(metrics.data).toMatchObject({ dataset: 'cifar10', train: 48000, validation: 2000, test: 10000, image: [32, 32, 3] });
     // Pixels stay in 0–255: the per-channel means are those of CIFAR-10 (about 125, 123, 114).
-    expect(metrics.data.mean.map(Math.round)).toEqual([expect.closeTo(125, 3), expect.closeTo(123, 3), expect.closeTo(114, 3)]);
+    const expected = [125, 123, 114];
+    metrics.data.mean.forEach((mean, c) => expect(Math.abs(mean - expected[c]!)).toBeLessThan(3));
     expect(metrics.params.total).toBe(48602);
     expect(metrics.test.classes).toContain('automobile');
   });

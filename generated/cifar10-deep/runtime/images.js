@@ -7,11 +7,14 @@
 export class DataError extends Error {
     file;
     hint;
-    constructor(file, message, hint) {
+    /** 'not-found' when the dataset is nowhere to be found (and could be downloaded). */
+    code;
+    constructor(file, message, hint, code) {
         super(`${file}: ${message}`);
         this.name = 'DataError';
         this.file = file;
         this.hint = hint;
+        this.code = code;
     }
 }
 /**

@@ -24,11 +24,14 @@ export interface Dataset {
 export class DataError extends Error {
   readonly file: string;
   readonly hint?: string;
-  constructor(file: string, message: string, hint?: string) {
+  /** 'not-found' when the dataset is nowhere to be found (and could be downloaded). */
+  readonly code?: 'not-found';
+  constructor(file: string, message: string, hint?: string, code?: 'not-found') {
     super(`${file}: ${message}`);
     this.name = 'DataError';
     this.file = file;
     this.hint = hint;
+    this.code = code;
   }
 }
 
