@@ -71,15 +71,13 @@ export function conv1_forward(x: Float32Array, w: Float32Array, b: Float32Array,
         for (let oy = 0; oy < 32; oy++) {
           let xi = xPlane + oy * 36;
           let yi = yPlane + oy * 32;
-          for (let ox = 0; ox < 32; ox++) {
+          for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2] + w3 * x[xi + 3] + w4 * x[xi + 4]) +
               (w5 * x[xi + 36] + w6 * x[xi + 37] + w7 * x[xi + 38] + w8 * x[xi + 39] + w9 * x[xi + 40]) +
               (w10 * x[xi + 72] + w11 * x[xi + 73] + w12 * x[xi + 74] + w13 * x[xi + 75] + w14 * x[xi + 76]) +
               (w15 * x[xi + 108] + w16 * x[xi + 109] + w17 * x[xi + 110] + w18 * x[xi + 111] + w19 * x[xi + 112]) +
               (w20 * x[xi + 144] + w21 * x[xi + 145] + w22 * x[xi + 146] + w23 * x[xi + 147] + w24 * x[xi + 148]);
-            xi += 1;
-            yi++;
           }
         }
       }
@@ -89,6 +87,7 @@ export function conv1_forward(x: Float32Array, w: Float32Array, b: Float32Array,
 
 /**
  * conv1 backward: db = Σ dy; dw = Σ dy·x over each window.
+ * dy comes through relu1 and maxpool1, which leaves most of it zero: those positions are skipped.
  */
 export function conv1_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array, n: number): void {
   for (let co = 0; co < 16; co++) {
@@ -116,8 +115,9 @@ export function conv1_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
         for (let oy = 0; oy < 32; oy++) {
           let xi = xPlane + oy * 36;
           let yi = yPlane + oy * 32;
-          for (let ox = 0; ox < 32; ox++) {
+          for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
             const g = dy[yi];
+            if (g === 0) continue;
             g0 += g * x[xi];
             g1 += g * x[xi + 1];
             g2 += g * x[xi + 2];
@@ -143,8 +143,6 @@ export function conv1_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
             g22 += g * x[xi + 146];
             g23 += g * x[xi + 147];
             g24 += g * x[xi + 148];
-            xi += 1;
-            yi++;
           }
         }
       }
@@ -284,15 +282,13 @@ export function conv2_forward(x: Float32Array, w: Float32Array, b: Float32Array,
         for (let oy = 0; oy < 16; oy++) {
           let xi = xPlane + oy * 20;
           let yi = yPlane + oy * 16;
-          for (let ox = 0; ox < 16; ox++) {
+          for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2] + w3 * x[xi + 3] + w4 * x[xi + 4]) +
               (w5 * x[xi + 20] + w6 * x[xi + 21] + w7 * x[xi + 22] + w8 * x[xi + 23] + w9 * x[xi + 24]) +
               (w10 * x[xi + 40] + w11 * x[xi + 41] + w12 * x[xi + 42] + w13 * x[xi + 43] + w14 * x[xi + 44]) +
               (w15 * x[xi + 60] + w16 * x[xi + 61] + w17 * x[xi + 62] + w18 * x[xi + 63] + w19 * x[xi + 64]) +
               (w20 * x[xi + 80] + w21 * x[xi + 81] + w22 * x[xi + 82] + w23 * x[xi + 83] + w24 * x[xi + 84]);
-            xi += 1;
-            yi++;
           }
         }
       }
@@ -302,6 +298,7 @@ export function conv2_forward(x: Float32Array, w: Float32Array, b: Float32Array,
 
 /**
  * conv2 backward: db = Σ dy; dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * dy comes through relu2, which leaves most of it zero: those positions are skipped.
  */
 export function conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array, dx: Float32Array, n: number): void {
   for (let co = 0; co < 16; co++) {
@@ -335,8 +332,9 @@ export function conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
         for (let oy = 0; oy < 16; oy++) {
           let xi = xPlane + oy * 20;
           let yi = yPlane + oy * 16;
-          for (let ox = 0; ox < 16; ox++) {
+          for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
             const g = dy[yi];
+            if (g === 0) continue;
             g0 += g * x[xi];
             g1 += g * x[xi + 1];
             g2 += g * x[xi + 2];
@@ -387,8 +385,6 @@ export function conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
             dx[xi + 82] += w22 * g;
             dx[xi + 83] += w23 * g;
             dx[xi + 84] += w24 * g;
-            xi += 1;
-            yi++;
           }
         }
       }
@@ -472,7 +468,9 @@ export function fc_forward(x: Float32Array, w: Float32Array, b: Float32Array, y:
   }
 }
 
-/** fc backward: db = Σ dy; dw = Σ dy·xᵀ; dx = wᵀ·dy. */
+/**
+ * fc backward: db = Σ dy; dw = Σ dy·xᵀ; dx = wᵀ·dy.
+ */
 export function fc_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array, dx: Float32Array, n: number): void {
   dw.fill(0);
   dx.fill(0, 0, n * 4096);

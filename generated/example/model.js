@@ -67,13 +67,11 @@ export function stem_forward(x, w, b, y, n) {
                 for (let oy = 0; oy < 28; oy++) {
                     let xi = xPlane + oy * 30;
                     let yi = yPlane + oy * 28;
-                    for (let ox = 0; ox < 28; ox++) {
+                    for (let ox = 0; ox < 28; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
                                 (w3 * x[xi + 30] + w4 * x[xi + 31] + w5 * x[xi + 32]) +
                                 (w6 * x[xi + 60] + w7 * x[xi + 61] + w8 * x[xi + 62]);
-                        xi += 1;
-                        yi++;
                     }
                 }
             }
@@ -82,6 +80,7 @@ export function stem_forward(x, w, b, y, n) {
 }
 /**
  * stem backward: db = Σ dy; dw = Σ dy·x over each window.
+ * dy comes through relu1 and maxpool1, which leaves most of it zero: those positions are skipped.
  */
 export function stem_backward(x, w, dy, dw, db, n) {
     for (let co = 0; co < 8; co++) {
@@ -108,8 +107,10 @@ export function stem_backward(x, w, dy, dw, db, n) {
                 for (let oy = 0; oy < 28; oy++) {
                     let xi = xPlane + oy * 30;
                     let yi = yPlane + oy * 28;
-                    for (let ox = 0; ox < 28; ox++) {
+                    for (let ox = 0; ox < 28; ox++, xi += 1, yi++) {
                         const g = dy[yi];
+                        if (g === 0)
+                            continue;
                         g0 += g * x[xi];
                         g1 += g * x[xi + 1];
                         g2 += g * x[xi + 2];
@@ -119,8 +120,6 @@ export function stem_backward(x, w, dy, dw, db, n) {
                         g6 += g * x[xi + 60];
                         g7 += g * x[xi + 61];
                         g8 += g * x[xi + 62];
-                        xi += 1;
-                        yi++;
                     }
                 }
             }
@@ -240,13 +239,11 @@ export function conv2_forward(x, w, b, y, n) {
                 for (let oy = 0; oy < 6; oy++) {
                     let xi = xPlane + oy * 28;
                     let yi = yPlane + oy * 6;
-                    for (let ox = 0; ox < 6; ox++) {
+                    for (let ox = 0; ox < 6; ox++, xi += 2, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
                                 (w3 * x[xi + 14] + w4 * x[xi + 15] + w5 * x[xi + 16]) +
                                 (w6 * x[xi + 28] + w7 * x[xi + 29] + w8 * x[xi + 30]);
-                        xi += 2;
-                        yi++;
                     }
                 }
             }
@@ -255,6 +252,7 @@ export function conv2_forward(x, w, b, y, n) {
 }
 /**
  * conv2 backward: db = Σ dy; dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * dy comes through act2, which leaves most of it zero: those positions are skipped.
  */
 export function conv2_backward(x, w, dy, dw, db, dx, n) {
     for (let co = 0; co < 16; co++) {
@@ -285,8 +283,10 @@ export function conv2_backward(x, w, dy, dw, db, dx, n) {
                 for (let oy = 0; oy < 6; oy++) {
                     let xi = xPlane + oy * 28;
                     let yi = yPlane + oy * 6;
-                    for (let ox = 0; ox < 6; ox++) {
+                    for (let ox = 0; ox < 6; ox++, xi += 2, yi++) {
                         const g = dy[yi];
+                        if (g === 0)
+                            continue;
                         g0 += g * x[xi];
                         g1 += g * x[xi + 1];
                         g2 += g * x[xi + 2];
@@ -305,8 +305,6 @@ export function conv2_backward(x, w, dy, dw, db, dx, n) {
                         dx[xi + 28] += w6 * g;
                         dx[xi + 29] += w7 * g;
                         dx[xi + 30] += w8 * g;
-                        xi += 2;
-                        yi++;
                     }
                 }
             }
@@ -372,7 +370,10 @@ export function hidden_forward(x, w, b, y, n) {
         }
     }
 }
-/** hidden backward: db = Σ dy; dw = Σ dy·xᵀ; dx = wᵀ·dy. */
+/**
+ * hidden backward: db = Σ dy; dw = Σ dy·xᵀ; dx = wᵀ·dy.
+ * dy comes through relu3, which leaves much of it zero: those rows are skipped.
+ */
 export function hidden_backward(x, w, dy, dw, db, dx, n) {
     dw.fill(0);
     dx.fill(0, 0, n * 576);
@@ -381,6 +382,8 @@ export function hidden_backward(x, w, dy, dw, db, dx, n) {
         let sum = 0;
         for (let s = 0; s < n; s++) {
             const g = dy[s * 32 + j * 1];
+            if (g === 0)
+                continue;
             sum += g;
             const xi = s * 576;
             for (let i = 0; i < 576; i += 8) {
@@ -455,7 +458,9 @@ export function logits_forward(x, w, b, y, n) {
         }
     }
 }
-/** logits backward: db = Σ dy; dw = Σ dy·xᵀ; dx = wᵀ·dy. */
+/**
+ * logits backward: db = Σ dy; dw = Σ dy·xᵀ; dx = wᵀ·dy.
+ */
 export function logits_backward(x, w, dy, dw, db, dx, n) {
     dw.fill(0);
     dx.fill(0, 0, n * 32);

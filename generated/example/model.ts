@@ -73,13 +73,11 @@ export function stem_forward(x: Float32Array, w: Float32Array, b: Float32Array, 
         for (let oy = 0; oy < 28; oy++) {
           let xi = xPlane + oy * 30;
           let yi = yPlane + oy * 28;
-          for (let ox = 0; ox < 28; ox++) {
+          for (let ox = 0; ox < 28; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
               (w3 * x[xi + 30] + w4 * x[xi + 31] + w5 * x[xi + 32]) +
               (w6 * x[xi + 60] + w7 * x[xi + 61] + w8 * x[xi + 62]);
-            xi += 1;
-            yi++;
           }
         }
       }
@@ -89,6 +87,7 @@ export function stem_forward(x: Float32Array, w: Float32Array, b: Float32Array, 
 
 /**
  * stem backward: db = Σ dy; dw = Σ dy·x over each window.
+ * dy comes through relu1 and maxpool1, which leaves most of it zero: those positions are skipped.
  */
 export function stem_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array, n: number): void {
   for (let co = 0; co < 8; co++) {
@@ -114,8 +113,9 @@ export function stem_backward(x: Float32Array, w: Float32Array, dy: Float32Array
         for (let oy = 0; oy < 28; oy++) {
           let xi = xPlane + oy * 30;
           let yi = yPlane + oy * 28;
-          for (let ox = 0; ox < 28; ox++) {
+          for (let ox = 0; ox < 28; ox++, xi += 1, yi++) {
             const g = dy[yi];
+            if (g === 0) continue;
             g0 += g * x[xi];
             g1 += g * x[xi + 1];
             g2 += g * x[xi + 2];
@@ -125,8 +125,6 @@ export function stem_backward(x: Float32Array, w: Float32Array, dy: Float32Array
             g6 += g * x[xi + 60];
             g7 += g * x[xi + 61];
             g8 += g * x[xi + 62];
-            xi += 1;
-            yi++;
           }
         }
       }
@@ -248,13 +246,11 @@ export function conv2_forward(x: Float32Array, w: Float32Array, b: Float32Array,
         for (let oy = 0; oy < 6; oy++) {
           let xi = xPlane + oy * 28;
           let yi = yPlane + oy * 6;
-          for (let ox = 0; ox < 6; ox++) {
+          for (let ox = 0; ox < 6; ox++, xi += 2, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
               (w3 * x[xi + 14] + w4 * x[xi + 15] + w5 * x[xi + 16]) +
               (w6 * x[xi + 28] + w7 * x[xi + 29] + w8 * x[xi + 30]);
-            xi += 2;
-            yi++;
           }
         }
       }
@@ -264,6 +260,7 @@ export function conv2_forward(x: Float32Array, w: Float32Array, b: Float32Array,
 
 /**
  * conv2 backward: db = Σ dy; dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * dy comes through act2, which leaves most of it zero: those positions are skipped.
  */
 export function conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array, dx: Float32Array, n: number): void {
   for (let co = 0; co < 16; co++) {
@@ -293,8 +290,9 @@ export function conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
         for (let oy = 0; oy < 6; oy++) {
           let xi = xPlane + oy * 28;
           let yi = yPlane + oy * 6;
-          for (let ox = 0; ox < 6; ox++) {
+          for (let ox = 0; ox < 6; ox++, xi += 2, yi++) {
             const g = dy[yi];
+            if (g === 0) continue;
             g0 += g * x[xi];
             g1 += g * x[xi + 1];
             g2 += g * x[xi + 2];
@@ -313,8 +311,6 @@ export function conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
             dx[xi + 28] += w6 * g;
             dx[xi + 29] += w7 * g;
             dx[xi + 30] += w8 * g;
-            xi += 2;
-            yi++;
           }
         }
       }
@@ -382,7 +378,10 @@ export function hidden_forward(x: Float32Array, w: Float32Array, b: Float32Array
   }
 }
 
-/** hidden backward: db = Σ dy; dw = Σ dy·xᵀ; dx = wᵀ·dy. */
+/**
+ * hidden backward: db = Σ dy; dw = Σ dy·xᵀ; dx = wᵀ·dy.
+ * dy comes through relu3, which leaves much of it zero: those rows are skipped.
+ */
 export function hidden_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array, dx: Float32Array, n: number): void {
   dw.fill(0);
   dx.fill(0, 0, n * 576);
@@ -391,6 +390,7 @@ export function hidden_backward(x: Float32Array, w: Float32Array, dy: Float32Arr
     let sum = 0;
     for (let s = 0; s < n; s++) {
       const g = dy[s * 32 + j * 1];
+      if (g === 0) continue;
       sum += g;
       const xi = s * 576;
       for (let i = 0; i < 576; i += 8) {
@@ -467,7 +467,9 @@ export function logits_forward(x: Float32Array, w: Float32Array, b: Float32Array
   }
 }
 
-/** logits backward: db = Σ dy; dw = Σ dy·xᵀ; dx = wᵀ·dy. */
+/**
+ * logits backward: db = Σ dy; dw = Σ dy·xᵀ; dx = wᵀ·dy.
+ */
 export function logits_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array, dx: Float32Array, n: number): void {
   dw.fill(0);
   dx.fill(0, 0, n * 32);

@@ -72,15 +72,13 @@ export function conv1_forward(x: Float32Array, w: Float32Array, b: Float32Array,
         for (let oy = 0; oy < 28; oy++) {
           let xi = xPlane + oy * 32;
           let yi = yPlane + oy * 28;
-          for (let ox = 0; ox < 28; ox++) {
+          for (let ox = 0; ox < 28; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2] + w3 * x[xi + 3] + w4 * x[xi + 4]) +
               (w5 * x[xi + 32] + w6 * x[xi + 33] + w7 * x[xi + 34] + w8 * x[xi + 35] + w9 * x[xi + 36]) +
               (w10 * x[xi + 64] + w11 * x[xi + 65] + w12 * x[xi + 66] + w13 * x[xi + 67] + w14 * x[xi + 68]) +
               (w15 * x[xi + 96] + w16 * x[xi + 97] + w17 * x[xi + 98] + w18 * x[xi + 99] + w19 * x[xi + 100]) +
               (w20 * x[xi + 128] + w21 * x[xi + 129] + w22 * x[xi + 130] + w23 * x[xi + 131] + w24 * x[xi + 132]);
-            xi += 1;
-            yi++;
           }
         }
       }
@@ -90,6 +88,7 @@ export function conv1_forward(x: Float32Array, w: Float32Array, b: Float32Array,
 
 /**
  * conv1 backward: db = Σ dy; dw = Σ dy·x over each window.
+ * dy comes through relu1 and maxpool1, which leaves most of it zero: those positions are skipped.
  */
 export function conv1_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array, n: number): void {
   for (let co = 0; co < 16; co++) {
@@ -117,8 +116,9 @@ export function conv1_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
         for (let oy = 0; oy < 28; oy++) {
           let xi = xPlane + oy * 32;
           let yi = yPlane + oy * 28;
-          for (let ox = 0; ox < 28; ox++) {
+          for (let ox = 0; ox < 28; ox++, xi += 1, yi++) {
             const g = dy[yi];
+            if (g === 0) continue;
             g0 += g * x[xi];
             g1 += g * x[xi + 1];
             g2 += g * x[xi + 2];
@@ -144,8 +144,6 @@ export function conv1_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
             g22 += g * x[xi + 130];
             g23 += g * x[xi + 131];
             g24 += g * x[xi + 132];
-            xi += 1;
-            yi++;
           }
         }
       }
@@ -285,15 +283,13 @@ export function conv2_forward(x: Float32Array, w: Float32Array, b: Float32Array,
         for (let oy = 0; oy < 14; oy++) {
           let xi = xPlane + oy * 18;
           let yi = yPlane + oy * 14;
-          for (let ox = 0; ox < 14; ox++) {
+          for (let ox = 0; ox < 14; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2] + w3 * x[xi + 3] + w4 * x[xi + 4]) +
               (w5 * x[xi + 18] + w6 * x[xi + 19] + w7 * x[xi + 20] + w8 * x[xi + 21] + w9 * x[xi + 22]) +
               (w10 * x[xi + 36] + w11 * x[xi + 37] + w12 * x[xi + 38] + w13 * x[xi + 39] + w14 * x[xi + 40]) +
               (w15 * x[xi + 54] + w16 * x[xi + 55] + w17 * x[xi + 56] + w18 * x[xi + 57] + w19 * x[xi + 58]) +
               (w20 * x[xi + 72] + w21 * x[xi + 73] + w22 * x[xi + 74] + w23 * x[xi + 75] + w24 * x[xi + 76]);
-            xi += 1;
-            yi++;
           }
         }
       }
@@ -303,6 +299,7 @@ export function conv2_forward(x: Float32Array, w: Float32Array, b: Float32Array,
 
 /**
  * conv2 backward: db = Σ dy; dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * dy comes through relu2 and maxpool2, which leaves most of it zero: those positions are skipped.
  */
 export function conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array, dx: Float32Array, n: number): void {
   for (let co = 0; co < 16; co++) {
@@ -336,8 +333,9 @@ export function conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
         for (let oy = 0; oy < 14; oy++) {
           let xi = xPlane + oy * 18;
           let yi = yPlane + oy * 14;
-          for (let ox = 0; ox < 14; ox++) {
+          for (let ox = 0; ox < 14; ox++, xi += 1, yi++) {
             const g = dy[yi];
+            if (g === 0) continue;
             g0 += g * x[xi];
             g1 += g * x[xi + 1];
             g2 += g * x[xi + 2];
@@ -388,8 +386,6 @@ export function conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
             dx[xi + 74] += w22 * g;
             dx[xi + 75] += w23 * g;
             dx[xi + 76] += w24 * g;
-            xi += 1;
-            yi++;
           }
         }
       }
@@ -529,7 +525,9 @@ export function fc_forward(x: Float32Array, w: Float32Array, b: Float32Array, y:
   }
 }
 
-/** fc backward: db = Σ dy; dw = Σ dy·xᵀ; dx = wᵀ·dy. */
+/**
+ * fc backward: db = Σ dy; dw = Σ dy·xᵀ; dx = wᵀ·dy.
+ */
 export function fc_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array, dx: Float32Array, n: number): void {
   dw.fill(0);
   dx.fill(0, 0, n * 784);

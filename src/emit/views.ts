@@ -60,8 +60,13 @@ function windowView(op: ConvOp | MaxPoolOp) {
   };
 }
 
+/** Whether and why dy is sparse, for the templates. */
+function sparsity(op: ConvOp | DenseOp) {
+  return { sparseGrad: op.sparseGrad.length > 0, sparseBecause: op.sparseGrad.join(' and ') };
+}
+
 function convView(op: ConvOp) {
-  return { ...windowView(op), padding: op.padding, cin: op.x.channels, cout: op.y.channels, kk: op.size * op.size, weight: op.weight.name, bias: op.bias.name };
+  return { ...windowView(op), ...sparsity(op), padding: op.padding, cin: op.x.channels, cout: op.y.channels, kk: op.size * op.size, weight: op.weight.name, bias: op.bias.name };
 }
 
 function maxPoolView(op: MaxPoolOp) {
@@ -72,6 +77,7 @@ function maxPoolView(op: MaxPoolOp) {
 function denseView(op: DenseOp) {
   const lanes = Array.from({ length: op.lanes }, (_, lane) => ({ lane, off: plus(lane) }));
   return {
+    ...sparsity(op),
     name: op.name,
     x: bufferView(op.x),
     y: bufferView(op.y),

@@ -2,7 +2,8 @@
 //   1. allocate   one activation buffer per layer output; relu works in place
 //   2. pad        give each buffer the zero border its consumers read (conv padding)
 //   3. params     carve the one flat parameter array into named views, with their init
-//   4. ops        one op per layer: strides, unrolled window taps, which need dL/dx
+//   4. ops        one op per layer: strides, unrolled window taps, which need dL/dx,
+//                 whose dL/dy is sparse (relu or maxpool follows)
 //   5. verify     check the IR is self-consistent before anything is emitted
 import type { LayerInfo, NetworkInfo } from '../infer/index.js';
 import { DATASETS } from '../runtime/datasets.js';
@@ -115,7 +116,7 @@ function buildOp(info: LayerInfo, x: Buffer, y: Buffer, views: Map<string, Param
   switch (layer.type) {
     case 'conv': {
       const [weight, bias] = views.get(layer.name)!;
-      return { ...base, kind: 'conv', size: layer.size, stride: layer.stride, padding: layer.padding, weight: weight!, bias: bias!, ...window(layer.size, x) };
+      return { ...base, kind: 'conv', sparseGrad: sparsifiers(network, index), size: layer.size, stride: layer.stride, padding: layer.padding, weight: weight!, bias: bias!, ...window(layer.size, x) };
     }
     case 'maxpool':
       return { ...base, kind: 'maxpool', size: layer.size, stride: layer.stride, argmax: `${layer.name}_arg`, ...window(layer.size, x) };
@@ -123,9 +124,19 @@ function buildOp(info: LayerInfo, x: Buffer, y: Buffer, views: Map<string, Param
       return { ...base, kind: 'relu' };
     case 'dense': {
       const [weight, bias] = views.get(layer.name)!;
-      return { ...base, kind: 'dense', inputs: info.fanIn, units: layer.units, weight: weight!, bias: bias!, lanes: lanesFor(info.fanIn) };
+      return { ...base, kind: 'dense', sparseGrad: sparsifiers(network, index), inputs: info.fanIn, units: layer.units, weight: weight!, bias: bias!, lanes: lanesFor(info.fanIn) };
     }
   }
+}
+
+/** The relu and maxpool layers right after layer `index` (they make its dL/dy sparse). */
+function sparsifiers(network: NetworkInfo, index: number): string[] {
+  const names: string[] = [];
+  for (const info of network.layers.slice(index + 1)) {
+    if (info.layer.type !== 'relu' && info.layer.type !== 'maxpool') break;
+    names.push(info.layer.name);
+  }
+  return names;
 }
 
 /** The taps of a size×size window over buffer x, and how far to unroll them. */

@@ -63,8 +63,15 @@ interface OpBase {
   readonly inputGrad: boolean;
 }
 
+/**
+ * The relu and maxpool ops right after an op: their backward passes zero most of the op's
+ * dL/dy, so its backward pass skips zeros. Empty when dy is dense.
+ */
+export type SparseGradSources = readonly string[];
+
 export interface ConvOp extends OpBase {
   readonly kind: 'conv';
+  readonly sparseGrad: SparseGradSources;
   readonly size: number;
   readonly stride: number;
   readonly padding: number;
@@ -90,6 +97,7 @@ export interface MaxPoolOp extends OpBase {
 
 export interface DenseOp extends OpBase {
   readonly kind: 'dense';
+  readonly sparseGrad: SparseGradSources;
   readonly inputs: number;
   readonly units: number;
   readonly weight: ParamView;
