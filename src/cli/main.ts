@@ -32,6 +32,10 @@ function naturalNumber(text: string): number {
   return value;
 }
 
+function threadsOption(text: string): number | 'auto' {
+  return text === 'auto' ? 'auto' : positiveInteger(text);
+}
+
 export function buildProgram(io: Output): Command {
   const program = new Command('netc')
     .description('Compile YAML network configs into specialised TypeScript trainers, and train them.')
@@ -129,9 +133,10 @@ export function buildProgram(io: Output): Command {
     .argument('<config>', 'YAML config file')
     .option('--iterations <n>', 'override train.iterations', positiveInteger)
     .option('--seed <n>', 'override train.seed', naturalNumber)
+    .option('--threads <n>', "override train.threads: a number, or 'auto' for one per core", threadsOption)
     .option('--data <path>', 'where the dataset is (overrides data.path)')
     .option('--out <dir>', 'run folder (default runs/<name>/<UTC time>/)')
-    .action(async (file: string, options: { iterations?: number; seed?: number; data?: string; out?: string }) => {
+    .action(async (file: string, options: { iterations?: number; seed?: number; threads?: number | 'auto'; data?: string; out?: string }) => {
       const progress = progressReporter(io);
       try {
         const run = () => train(file, { ...options, dataPath: options.data, onProgress: progress.onProgress, log: progress.log });

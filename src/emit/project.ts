@@ -57,7 +57,7 @@ function describe(diagnostics: readonly Diagnostic[]): string {
     .map((d) => {
       const file = d.getSourceFile();
       const where = file ? `${file.getFilePath().slice(ROOT.length + 1)}:${d.getLineNumber() ?? 0}` : '';
-      return `  ${where} ${ts.flattenDiagnosticMessageText(d.getMessageText() as string | ts.DiagnosticMessageChain, '\n')}`;
+      return `  ${where} ${ts.flattenDiagnosticMessageText(d.compilerObject.messageText, '\n')}`;
     })
     .join('\n');
 }

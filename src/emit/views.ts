@@ -143,9 +143,11 @@ export function modelView(program: Program, dtype: DType, source: SourceInfo) {
   const gradBuffers = program.buffers.map((b) => ({ ...bufferView(b), size: b.sampleStride * program.batch }));
   const info = {
     name: program.name,
+    dtype,
     batch: program.batch,
     classes: program.classes,
     paramCount: program.paramCount,
+    inputLength: program.input.sampleStride * program.batch,
     input: { height: program.input.height, width: program.input.width, channels: program.input.channels },
     layers: program.layers,
     params: program.params.map(({ name, offset, size, shape }) => ({ name, offset, size, shape })),

@@ -178,5 +178,6 @@ function trainerSettings(network: NetworkInfo): TrainerSettings {
     reportEvery: report.every,
     smoothing: report.smoothing,
     validationBatches: report.validation_batches,
+    threads: train.threads,
   };
 }

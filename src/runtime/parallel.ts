@@ -1,0 +1,166 @@
+// Data-parallel training on several threads: each thread runs the same generated Net on
+// its share of the batch; parameters live in shared memory; gradients are summed in a
+// fixed order (this thread's, then each worker's), so a run is reproducible for a given
+// number of threads. Workers wait on Atomics, not messages: a handoff costs microseconds.
+import { Worker } from 'node:worker_threads';
+import type { FloatArray, ModelInfo, NetMemory, Trainable, TrainableNet } from './net.js';
+import { COMMAND, CONTROL_SLOTS, SLOT, type WorkerData } from './worker-protocol.js';
+
+export type NetClass = new (memory?: NetMemory) => TrainableNet;
+export type SetImage = (input: FloatArray, slot: number, pixels: Uint8Array, offset: number, mean: Float64Array) => void;
+
+interface Part {
+  readonly worker: Worker;
+  readonly control: Int32Array;
+  readonly loss: Float64Array;
+  readonly memory: Required<NetMemory>;
+  readonly failure: Uint8Array;
+}
+
+/** How many threads `threads` means here: 'auto' is one per core, at most one per sample. */
+export function threadCount(threads: number | 'auto', batch: number, cores: number): number {
+  return Math.max(1, Math.min(threads === 'auto' ? cores : threads, batch));
+}
+
+export async function createParallel(model: ModelInfo, Net: NetClass, setImage: SetImage, modelUrl: string, threads: number): Promise<Trainable> {
+  const shared = (length: number): FloatArray =>
+    model.dtype === 'float32' ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float64Array(new SharedArrayBuffer(length * 8));
+  const params = shared(model.paramCount);
+  const main = new Net({ params });
+  const parts: Part[] = [];
+  try {
+    for (let t = 1; t < threads; t++) {
+      const memory = {
+        params,
+        grads: shared(model.paramCount),
+        input: shared(model.inputLength),
+        labels: new Uint8Array(new SharedArrayBuffer(model.batch)),
+        predictions: new Uint8Array(new SharedArrayBuffer(model.batch)),
+      };
+      const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
+      const loss = new Float64Array(new SharedArrayBuffer(8));
+      const failure = new Uint8Array(new SharedArrayBuffer(1024));
+      const data: WorkerData = { modelUrl, memory, control, loss, failure };
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
+      parts.push({ worker, control, loss, memory, failure });
+      await new Promise<void>((resolve, reject) => {
+        worker.once('message', () => resolve());
+        worker.once('error', reject);
+      });
+    }
+  } catch (error) {
+    await Promise.all(parts.map((p) => p.worker.terminate()));
+    throw error;
+  }
+  return new ParallelNet(model, main, parts, setImage);
+}
+
+class ParallelNet implements Trainable {
+  readonly params: FloatArray;
+  readonly labels: Uint8Array;
+  readonly predictions: Uint8Array;
+  private sequence = 0;
+
+  constructor(
+    private readonly model: ModelInfo,
+    private readonly main: TrainableNet,
+    private readonly parts: readonly Part[],
+    private readonly setImageInto: SetImage,
+  ) {
+    this.params = main.params;
+    this.labels = new Uint8Array(model.batch);
+    this.predictions = new Uint8Array(model.batch);
+  }
+
+  /**
+   * The batch slots part p (0 is this thread) computes: [start, start + size) of a full
+   * batch; of a shorter one (n samples), those below n.
+   */
+  private share(p: number, n = this.model.batch): { start: number; count: number } {
+    const threads = this.parts.length + 1;
+    const base = Math.floor(this.model.batch / threads);
+    const extra = this.model.batch % threads;
+    const start = p * base + Math.min(p, extra);
+    const size = base + (p < extra ? 1 : 0);
+    return { start, count: Math.max(0, Math.min(size, n - start)) };
+  }
+
+  private inputOf(p: number): FloatArray {
+    return p === 0 ? this.main.input : this.parts[p - 1]!.memory.input;
+  }
+
+  setImage(slot: number, pixels: Uint8Array, offset: number, mean: Float64Array): void {
+    for (let p = this.parts.length; p >= 0; p--) {
+      const { start } = this.share(p);
+      if (slot >= start) {
+        this.setImageInto(this.inputOf(p), slot - start, pixels, offset, mean);
+        return;
+      }
+    }
+  }
+
+  private run(command: number, n: number): number {
+    const sequence = ++this.sequence;
+    this.parts.forEach((part, k) => {
+      const { start, count } = this.share(k + 1, n);
+      part.memory.labels.set(this.labels.subarray(start, start + count));
+      Atomics.store(part.control, SLOT.command, command);
+      Atomics.store(part.control, SLOT.n, count);
+      Atomics.store(part.control, SLOT.total, n);
+      Atomics.store(part.control, SLOT.posted, sequence);
+      Atomics.notify(part.control, SLOT.posted);
+    });
+    const own = this.share(0, n).count;
+    this.main.labels.set(this.labels.subarray(0, own));
+    this.main.forward(own);
+    let lossSum = this.main.loss(own, n) * own;
+    if (command === COMMAND.train) this.main.backward(own);
+    this.predictions.set(this.main.predictions.subarray(0, own), 0);
+    this.parts.forEach((part, k) => {
+      while (Atomics.load(part.control, SLOT.done) !== sequence) {
+        Atomics.wait(part.control, SLOT.done, sequence - 1, 1000);
+        if (part.failure[0] !== 0) throw new Error(`a training thread failed: ${new TextDecoder().decode(part.failure.subarray(1, part.failure.indexOf(0, 1)))}`);
+      }
+      const { start, count } = this.share(k + 1, n);
+      if (count === 0) return;
+      lossSum += part.loss[0]! * count;
+      this.predictions.set(part.memory.predictions.subarray(0, count), start);
+      // Gradients summed in a fixed order: this thread's, then each worker's in turn.
+      if (command === COMMAND.train) {
+        const grads = this.main.grads;
+        const other = part.memory.grads;
+        for (let i = 0; i < grads.length; i++) grads[i] = grads[i]! + other[i]!;
+      }
+    });
+    return lossSum / n;
+  }
+
+  computeGradients(n: number): number {
+    return this.run(COMMAND.train, n);
+  }
+
+  evaluate(n: number): number {
+    return this.run(COMMAND.evaluate, n);
+  }
+
+  step(learningRate: number): void {
+    this.main.step(learningRate);
+  }
+
+  weightDecayLoss(): number {
+    return this.main.weightDecayLoss();
+  }
+
+  init(normal: () => number): void {
+    this.main.init(normal);
+  }
+
+  async close(): Promise<void> {
+    for (const part of this.parts) {
+      Atomics.store(part.control, SLOT.command, COMMAND.exit);
+      Atomics.store(part.control, SLOT.posted, ++this.sequence);
+      Atomics.notify(part.control, SLOT.posted);
+    }
+    await Promise.all(this.parts.map((part) => part.worker.terminate()));
+  }
+}

@@ -1,0 +1,19 @@
+// The handshake between the training loop's thread and its workers, in shared memory.
+import type { NetMemory } from './net.js';
+
+export const COMMAND = { train: 1, evaluate: 2, exit: 3 } as const;
+
+/** Slots of the Int32 control block. */
+export const SLOT = { posted: 0, command: 1, n: 2, total: 3, done: 4 } as const;
+export const CONTROL_SLOTS = 5;
+
+export interface WorkerData {
+  /** The generated model module (model.js). */
+  readonly modelUrl: string;
+  readonly memory: Required<NetMemory>;
+  readonly control: Int32Array;
+  /** The worker's mean loss over its share, written before it signals done. */
+  readonly loss: Float64Array;
+  /** [1] when the worker failed, then its error message (UTF-8, zero-terminated). */
+  readonly failure: Uint8Array;
+}
