@@ -19,4 +19,5 @@ export { summaryJson } from './summary.js';
 export type { SummaryJson } from './summary.js';
 export { writeTree, compareTree } from './write/index.js';
 export type { Metrics, Progress, RunOptions, RunResult } from './run/index.js';
+export { locateDataset } from './run/dataset.js';
 export { version } from './paths.js';

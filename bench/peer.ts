@@ -1,0 +1,89 @@
+// One peer in its own process: `node bench/dist/peer.js <peer> <config>`, driven over IPC
+// by run.ts. Each window trains (or infers) for a fixed time on the same data.
+import { check, compile, summaryJson } from 'netc';
+import { benchData, POOL } from './data.js';
+import { convnetjsRunner } from './peers/convnetjs.js';
+import { netcRunner } from './peers/netc.js';
+import { tfjsRunner } from './peers/tfjs.js';
+import type { PeerName, Reply, Request, Runner } from './protocol.js';
+
+const [peer, config] = process.argv.slice(2) as [PeerName, string];
+const send = (reply: Reply) => process.send!(reply);
+
+async function setup(): Promise<Runner> {
+  const { resolved, network } = check(config);
+  const { trainer } = compile(config).program;
+  const data = await benchData(trainer, network.config.train.batch_size);
+  const layers = summaryJson(network).layers.map((l, i) => ({ ...l, ...resolved.config.layers[i] }));
+  switch (peer) {
+    case 'netc':
+      return netcRunner(config, data, 2);
+    case 'netc-1-thread':
+      return netcRunner(config, data, 1);
+    case 'tfjs-wasm':
+      return tfjsRunner(layers, data, 'wasm', trainer.learningRate);
+    case 'tfjs-cpu':
+      return tfjsRunner(layers, data, 'cpu', trainer.learningRate);
+    case 'convnetjs':
+      return convnetjsRunner(layers, data, trainer.learningRate);
+  }
+}
+
+let runner: Runner;
+let step = 0;
+let batch = 16;
+
+function trainFor(seconds: number): number {
+  const start = performance.now();
+  let iterations = 0;
+  do {
+    runner.trainStep(step++ % POOL);
+    iterations++;
+  } while (performance.now() - start < seconds * 1000);
+  return (iterations * batch) / ((performance.now() - start) / 1000);
+}
+
+function inferFor(size: number, seconds: number): number {
+  const start = performance.now();
+  let images = 0;
+  do {
+    runner.predict((images % 8192), size);
+    images += size;
+  } while (performance.now() - start < seconds * 1000);
+  return images / ((performance.now() - start) / 1000);
+}
+
+process.on('message', (request: Request) => {
+  try {
+    switch (request.kind) {
+      case 'train':
+        send({ kind: 'rate', samplesPerSecond: trainFor(request.seconds) });
+        break;
+      case 'infer':
+        send({ kind: 'rate', samplesPerSecond: inferFor(request.batch, request.seconds) });
+        break;
+      case 'evaluate': {
+        const start = performance.now();
+        for (let first = 0; first < request.limit; first += 250) runner.predict(first, Math.min(250, request.limit - first));
+        send({ kind: 'evaluated', seconds: (performance.now() - start) / 1000, images: request.limit });
+        break;
+      }
+      case 'finish':
+        send({ kind: 'finished', maxRssMiB: process.resourceUsage().maxRSS / 1024 });
+        process.exit(0);
+    }
+  } catch (error) {
+    send({ kind: 'failed', message: String((error as Error).stack ?? error) });
+  }
+});
+
+try {
+  batch = check(config).network.config.train.batch_size;
+  runner = await setup();
+  // Warm-up: let the JIT (or the wasm runtime) settle before anything is timed.
+  trainFor(1.5);
+  runner.predict(0, 256);
+  send({ kind: 'ready', version: runner.version, threads: runner.threads });
+} catch (error) {
+  send({ kind: 'failed', message: String((error as Error).stack ?? error) });
+}
