@@ -40,10 +40,10 @@ describe('generated trainers', () => {
 
   it('specialises the MNIST model: literal shapes, padded buffers, unrolled taps', () => {
     const model = compile('configs/mnist.yaml').emitted.files.get('model.ts')!;
-    expect(model).toContain('this.params = (memory.params as Float32Array | undefined) ?? new Float32Array(14682);');
+    expect(model).toContain('params: floats(14682),');
     expect(model).toContain('this.conv2_w = this.params.subarray(416, 6816);');
     // conv1 reads the 28×28 input inside a border of 2: rows of 32, the last tap at 4·32 + 4.
-    expect(model).toContain('new Float32Array(16384);');
+    expect(model).toContain('input: floats(16384)');
     expect(model).toContain('readonly input: Float32Array;');
     expect(model).toContain('w24 * x[xi + 132]');
     // conv2 reads maxpool1's 14×14 output inside a border of 2: rows of 18.

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll } from 'vitest';
 import { stringify } from 'yaml';
 import { compile, type Compiled } from '../src/pipeline.js';
-import type { ModelInfo, TrainableNet } from '../src/runtime/net.js';
+import type { ModelInfo, NetClass } from '../src/runtime/net.js';
 import type { Metrics, TrainerSettings, TrainOptions } from '../src/runtime/train-loop.js';
 import { writeTree } from '../src/write/index.js';
 
@@ -36,7 +36,7 @@ export function configYaml(patch: Record<string, unknown> = {}): string {
 export interface LoadedTrainer {
   readonly compiled: Compiled;
   readonly dir: string;
-  readonly Net: new () => TrainableNet;
+  readonly Net: NetClass;
   readonly MODEL: ModelInfo;
   readonly SETTINGS: TrainerSettings;
   train(options?: TrainOptions): Promise<Metrics>;

@@ -17,9 +17,8 @@ interface ParallelModule {
 async function setup(dtype: 'float32' | 'float64', batch = 16) {
   const trainer = await loadTrainer(configYaml({ train: { iterations: 10, batch_size: batch } }), { dtype });
   const url = (file: string) => pathToFileURL(join(trainer.dir, file)).href;
-  const model = (await import(url('model.js'))) as { set_image: unknown };
   const parallel = (await import(url('runtime/parallel.js'))) as ParallelModule;
-  const make = (threads: number) => parallel.createParallel(trainer.MODEL, trainer.Net, model.set_image, url('model.js'), threads);
+  const make = (threads: number) => parallel.createParallel(trainer.MODEL, trainer.Net, url('model.js'), threads);
   return { trainer, make, parallel };
 }
 
@@ -77,7 +76,7 @@ describe('data-parallel training', () => {
 
   it('a worker that cannot start is an error, not a hang', async () => {
     const { trainer, parallel } = await setup('float32');
-    await expect(parallel.createParallel(trainer.MODEL, trainer.Net, () => {}, pathToFileURL(join(tempDir(), 'missing.js')).href, 2)).rejects.toThrow(/missing\.js|Cannot find/);
+    await expect(parallel.createParallel(trainer.MODEL, trainer.Net, pathToFileURL(join(tempDir(), 'missing.js')).href, 2)).rejects.toThrow(/missing\.js|Cannot find/);
   });
 
   it("uses one thread per core for 'auto', never more than the batch", async () => {

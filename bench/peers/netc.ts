@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compile, version, writeTree } from 'netc';
-import type { ModelInfo, NetMemory, Trainable } from 'netc/runtime/net.js';
+import type { ModelInfo, NetClass, Trainable } from 'netc/runtime/net.js';
 import type { BenchData } from '../data.js';
 import type { Runner } from '../protocol.js';
 
@@ -13,10 +13,10 @@ export async function netcRunner(config: string, data: BenchData, threads: numbe
   const compiled = compile(config);
   writeTree(dir, compiled.emitted.files);
   const url = (file: string) => pathToFileURL(join(dir, file)).href;
-  const model = (await import(url('model.js'))) as { MODEL: ModelInfo; Net: new (memory?: NetMemory) => Trainable; set_image: unknown };
+  const model = (await import(url('model.js'))) as { MODEL: ModelInfo; Net: NetClass };
   const { createParallel } = (await import(url('runtime/parallel.js'))) as { createParallel(...args: unknown[]): Promise<Trainable> };
   const { Rng } = (await import(url('runtime/rng.js'))) as typeof import('netc/runtime/rng.js');
-  const net = threads > 1 ? await createParallel(model.MODEL, model.Net, model.set_image, url('model.js'), threads) : new model.Net();
+  const net = threads > 1 ? await createParallel(model.MODEL, model.Net, url('model.js'), threads) : new model.Net();
   const rng = new Rng(1);
   net.init(() => rng.normal());
   const size = data.height * data.width * data.channels;

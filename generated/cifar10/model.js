@@ -593,13 +593,26 @@ export class Net {
     dfc_out = new Float32Array(160);
     /** Where each window maximum of maxpool1 was. */
     maxpool1_arg = new Int32Array(102400);
-    /** Allocates its own arrays, or uses those given (shared with other threads). */
-    constructor(memory = {}) {
-        this.params = memory.params ?? new Float32Array(48602);
-        this.grads = memory.grads ?? new Float32Array(48602);
-        this.input = memory.input ?? new Float32Array(62208);
-        this.labels = memory.labels ?? new Uint8Array(16);
-        this.predictions = memory.predictions ?? new Uint8Array(16);
+    /**
+     * Memory for `threads` Nets: the parameters once, and one region a thread. It is made of
+     * SharedArrayBuffers, so it can be posted to worker threads.
+     */
+    static allocate(threads) {
+        const floats = (length) => new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
+        const bytes = (length) => new Uint8Array(new SharedArrayBuffer(length));
+        return {
+            params: floats(48602),
+            threads: Array.from({ length: threads }, () => ({ grads: floats(48602), input: floats(62208), labels: bytes(16), predictions: bytes(16) })),
+        };
+    }
+    /** Thread `thread`'s Net over `shared` memory, or a Net with memory of its own. */
+    constructor(shared = Net.allocate(1), thread = 0) {
+        const region = shared.threads[thread];
+        this.params = shared.params;
+        this.grads = region.grads;
+        this.input = region.input;
+        this.labels = region.labels;
+        this.predictions = region.predictions;
         this.conv1_w = this.params.subarray(0, 1200);
         this.dconv1_w = this.grads.subarray(0, 1200);
         this.conv1_b = this.params.subarray(1200, 1216);

@@ -2,7 +2,7 @@
 // Regenerate with `netc compile configs/cifar10.yaml`.
 // The specialised model: every shape, stride, padding and the batch size are literals;
 // buffers are preallocated; window loops are unrolled with constant offsets.
-import type { ModelInfo, NetMemory, TrainableNet } from './runtime/net.js';
+import type { ModelInfo, TrainableNet } from './runtime/net.js';
 
 /** Samples per batch; every buffer holds this many. */
 export const BATCH = 16;
@@ -561,6 +561,12 @@ export function set_image(input: Float32Array, slot: number, pixels: Uint8Array,
   }
 }
 
+/** What several threads' Nets share (see Net.allocate). */
+export interface SharedNet {
+  readonly params: Float32Array;
+  readonly threads: readonly { readonly grads: Float32Array; readonly input: Float32Array; readonly labels: Uint8Array; readonly predictions: Uint8Array }[];
+}
+
 export class Net implements TrainableNet {
   /** All parameters in one allocation; the named views below share it. */
   readonly params: Float32Array;
@@ -604,13 +610,27 @@ export class Net implements TrainableNet {
   /** Where each window maximum of maxpool1 was. */
   readonly maxpool1_arg = new Int32Array(102400);
 
-  /** Allocates its own arrays, or uses those given (shared with other threads). */
-  constructor(memory: NetMemory = {}) {
-    this.params = (memory.params as Float32Array | undefined) ?? new Float32Array(48602);
-    this.grads = (memory.grads as Float32Array | undefined) ?? new Float32Array(48602);
-    this.input = (memory.input as Float32Array | undefined) ?? new Float32Array(62208);
-    this.labels = memory.labels ?? new Uint8Array(16);
-    this.predictions = memory.predictions ?? new Uint8Array(16);
+  /**
+   * Memory for `threads` Nets: the parameters once, and one region a thread. It is made of
+   * SharedArrayBuffers, so it can be posted to worker threads.
+   */
+  static allocate(threads: number): SharedNet {
+    const floats = (length: number) => new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
+    const bytes = (length: number) => new Uint8Array(new SharedArrayBuffer(length));
+    return {
+      params: floats(48602),
+      threads: Array.from({ length: threads }, () => ({ grads: floats(48602), input: floats(62208), labels: bytes(16), predictions: bytes(16) })),
+    };
+  }
+
+  /** Thread `thread`'s Net over `shared` memory, or a Net with memory of its own. */
+  constructor(shared: SharedNet = Net.allocate(1), thread = 0) {
+    const region = shared.threads[thread]!;
+    this.params = shared.params;
+    this.grads = region.grads;
+    this.input = region.input;
+    this.labels = region.labels;
+    this.predictions = region.predictions;
     this.conv1_w = this.params.subarray(0, 1200);
     this.dconv1_w = this.grads.subarray(0, 1200);
     this.conv1_b = this.params.subarray(1200, 1216);

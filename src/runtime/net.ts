@@ -24,13 +24,15 @@ export interface Trainable {
   close(): Promise<void>;
 }
 
-/** Arrays a Net can be given instead of allocating its own (shared between threads). */
-export interface NetMemory {
-  readonly params?: FloatArray;
-  readonly grads?: FloatArray;
-  readonly input?: FloatArray;
-  readonly labels?: Uint8Array;
-  readonly predictions?: Uint8Array;
+/**
+ * A generated Net class. `allocate(threads)` makes memory for several threads' Nets —
+ * the parameters once, and one region (gradients, input, labels, predictions) a thread —
+ * that can be posted to worker threads; `new Net(shared, t)` is thread t's Net over it.
+ * `new Net()` allocates a private Net.
+ */
+export interface NetClass<Shared = unknown> {
+  new (shared?: Shared, thread?: number): TrainableNet;
+  allocate(threads: number): Shared;
 }
 
 /** One generated network, with its kernels' entry points. */

@@ -3,17 +3,15 @@
 // fixed order (this thread's, then each worker's), so a run is reproducible for a given
 // number of threads. Workers wait on Atomics, not messages: a handoff costs microseconds.
 import { Worker } from 'node:worker_threads';
-import type { FloatArray, ModelInfo, NetMemory, Trainable, TrainableNet } from './net.js';
+import type { FloatArray, ModelInfo, NetClass, Trainable, TrainableNet } from './net.js';
 import { COMMAND, CONTROL_SLOTS, SLOT, type WorkerData } from './worker-protocol.js';
-
-export type NetClass = new (memory?: NetMemory) => TrainableNet;
-export type SetImage = (input: FloatArray, slot: number, pixels: Uint8Array, offset: number, mean: Float64Array) => void;
 
 interface Part {
   readonly worker: Worker;
   readonly control: Int32Array;
   readonly loss: Float64Array;
-  readonly memory: Required<NetMemory>;
+  /** The worker's Net seen from this thread: its input, labels, predictions, gradients. */
+  readonly view: TrainableNet;
   readonly failure: Uint8Array;
 }
 
@@ -22,27 +20,18 @@ export function threadCount(threads: number | 'auto', batch: number, cores: numb
   return Math.max(1, Math.min(threads === 'auto' ? cores : threads, batch));
 }
 
-export async function createParallel(model: ModelInfo, Net: NetClass, setImage: SetImage, modelUrl: string, threads: number): Promise<Trainable> {
-  const shared = (length: number): FloatArray =>
-    model.dtype === 'float32' ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float64Array(new SharedArrayBuffer(length * 8));
-  const params = shared(model.paramCount);
-  const main = new Net({ params });
+export async function createParallel<Shared>(model: ModelInfo, Net: NetClass<Shared>, modelUrl: string, threads: number): Promise<Trainable> {
+  const shared = Net.allocate(threads);
+  const main = new Net(shared, 0);
   const parts: Part[] = [];
   try {
-    for (let t = 1; t < threads; t++) {
-      const memory = {
-        params,
-        grads: shared(model.paramCount),
-        input: shared(model.inputLength),
-        labels: new Uint8Array(new SharedArrayBuffer(model.batch)),
-        predictions: new Uint8Array(new SharedArrayBuffer(model.batch)),
-      };
+    for (let thread = 1; thread < threads; thread++) {
       const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
       const loss = new Float64Array(new SharedArrayBuffer(8));
       const failure = new Uint8Array(new SharedArrayBuffer(1024));
-      const data: WorkerData = { modelUrl, memory, control, loss, failure };
+      const data: WorkerData = { modelUrl, shared, thread, control, loss, failure };
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
-      parts.push({ worker, control, loss, memory, failure });
+      parts.push({ worker, control, loss, failure, view: new Net(shared, thread) });
       await new Promise<void>((resolve, reject) => {
         worker.once('message', () => resolve());
         worker.once('error', reject);
@@ -52,7 +41,7 @@ export async function createParallel(model: ModelInfo, Net: NetClass, setImage: 
     await Promise.all(parts.map((p) => p.worker.terminate()));
     throw error;
   }
-  return new ParallelNet(model, main, parts, setImage);
+  return new ParallelNet(model, main, parts);
 }
 
 class ParallelNet implements Trainable {
@@ -65,7 +54,6 @@ class ParallelNet implements Trainable {
     private readonly model: ModelInfo,
     private readonly main: TrainableNet,
     private readonly parts: readonly Part[],
-    private readonly setImageInto: SetImage,
   ) {
     this.params = main.params;
     this.labels = new Uint8Array(model.batch);
@@ -85,15 +73,15 @@ class ParallelNet implements Trainable {
     return { start, count: Math.max(0, Math.min(size, n - start)) };
   }
 
-  private inputOf(p: number): FloatArray {
-    return p === 0 ? this.main.input : this.parts[p - 1]!.memory.input;
+  private net(p: number): TrainableNet {
+    return p === 0 ? this.main : this.parts[p - 1]!.view;
   }
 
   setImage(slot: number, pixels: Uint8Array, offset: number, mean: Float64Array): void {
     for (let p = this.parts.length; p >= 0; p--) {
       const { start } = this.share(p);
       if (slot >= start) {
-        this.setImageInto(this.inputOf(p), slot - start, pixels, offset, mean);
+        this.net(p).setImage(slot - start, pixels, offset, mean);
         return;
       }
     }
@@ -103,7 +91,7 @@ class ParallelNet implements Trainable {
     const sequence = ++this.sequence;
     this.parts.forEach((part, k) => {
       const { start, count } = this.share(k + 1, n);
-      part.memory.labels.set(this.labels.subarray(start, start + count));
+      part.view.labels.set(this.labels.subarray(start, start + count));
       Atomics.store(part.control, SLOT.command, command);
       Atomics.store(part.control, SLOT.n, count);
       Atomics.store(part.control, SLOT.total, n);
@@ -124,11 +112,11 @@ class ParallelNet implements Trainable {
       const { start, count } = this.share(k + 1, n);
       if (count === 0) return;
       lossSum += part.loss[0]! * count;
-      this.predictions.set(part.memory.predictions.subarray(0, count), start);
+      this.predictions.set(part.view.predictions.subarray(0, count), start);
       // Gradients summed in a fixed order: this thread's, then each worker's in turn.
       if (command === COMMAND.train) {
         const grads = this.main.grads;
-        const other = part.memory.grads;
+        const other = part.view.grads;
         for (let i = 0; i < grads.length; i++) grads[i] = grads[i]! + other[i]!;
       }
     });

@@ -8,8 +8,8 @@ import { loadDataset } from './load.js';
 import { prepare, Sampler, type Prepared } from './data.js';
 import { DataError, type ImageSet } from './images.js';
 import { availableParallelism } from 'node:os';
-import type { ModelInfo, Trainable } from './net.js';
-import { createParallel, threadCount, type NetClass, type SetImage } from './parallel.js';
+import type { ModelInfo, NetClass, Trainable } from './net.js';
+import { createParallel, threadCount } from './parallel.js';
 import { Rng } from './rng.js';
 
 export interface TrainerSettings {
@@ -32,11 +32,9 @@ export interface TrainerSettings {
 }
 
 /** A generated model module, and where it is (workers import it too). */
-export interface ModelModule {
+export interface ModelModule<Shared = unknown> {
   readonly MODEL: ModelInfo;
-  readonly Net: NetClass;
-  /** A method signature on purpose: a module's set_image takes its own array type. */
-  set_image(...args: Parameters<SetImage>): void;
+  readonly Net: NetClass<Shared>;
   readonly url: string;
 }
 
@@ -127,7 +125,7 @@ export interface Misclassified {
 /** How many misclassified test images a run keeps for its report. */
 export const KEPT_MISCLASSIFIED = 48;
 
-export async function train(module: ModelModule, settings: TrainerSettings, options: TrainOptions = {}): Promise<Metrics> {
+export async function train<Shared>(module: ModelModule<Shared>, settings: TrainerSettings, options: TrainOptions = {}): Promise<Metrics> {
   const model = module.MODEL;
   const iterations = options.iterations ?? settings.iterations;
   const seed = options.seed ?? settings.seed;
@@ -136,7 +134,7 @@ export async function train(module: ModelModule, settings: TrainerSettings, opti
   checkShape(dataset.train, model, dataPath ?? settings.dataset);
   const data = prepare(dataset, settings);
   const threads = threadCount(options.threads ?? settings.threads, model.batch, availableParallelism());
-  const net: Trainable = threads > 1 ? await createParallel(model, module.Net, module.set_image, module.url, threads) : new module.Net();
+  const net: Trainable = threads > 1 ? await createParallel(model, module.Net, module.url, threads) : new module.Net();
   try {
     return await trainNet(net, model, data, settings, { ...options, seed, iterations, threads });
   } finally {

@@ -3,7 +3,6 @@
 // Copied from netc's src/runtime/worker-protocol.ts.
 //
 // The handshake between the training loop's thread and its workers, in shared memory.
-import type { NetMemory } from './net.js';
 
 export const COMMAND = { train: 1, evaluate: 2, exit: 3 } as const;
 
@@ -12,9 +11,12 @@ export const SLOT = { posted: 0, command: 1, n: 2, total: 3, done: 4 } as const;
 export const CONTROL_SLOTS = 5;
 
 export interface WorkerData {
-  /** The generated model module (model.js). */
+  /** The generated model module the worker imports its Net from. */
   readonly modelUrl: string;
-  readonly memory: Required<NetMemory>;
+  /** From Net.allocate(threads). */
+  readonly shared: unknown;
+  /** This worker's thread index (0 is the training loop's own). */
+  readonly thread: number;
   readonly control: Int32Array;
   /** The worker's mean loss over its share, written before it signals done. */
   readonly loss: Float64Array;

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { COMMAND, SLOT } from './worker-protocol.js';
 const data = workerData;
 const { Net } = (await import(data.modelUrl));
-const net = new Net(data.memory);
+const net = new Net(data.shared, data.thread);
 const control = data.control;
 parentPort?.postMessage('ready');
 let seen = 0;

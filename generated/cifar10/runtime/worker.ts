@@ -4,12 +4,12 @@
 //
 // A training thread: runs the generated Net on its share of each batch, on command.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { NetMemory, TrainableNet } from './net.js';
+import type { NetClass } from './net.js';
 import { COMMAND, SLOT, type WorkerData } from './worker-protocol.js';
 
 const data = workerData as WorkerData;
-const { Net } = (await import(data.modelUrl)) as { Net: new (memory: NetMemory) => TrainableNet };
-const net = new Net(data.memory);
+const { Net } = (await import(data.modelUrl)) as { Net: NetClass };
+const net = new Net(data.shared, data.thread);
 const control = data.control;
 parentPort?.postMessage('ready');
 

@@ -25,7 +25,7 @@ export async function train(module, settings, options = {}) {
     checkShape(dataset.train, model, dataPath ?? settings.dataset);
     const data = prepare(dataset, settings);
     const threads = threadCount(options.threads ?? settings.threads, model.batch, availableParallelism());
-    const net = threads > 1 ? await createParallel(model, module.Net, module.set_image, module.url, threads) : new module.Net();
+    const net = threads > 1 ? await createParallel(model, module.Net, module.url, threads) : new module.Net();
     try {
         return await trainNet(net, model, data, settings, { ...options, seed, iterations, threads });
     }

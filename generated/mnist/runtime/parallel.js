@@ -12,26 +12,18 @@ import { COMMAND, CONTROL_SLOTS, SLOT } from './worker-protocol.js';
 export function threadCount(threads, batch, cores) {
     return Math.max(1, Math.min(threads === 'auto' ? cores : threads, batch));
 }
-export async function createParallel(model, Net, setImage, modelUrl, threads) {
-    const shared = (length) => model.dtype === 'float32' ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float64Array(new SharedArrayBuffer(length * 8));
-    const params = shared(model.paramCount);
-    const main = new Net({ params });
+export async function createParallel(model, Net, modelUrl, threads) {
+    const shared = Net.allocate(threads);
+    const main = new Net(shared, 0);
     const parts = [];
     try {
-        for (let t = 1; t < threads; t++) {
-            const memory = {
-                params,
-                grads: shared(model.paramCount),
-                input: shared(model.inputLength),
-                labels: new Uint8Array(new SharedArrayBuffer(model.batch)),
-                predictions: new Uint8Array(new SharedArrayBuffer(model.batch)),
-            };
+        for (let thread = 1; thread < threads; thread++) {
             const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
             const loss = new Float64Array(new SharedArrayBuffer(8));
             const failure = new Uint8Array(new SharedArrayBuffer(1024));
-            const data = { modelUrl, memory, control, loss, failure };
+            const data = { modelUrl, shared, thread, control, loss, failure };
             const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
-            parts.push({ worker, control, loss, memory, failure });
+            parts.push({ worker, control, loss, failure, view: new Net(shared, thread) });
             await new Promise((resolve, reject) => {
                 worker.once('message', () => resolve());
                 worker.once('error', reject);
@@ -42,22 +34,20 @@ export async function createParallel(model, Net, setImage, modelUrl, threads) {
         await Promise.all(parts.map((p) => p.worker.terminate()));
         throw error;
     }
-    return new ParallelNet(model, main, parts, setImage);
+    return new ParallelNet(model, main, parts);
 }
 class ParallelNet {
     model;
     main;
     parts;
-    setImageInto;
     params;
     labels;
     predictions;
     sequence = 0;
-    constructor(model, main, parts, setImageInto) {
+    constructor(model, main, parts) {
         this.model = model;
         this.main = main;
         this.parts = parts;
-        this.setImageInto = setImageInto;
         this.params = main.params;
         this.labels = new Uint8Array(model.batch);
         this.predictions = new Uint8Array(model.batch);
@@ -74,14 +64,14 @@ class ParallelNet {
         const size = base + (p < extra ? 1 : 0);
         return { start, count: Math.max(0, Math.min(size, n - start)) };
     }
-    inputOf(p) {
-        return p === 0 ? this.main.input : this.parts[p - 1].memory.input;
+    net(p) {
+        return p === 0 ? this.main : this.parts[p - 1].view;
     }
     setImage(slot, pixels, offset, mean) {
         for (let p = this.parts.length; p >= 0; p--) {
             const { start } = this.share(p);
             if (slot >= start) {
-                this.setImageInto(this.inputOf(p), slot - start, pixels, offset, mean);
+                this.net(p).setImage(slot - start, pixels, offset, mean);
                 return;
             }
         }
@@ -90,7 +80,7 @@ class ParallelNet {
         const sequence = ++this.sequence;
         this.parts.forEach((part, k) => {
             const { start, count } = this.share(k + 1, n);
-            part.memory.labels.set(this.labels.subarray(start, start + count));
+            part.view.labels.set(this.labels.subarray(start, start + count));
             Atomics.store(part.control, SLOT.command, command);
             Atomics.store(part.control, SLOT.n, count);
             Atomics.store(part.control, SLOT.total, n);
@@ -114,11 +104,11 @@ class ParallelNet {
             if (count === 0)
                 return;
             lossSum += part.loss[0] * count;
-            this.predictions.set(part.memory.predictions.subarray(0, count), start);
+            this.predictions.set(part.view.predictions.subarray(0, count), start);
             // Gradients summed in a fixed order: this thread's, then each worker's in turn.
             if (command === COMMAND.train) {
                 const grads = this.main.grads;
-                const other = part.memory.grads;
+                const other = part.view.grads;
                 for (let i = 0; i < grads.length; i++)
                     grads[i] = grads[i] + other[i];
             }
