@@ -8,7 +8,7 @@ import { locateDataset } from '../dist/run/dataset.js';
 
 async function load(dir) {
   const url = (file) => pathToFileURL(resolve(dir, file)).href;
-  const { Net, MODEL } = await import(url('model.js'));
+  const { Net, MODEL } = await import(url(process.env.BACKEND === 'wasm' ? 'model-wasm.js' : 'model.js'));
   const { SETTINGS } = await import(url('train.js'));
   const { Rng } = await import(url('runtime/rng.js'));
   const { prepare, Sampler } = await import(url('runtime/data.js'));

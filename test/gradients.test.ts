@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/runtime/rng.js';
 import type { TrainableNet } from '../src/runtime/net.js';
-import { configYaml, loadTrainer } from './helpers.js';
+import { loadTrainer } from './helpers.js';
+import { TEST_NETS } from './nets.js';
 
 /** |analytic − numeric| ≤ RELATIVE·max(|analytic|, |numeric|) + ABSOLUTE, per parameter. */
 const RELATIVE = 1e-6;
@@ -72,53 +73,15 @@ async function check(text: string, perTensor: number, n = 3) {
 }
 
 describe('gradients match central finite differences (float64)', () => {
-  it('conv with padding → relu → maxpool → dense', async () => {
-    const { mismatches, checked } = await check(configYaml(), 60);
-    expect(checked).toBeGreaterThan(100);
+  it.each(Object.entries(TEST_NETS))('%s', async (_, text) => {
+    const { mismatches, checked } = await check(text, 40, 2);
+    expect(checked).toBeGreaterThan(40);
     expect(mismatches).toEqual([]);
   });
 
-  it('two convs, so the first gets its gradient through the second conv, a pool and relus', async () => {
-    const text = configYaml({
-      layers: [
-        { conv: { filters: 3, size: 3, padding: 1 } },
-        'relu',
-        { maxpool: { size: 2 } },
-        { conv: { filters: 4, size: 5, padding: 2 } },
-        'relu',
-        { maxpool: { size: 2 } },
-        { dense: { units: 10 } },
-      ],
-    });
-    const { mismatches } = await check(text, 40);
-    expect(mismatches).toEqual([]);
-  });
-
-  it('strided conv without padding, overlapping pool, dense → relu → dense', async () => {
-    const text = configYaml({
-      layers: [
-        { conv: { filters: 3, size: 4, stride: 2 } }, // 28 → 13
-        'relu',
-        { maxpool: { size: 3, stride: 2 } }, // 13 → 6, windows overlap
-        { conv: { filters: 2, size: 3, stride: 1, padding: 1 } },
-        { dense: { units: 12 } },
-        'relu',
-        { dense: { units: 10 } },
-      ],
-    });
-    const { mismatches } = await check(text, 40);
-    expect(mismatches).toEqual([]);
-  });
-
-  it('RGB input and a kernel too large to unroll fully (row unrolling)', async () => {
-    const text = configYaml({
-      input: { height: 32, width: 32, channels: 3 },
-      data: { dataset: 'cifar10' },
-      layers: [{ conv: { filters: 2, size: 11, stride: 3 } }, 'relu', { conv: { filters: 3, size: 10, padding: 4 } }, { maxpool: { size: 2 } }, { dense: { units: 10 } }],
-    });
-    const { mismatches, trainer } = await check(text, 30, 2);
+  it('the row-unrolled nets really are row-unrolled', async () => {
+    const trainer = await loadTrainer(TEST_NETS['RGB input and kernels too large to unroll fully (row unrolling)']!, { dtype: 'float64' });
     expect(trainer.compiled.emitted.stats.unrolled.map((u) => u.mode)).toEqual(['row', 'row', 'full']);
-    expect(mismatches).toEqual([]);
   });
 
   it('the reference MNIST network, every parameter tensor sampled', async () => {

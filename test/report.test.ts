@@ -36,7 +36,7 @@ function syntheticRun(): RunRecord {
     status: 'completed',
     params: { total: 90, layers: [{ name: 'conv1', type: 'conv', outputShape: [4, 4, 2], params: 56 }] },
     data: { dataset: 'cifar10', train: 10, validation: 2, test: 12, image: [4, 4, 3], mean: [0, 0, 0] },
-    train: { iterations: 200, batchSize: 4, seed: 1, threads: 1, seconds: 1.5, samplesPerSecond: 533, validationSeconds: 0.1 },
+    train: { iterations: 200, batchSize: 4, seed: 1, threads: 1, backend: 'wasm', seconds: 1.5, samplesPerSecond: 533, validationSeconds: 0.1 },
     report: { every: 100, smoothing: 0.995, validationBatches: 10 },
     history: [
       { iteration: 100, loss: 2, accuracy: 0.3, validationAccuracy: 0.4 },

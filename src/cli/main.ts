@@ -32,6 +32,11 @@ function naturalNumber(text: string): number {
   return value;
 }
 
+function backendOption(text: string): 'wasm' | 'ts' {
+  if (text !== 'wasm' && text !== 'ts') throw new InvalidArgumentError('expected wasm or ts');
+  return text;
+}
+
 function threadsOption(text: string): number | 'auto' {
   return text === 'auto' ? 'auto' : positiveInteger(text);
 }
@@ -134,9 +139,10 @@ export function buildProgram(io: Output): Command {
     .option('--iterations <n>', 'override train.iterations', positiveInteger)
     .option('--seed <n>', 'override train.seed', naturalNumber)
     .option('--threads <n>', "override train.threads: a number, or 'auto' for one per core", threadsOption)
+    .option('--backend <name>', 'override train.backend: wasm or ts', backendOption)
     .option('--data <path>', 'where the dataset is (overrides data.path)')
     .option('--out <dir>', 'run folder (default runs/<name>/<UTC time>/)')
-    .action(async (file: string, options: { iterations?: number; seed?: number; threads?: number | 'auto'; data?: string; out?: string }) => {
+    .action(async (file: string, options: { iterations?: number; seed?: number; threads?: number | 'auto'; backend?: 'wasm' | 'ts'; data?: string; out?: string }) => {
       const progress = progressReporter(io);
       try {
         const run = () => train(file, { ...options, dataPath: options.data, onProgress: progress.onProgress, log: progress.log });

@@ -3,10 +3,12 @@
 // diagnostic is a compiler bug) and emits the JavaScript beside it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FileContents } from '../files.js';
 import type { Program } from '../lower/index.js';
 import { runtimeDir } from '../paths.js';
 import { buildProject } from './project.js';
 import { template } from './templates.js';
+import { emitWasm } from './wasm/index.js';
 import { modelView, unrollReport, type DType, type SourceInfo, type UnrollReport } from './views.js';
 
 export type { DType, SourceInfo, UnrollReport } from './views.js';
@@ -18,38 +20,46 @@ export interface EmitOptions {
 }
 
 export interface Emitted {
-  /** Relative path (with /) → file text, sorted by path. */
-  readonly files: ReadonlyMap<string, string>;
+  /** Relative path (with /) → contents, sorted by path. */
+  readonly files: ReadonlyMap<string, FileContents>;
   readonly stats: {
     readonly unrolled: readonly UnrollReport[];
     /** Lines of generated (not copied) TypeScript. */
     readonly generatedLines: number;
     readonly totalLines: number;
     readonly bytes: number;
+    /** Size of model.wasm (0 without the WebAssembly backend). */
+    readonly wasmBytes: number;
   };
 }
 
 export function emit(program: Program, options: EmitOptions): Emitted {
-  const view = modelView(program, options.dtype ?? 'float32', options.source);
+  const dtype = options.dtype ?? 'float32';
+  const view = modelView(program, dtype, options.source);
+  // The WebAssembly backend is float32 only; float64 models exist for gradient checks.
+  const wasm = dtype === 'float32' ? emitWasm(program, options.source) : undefined;
   const generated = new Map<string, string>([
     ['model.ts', template('model')(view)],
-    ['train.ts', template('train')(view)],
+    ['train.ts', template('train')({ ...view, wasm: wasm !== undefined })],
+    ...(wasm ? ([['model-wasm.ts', wasm.glue]] as const) : []),
   ]);
   const copied = new Map(runtimeSources().map(([name, text]) => [`runtime/${name}`, `// Copied from netc's src/runtime/${name}.\n//\n${text}`]));
   const typescript = buildProject(new Map([...generated, ...copied]), template('header')(options.source));
-  const files = new Map<string, string>([
+  const files = new Map<string, FileContents>([
     ...typescript,
+    ...(wasm ? ([['model.wat', wasm.wat], ['model.wasm', wasm.wasm]] as const) : []),
     ['package.json', JSON.stringify({ name: `netc-trainer-${program.name}`, private: true, type: 'module', description: `netc-generated trainer for ${program.name}` }, null, 2) + '\n'],
   ]);
   const sorted = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const lines = (text: string) => text.split('\n').length - 1;
+  const lines = (contents: FileContents) => (typeof contents === 'string' ? contents.split('\n').length - 1 : 0);
   return {
     files: sorted,
     stats: {
       unrolled: unrollReport(program),
-      generatedLines: [...generated.keys()].reduce((n, path) => n + lines(sorted.get(path)!), 0),
-      totalLines: [...sorted.values()].reduce((n, text) => n + lines(text), 0),
-      bytes: [...sorted.values()].reduce((n, text) => n + Buffer.byteLength(text), 0),
+      generatedLines: [...generated.keys(), ...(wasm ? ['model.wat'] : [])].reduce((n, path) => n + lines(sorted.get(path)!), 0),
+      totalLines: [...sorted.values()].reduce((n, contents) => n + lines(contents), 0),
+      bytes: [...sorted.values()].reduce((n, contents) => n + (typeof contents === 'string' ? Buffer.byteLength(contents) : contents.length), 0),
+      wasmBytes: wasm?.wasm.length ?? 0,
     },
   };
 }

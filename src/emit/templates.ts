@@ -1,6 +1,6 @@
 // The Handlebars templates under templates/, compiled once from the repo's own files.
 import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join, sep } from 'node:path';
 import Handlebars from 'handlebars';
 import { templatesDir } from '../paths.js';
 
@@ -15,11 +15,13 @@ export function template(name: string): Render {
     // missing field an error instead of silently emitting nothing; code is not HTML.
     const hb = Handlebars.create();
     cache = new Map();
-    for (const file of readdirSync(templatesDir).filter((f) => f.endsWith('.hbs')).sort()) {
+    // Templates in sub-folders are named by their path: wasm/conv.hbs is 'wasm/conv'.
+    const files = (readdirSync(templatesDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.hbs')).sort();
+    for (const file of files) {
       const source = readFileSync(join(templatesDir, file), 'utf8');
-      const render = hb.compile(source, { noEscape: true, strict: true });
-      hb.registerPartial(basename(file, '.hbs'), source);
-      cache.set(basename(file, '.hbs'), render);
+      const name = file.slice(0, -'.hbs'.length).split(sep).join('/');
+      hb.registerPartial(name, source);
+      cache.set(name, hb.compile(source, { noEscape: true, strict: true }));
     }
   }
   const render = cache.get(name);

@@ -3,11 +3,12 @@
 //   2. pad        give each buffer the zero border its consumers read (conv padding)
 //   3. params     carve the one flat parameter array into named views, with their init
 //   4. ops        one op per layer: strides, unrolled window taps, which need dL/dx,
-//                 whose dL/dy is sparse (relu or maxpool follows)
+//                 whose dL/dy is sparse (relu or maxpool follows), and for stride-1
+//                 convs the gather form of dL/dx (padded dy, flipped taps)
 //   5. verify     check the IR is self-consistent before anything is emitted
 import type { LayerInfo, NetworkInfo } from '../infer/index.js';
 import { DATASETS } from '../runtime/datasets.js';
-import type { Buffer, LayerSummary, Op, ParamView, Program, Tap, TrainerSettings, Unroll } from './ir.js';
+import type { Buffer, DxGather, LayerSummary, Op, ParamView, Program, Tap, TrainerSettings, Unroll } from './ir.js';
 import { verify } from './verify.js';
 
 export type * from './ir.js';
@@ -38,6 +39,7 @@ export function lower(network: NetworkInfo): Program {
     params: [...views.values()].flat(),
     paramCount: count,
     buffers: [...buffers.values()].filter((b) => b.name !== 'input'),
+    scratch: ops.flatMap((op) => (op.kind === 'conv' && op.dxGather ? [op.dxGather.buffer] : [])),
     ops,
     loss: { kind: 'softmax_cross_entropy', logits, classes: network.classes },
     layers: network.layers.map(summarise),
@@ -116,7 +118,8 @@ function buildOp(info: LayerInfo, x: Buffer, y: Buffer, views: Map<string, Param
   switch (layer.type) {
     case 'conv': {
       const [weight, bias] = views.get(layer.name)!;
-      return { ...base, kind: 'conv', sparseGrad: sparsifiers(network, index), size: layer.size, stride: layer.stride, padding: layer.padding, weight: weight!, bias: bias!, ...window(layer.size, x) };
+      const dxGather = inputGrad && layer.stride === 1 ? gather(layer.name, y, layer.size, layer.padding) : null;
+      return { ...base, kind: 'conv', sparseGrad: sparsifiers(network, index), dxGather, size: layer.size, stride: layer.stride, padding: layer.padding, weight: weight!, bias: bias!, ...window(layer.size, x) };
     }
     case 'maxpool':
       return { ...base, kind: 'maxpool', size: layer.size, stride: layer.stride, argmax: `${layer.name}_arg`, ...window(layer.size, x) };
@@ -127,6 +130,13 @@ function buildOp(info: LayerInfo, x: Buffer, y: Buffer, views: Map<string, Param
       return { ...base, kind: 'dense', sparseGrad: sparsifiers(network, index), inputs: info.fanIn, units: layer.units, weight: weight!, bias: bias!, lanes: lanesFor(info.fanIn) };
     }
   }
+}
+
+/** dL/dx as a correlation of dy (bordered by size − 1 − padding) with flipped kernels. */
+function gather(name: string, y: Buffer, size: number, padding: number): DxGather {
+  const buffer = finish({ name: `${name}_dy_padded`, channels: y.channels, height: y.height, width: y.width, pad: size - 1 - padding });
+  const taps = window(size, buffer).taps.map((tap) => ({ ...tap, index: size * size - 1 - tap.index }));
+  return { buffer, taps };
 }
 
 /** The relu and maxpool layers right after layer `index` (they make its dL/dy sparse). */
@@ -179,5 +189,6 @@ function trainerSettings(network: NetworkInfo): TrainerSettings {
     smoothing: report.smoothing,
     validationBatches: report.validation_batches,
     threads: train.threads,
+    backend: train.backend,
   };
 }

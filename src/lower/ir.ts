@@ -69,9 +69,22 @@ interface OpBase {
  */
 export type SparseGradSources = readonly string[];
 
+/**
+ * dL/dx of a stride-1 convolution as a gather: a correlation of dy, copied into a buffer
+ * with a zero border of size − 1 − padding, with the kernels flipped (tap t reads weight
+ * size² − 1 − t) and the channel roles swapped. Backends may use it instead of scattering.
+ */
+export interface DxGather {
+  /** The padded copy of dy: the conv's output channels and shape, border k − 1 − p. */
+  readonly buffer: Buffer;
+  /** Taps over `buffer`; tap.index is the weight each one reads. */
+  readonly taps: readonly Tap[];
+}
+
 export interface ConvOp extends OpBase {
   readonly kind: 'conv';
   readonly sparseGrad: SparseGradSources;
+  readonly dxGather: DxGather | null;
   readonly size: number;
   readonly stride: number;
   readonly padding: number;
@@ -123,6 +136,8 @@ export interface Program {
   readonly paramCount: number;
   /** Activation buffers; each has a gradient twin named d<name>. */
   readonly buffers: readonly Buffer[];
+  /** Scratch buffers some backends use (the padded dy copies of DxGather). */
+  readonly scratch: readonly Buffer[];
   readonly ops: readonly Op[];
   readonly loss: LossOp;
   readonly layers: readonly LayerSummary[];

@@ -66,6 +66,7 @@ export interface ResolvedConfig {
     readonly weight_decay: number;
     readonly seed: number;
     readonly threads: number | 'auto';
+    readonly backend: 'wasm' | 'ts';
   };
   readonly report: {
     readonly every: number;

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { userError } from '../diagnostics.js';
+import type { FileTree } from '../files.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import { locateDataset } from './dataset.js';
 import type { Metrics, TrainOptions } from '../runtime/train-loop.js';
@@ -21,7 +22,7 @@ export interface RunOptions extends Omit<TrainOptions, 'out'> {
 export interface RunInput {
   readonly name: string;
   /** The trainer's files (from emit). */
-  readonly trainer: ReadonlyMap<string, string>;
+  readonly trainer: FileTree;
   /** Files written beside the results: the resolved config, its summary. */
   readonly extras: ReadonlyMap<string, string>;
   readonly dataset: 'mnist' | 'cifar10';

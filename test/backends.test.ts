@@ -1,0 +1,94 @@
+// The WebAssembly backend against the TypeScript one (itself checked against finite
+// differences): the same weights and images must give the same loss, predictions and
+// gradients to float32 tolerance, on every test network and the reference nets, on one
+// thread and split across threads.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { ModelInfo, NetClass, Trainable, TrainableNet } from '../src/runtime/net.js';
+import { Rng } from '../src/runtime/rng.js';
+import { loadTrainer } from './helpers.js';
+import { TEST_NETS } from './nets.js';
+
+/** Per tensor: max |wasm − ts| ≤ RELATIVE · max |ts| + ABSOLUTE (float32 sums in another order). */
+const RELATIVE = 2e-4;
+const ABSOLUTE = 1e-6;
+
+async function backends(text: string) {
+  const trainer = await loadTrainer(text);
+  const url = (file: string) => pathToFileURL(join(trainer.dir, file)).href;
+  const wasm = (await import(url('model-wasm.js'))) as { Net: NetClass; MODEL: ModelInfo };
+  const { createParallel } = (await import(url('runtime/parallel.js'))) as { createParallel(...args: unknown[]): Promise<Trainable> };
+  return { trainer, wasm, parallel: (threads: number) => createParallel(trainer.MODEL, wasm.Net, url('model-wasm.js'), threads) };
+}
+
+/** The same weights, images and labels into a net; then its loss, predictions and gradients. */
+function run(net: Trainable, model: ModelInfo, n: number, grads: () => ArrayLike<number>) {
+  const rng = new Rng(5);
+  net.init(() => rng.normal());
+  for (let i = 0; i < net.params.length; i++) net.params[i]! += 0.01 * rng.normal();
+  const size = model.input.height * model.input.width * model.input.channels;
+  const pixels = Uint8Array.from({ length: size * n }, () => rng.below(256));
+  const mean = new Float64Array(model.input.channels).fill(0.5);
+  for (let s = 0; s < n; s++) {
+    net.setImage(s, pixels, s * size, mean);
+    net.labels[s] = rng.below(model.classes);
+  }
+  const loss = net.computeGradients(n);
+  return { loss, predictions: Array.from(net.predictions.subarray(0, n)), grads: Float64Array.from(grads()) };
+}
+
+function mismatches(model: ModelInfo, actual: Float64Array, expected: Float64Array): string[] {
+  return model.params.flatMap((p) => {
+    const a = actual.subarray(p.offset, p.offset + p.size);
+    const e = expected.subarray(p.offset, p.offset + p.size);
+    const scale = Math.max(...e.map(Math.abs));
+    const worst = Math.max(...a.map((v, i) => Math.abs(v - e[i]!)));
+    return worst <= RELATIVE * scale + ABSOLUTE ? [] : [`${p.name}: max |diff| ${worst.toExponential(2)} for max |value| ${scale.toExponential(2)}`];
+  });
+}
+
+const NETS: [string, string][] = [
+  ...Object.entries(TEST_NETS),
+  ['configs/mnist.yaml', readFileSync('configs/mnist.yaml', 'utf8')],
+  ['configs/cifar10-deep.yaml', readFileSync('configs/cifar10-deep.yaml', 'utf8')],
+];
+
+describe('the WebAssembly backend matches the TypeScript backend', () => {
+  it.each(NETS)('%s', async (_, text) => {
+    const { trainer, wasm } = await backends(text);
+    const model = trainer.MODEL;
+    for (const n of [model.batch, 3]) {
+      const ts = new trainer.Net();
+      const expected = run(ts, model, n, () => ts.grads);
+      const fast = new wasm.Net();
+      const actual = run(fast, model, n, () => fast.grads);
+      expect(actual.loss).toBeCloseTo(expected.loss, 4);
+      expect(actual.predictions).toEqual(expected.predictions);
+      expect(mismatches(model, actual.grads, expected.grads)).toEqual([]);
+      // And one SGD step on those gradients.
+      ts.step(0.05);
+      fast.step(0.05);
+      expect(mismatches(model, Float64Array.from(fast.params), Float64Array.from(ts.params))).toEqual([]);
+    }
+  });
+
+  it('split across 2 and 3 threads, it sums the same gradients as on one', async () => {
+    const { trainer, wasm, parallel } = await backends(readFileSync('configs/cifar10-deep.yaml', 'utf8'));
+    const single = new wasm.Net();
+    const expected = run(single, trainer.MODEL, 16, () => single.grads);
+    for (const threads of [2, 3]) {
+      const net = await parallel(threads);
+      try {
+        const main = (net as unknown as { main: TrainableNet }).main;
+        const actual = run(net, trainer.MODEL, 16, () => main.grads);
+        expect(actual.predictions).toEqual(expected.predictions);
+        expect(actual.loss).toBeCloseTo(expected.loss, 5);
+        expect(mismatches(trainer.MODEL, actual.grads, expected.grads)).toEqual([]);
+      } finally {
+        await net.close();
+      }
+    }
+  });
+});
