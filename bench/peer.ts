@@ -17,9 +17,11 @@ async function setup(): Promise<Runner> {
   const layers = summaryJson(network).layers.map((l, i) => ({ ...l, ...resolved.config.layers[i] }));
   switch (peer) {
     case 'netc':
-      return netcRunner(config, data, 2);
+      return netcRunner(config, data, 2, 'wasm');
     case 'netc-1-thread':
-      return netcRunner(config, data, 1);
+      return netcRunner(config, data, 1, 'wasm');
+    case 'netc-ts':
+      return netcRunner(config, data, 2, 'ts');
     case 'tfjs-wasm':
       return tfjsRunner(layers, data, 'wasm', trainer.learningRate);
     case 'tfjs-cpu':

@@ -18,7 +18,7 @@ const WINDOW_SECONDS = quick ? 1 : 3;
 const ROUNDS = quick ? 3 : 5;
 const INFER_ROUNDS = quick ? 1 : 3;
 const CONFIGS = (values.configs ?? 'mnist,cifar10,cifar10-deep').split(',').map((name) => `configs/${name}.yaml`);
-const PEERS = (values.peers ?? 'netc,netc-1-thread,tfjs-wasm,convnetjs,tfjs-cpu').split(',') as PeerName[];
+const PEERS = (values.peers ?? 'netc,netc-1-thread,netc-ts,tfjs-wasm,convnetjs,tfjs-cpu').split(',') as PeerName[];
 /** tfjs-cpu needs minutes for the whole test set: it classifies a tenth and is scaled. */
 const EVALUATE_LIMIT: Partial<Record<PeerName, number>> = { 'tfjs-cpu': 1000 };
 process.env.NETC_DATA ??= join('..', 'shared', 'datasets', 'cifar10');
@@ -142,8 +142,8 @@ formulations tried (MNIST: 812 samples/s, against 415 with Conv3DBackpropFilterV
 depth-1 view and 267 with im2col and one matMul), and equal to the cpu backend's gradient
 to float32 rounding. tfjs uses its momentum optimizer and
 ConvNetJS its SGD trainer (momentum 0.9); netc uses the configs' dampened momentum and weight
-decay. netc runs its emitted JavaScript, on 2 threads (its default here, one per core) and
-on 1.
+decay. netc runs its emitted code: the WebAssembly SIMD backend (its default) on 2 threads
+(its default here, one per core) and on 1, and the TypeScript backend on 2.
 
 ${sections.join('\n\n')}
 `;

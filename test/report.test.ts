@@ -39,8 +39,8 @@ function syntheticRun(): RunRecord {
     train: { iterations: 200, batchSize: 4, seed: 1, threads: 1, backend: 'wasm', seconds: 1.5, samplesPerSecond: 533, validationSeconds: 0.1 },
     report: { every: 100, smoothing: 0.995, validationBatches: 10 },
     history: [
-      { iteration: 100, loss: 2, accuracy: 0.3, validationAccuracy: 0.4 },
-      { iteration: 200, loss: 1.5, accuracy: 0.5, validationAccuracy: 0.55 },
+      { iteration: 100, learningRate: 0.01, loss: 2, accuracy: 0.3, validationAccuracy: 0.4 },
+      { iteration: 200, learningRate: 0.01, loss: 1.5, accuracy: 0.5, validationAccuracy: 0.55 },
     ],
     test: {
       accuracy: 8 / 12,

@@ -1,4 +1,5 @@
-// netc: the generated trainer, compiled from the config, run as emitted JavaScript.
+// netc: the generated trainer, compiled from the config, run as emitted JavaScript (and
+// WebAssembly): either backend, on one thread or several.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,22 +9,23 @@ import type { ModelInfo, NetClass, Trainable } from 'netc/runtime/net.js';
 import type { BenchData } from '../data.js';
 import type { Runner } from '../protocol.js';
 
-export async function netcRunner(config: string, data: BenchData, threads: number): Promise<Runner> {
+export async function netcRunner(config: string, data: BenchData, threads: number, backend: 'wasm' | 'ts'): Promise<Runner> {
   const dir = join(mkdtempSync(join(tmpdir(), 'netc-bench-')), 'trainer');
   const compiled = compile(config);
   writeTree(dir, compiled.emitted.files);
   const url = (file: string) => pathToFileURL(join(dir, file)).href;
-  const model = (await import(url('model.js'))) as { MODEL: ModelInfo; Net: NetClass };
+  const modelFile = backend === 'wasm' ? 'model-wasm.js' : 'model.js';
+  const model = (await import(url(modelFile))) as { MODEL: ModelInfo; Net: NetClass };
   const { createParallel } = (await import(url('runtime/parallel.js'))) as { createParallel(...args: unknown[]): Promise<Trainable> };
   const { Rng } = (await import(url('runtime/rng.js'))) as typeof import('netc/runtime/rng.js');
-  const net = threads > 1 ? await createParallel(model.MODEL, model.Net, url('model.js'), threads) : new model.Net();
+  const net = threads > 1 ? await createParallel(model.MODEL, model.Net, url(modelFile), threads) : new model.Net();
   const rng = new Rng(1);
   net.init(() => rng.normal());
   const size = data.height * data.width * data.channels;
   const learningRate = compiled.program.trainer.learningRate;
   const batch = model.MODEL.batch;
   return {
-    version,
+    version: `${version} ${backend}`,
     threads,
     trainStep(index) {
       const indexes = data.batches[index]!;

@@ -57,11 +57,14 @@ export interface ResolvedConfig {
     readonly validation: number;
     readonly pixels: '0-1' | '0-255';
     readonly mean: 'channel' | 'none';
+    readonly augment: { readonly flip: boolean; readonly crop: number };
   };
   readonly train: {
     readonly iterations: number;
     readonly batch_size: number;
     readonly learning_rate: number;
+    readonly schedule: 'constant' | 'cosine' | 'linear';
+    readonly warmup: number;
     readonly momentum: number;
     readonly weight_decay: number;
     readonly seed: number;

@@ -2,6 +2,13 @@
 
 export type FloatArray = Float32Array | Float64Array;
 
+/** A training image shifted by (dx, dy) pixels and maybe mirrored (data augmentation). */
+export interface Augmentation {
+  readonly dx: number;
+  readonly dy: number;
+  readonly flip: boolean;
+}
+
 /** What the training loop needs of a network, whether one Net or several in parallel. */
 export interface Trainable {
   /** All parameters in one allocation, carved into named views (see ModelInfo.params). */
@@ -10,8 +17,8 @@ export interface Trainable {
   readonly labels: Uint8Array;
   /** The predicted class of each sample, written by computeGradients() and evaluate(). */
   readonly predictions: Uint8Array;
-  /** Copy one image into batch slot `slot`, scaled and with `mean[c]` subtracted. */
-  setImage(slot: number, pixels: Uint8Array, offset: number, mean: Float64Array): void;
+  /** Copy one image into batch slot `slot`, scaled, `mean[c]` subtracted, maybe augmented. */
+  setImage(slot: number, pixels: Uint8Array, offset: number, mean: Float64Array, augment?: Augmentation): void;
   /** Forward, loss and backward over the first n samples: their mean cross-entropy. */
   computeGradients(n: number): number;
   /** Forward and loss over the first n samples: their mean cross-entropy. */

@@ -3,7 +3,7 @@
 // fixed order (this thread's, then each worker's), so a run is reproducible for a given
 // number of threads. Workers wait on Atomics, not messages: a handoff costs microseconds.
 import { Worker } from 'node:worker_threads';
-import type { FloatArray, ModelInfo, NetClass, Trainable, TrainableNet } from './net.js';
+import type { Augmentation, FloatArray, ModelInfo, NetClass, Trainable, TrainableNet } from './net.js';
 import { COMMAND, CONTROL_SLOTS, SLOT, type WorkerData } from './worker-protocol.js';
 
 interface Part {
@@ -77,11 +77,11 @@ class ParallelNet implements Trainable {
     return p === 0 ? this.main : this.parts[p - 1]!.view;
   }
 
-  setImage(slot: number, pixels: Uint8Array, offset: number, mean: Float64Array): void {
+  setImage(slot: number, pixels: Uint8Array, offset: number, mean: Float64Array, augment?: Augmentation): void {
     for (let p = this.parts.length; p >= 0; p--) {
       const { start } = this.share(p);
       if (slot >= start) {
-        this.net(p).setImage(slot - start, pixels, offset, mean);
+        this.net(p).setImage(slot - start, pixels, offset, mean, augment);
         return;
       }
     }

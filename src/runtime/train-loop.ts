@@ -11,6 +11,7 @@ import { availableParallelism } from 'node:os';
 import type { ModelInfo, NetClass, Trainable } from './net.js';
 import { createParallel, threadCount } from './parallel.js';
 import { Rng } from './rng.js';
+import { learningRateAt, type Schedule } from './schedule.js';
 
 export interface TrainerSettings {
   readonly dataset: 'mnist' | 'cifar10';
@@ -21,6 +22,13 @@ export interface TrainerSettings {
   readonly subtractMean: boolean;
   readonly iterations: number;
   readonly learningRate: number;
+  readonly schedule: Schedule;
+  /** Iterations of linear learning-rate warm-up. */
+  readonly warmup: number;
+  /** Random horizontal flips of training images. */
+  readonly augmentFlip: boolean;
+  /** Random shifts of training images by up to this many pixels. */
+  readonly augmentCrop: number;
   readonly momentum: number;
   readonly weightDecay: number;
   readonly seed: number;
@@ -71,6 +79,8 @@ export interface Progress {
 
 export interface HistoryEntry {
   readonly iteration: number;
+  /** The learning rate of this iteration. */
+  readonly learningRate: number;
   /** Moving average of the training loss (cross-entropy + weight-decay loss). */
   readonly loss: number;
   /** Moving average of the training accuracy. */
@@ -162,6 +172,9 @@ async function trainNet(
   net.init(() => rng.normal());
   const sampler = new Sampler(data.trainCount, rng);
   const validation = new BatchCursor(data.trainCount, data.validationCount);
+  const augmenting = settings.augmentFlip || settings.augmentCrop > 0;
+  const crop = settings.augmentCrop;
+  const augmentation = () => ({ dx: crop ? rng.below(2 * crop + 1) - crop : 0, dy: crop ? rng.below(2 * crop + 1) - crop : 0, flip: settings.augmentFlip && rng.uniform() < 0.5 });
 
   const history: HistoryEntry[] = [];
   let lossAverage = 0;
@@ -174,11 +187,12 @@ async function trainNet(
     const start = performance.now();
     for (let slot = 0; slot < batch; slot++) {
       const index = sampler.next();
-      net.setImage(slot, data.train.images, index * imageSize, data.mean);
+      net.setImage(slot, data.train.images, index * imageSize, data.mean, augmenting ? augmentation() : undefined);
       net.labels[slot] = data.train.labels[index]!;
     }
+    const learningRate = learningRateAt(iteration, iterations, settings);
     const loss = net.computeGradients(batch) + net.weightDecayLoss();
-    net.step(settings.learningRate);
+    net.step(learningRate);
     trainSeconds += (performance.now() - start) / 1000;
     done = iteration;
 
@@ -196,7 +210,7 @@ async function trainNet(
       const validationStart = performance.now();
       const validationAccuracy = settings.validationBatches > 0 && data.validationCount > 0 ? validation.accuracy(net, data, settings.validationBatches, batch, imageSize) : null;
       validationSeconds += (performance.now() - validationStart) / 1000;
-      history.push({ iteration, loss: lossAverage, accuracy: accuracyAverage, validationAccuracy });
+      history.push({ iteration, learningRate, loss: lossAverage, accuracy: accuracyAverage, validationAccuracy });
       log(
         `iteration ${String(iteration).padStart(String(iterations).length)}/${iterations}  loss ${lossAverage.toFixed(4)}  accuracy ${accuracyAverage.toFixed(4)}` +
           (validationAccuracy === null ? '' : `  validation ${validationAccuracy.toFixed(4)}`) +

@@ -120,6 +120,9 @@ function describeLayerItemError(error: ErrorObject, value: unknown): DescribedEr
 }
 
 function typeHint(expected: string[], value: unknown): string | undefined {
+  if (expected.includes('boolean') && typeof value === 'string' && /^(yes|no|on|off|y|n)$/i.test(value)) {
+    return 'YAML 1.2 reads yes/no/on/off as text: write true or false';
+  }
   if (typeof value === 'string' && expected.some((t) => t === 'integer' || t === 'number') && value.trim() !== '' && !Number.isNaN(Number(value))) {
     return 'remove the quotes: numbers are written without them';
   }
