@@ -15,6 +15,10 @@ async function setup(): Promise<Runner> {
   const { trainer } = compile(config).program;
   const data = await benchData(trainer, network.config.train.batch_size);
   const layers = summaryJson(network).layers.map((l, i) => ({ ...l, ...resolved.config.layers[i] }));
+  // tfjs and ConvNetJS use classic momentum (v ← μ·v + g; w ← w − lr·v), whose steps are
+  // 1/(1 − μ) times those of the configs' dampened form: the same update needs lr·(1 − μ).
+  // (With the configs' lr as it is, ConvNetJS diverged on MNIST and crawled on denormals.)
+  const classicLearningRate = trainer.learningRate * (1 - trainer.momentum);
   switch (peer) {
     case 'netc':
       return netcRunner(config, data, 2, 'wasm');
@@ -23,11 +27,11 @@ async function setup(): Promise<Runner> {
     case 'netc-ts':
       return netcRunner(config, data, 2, 'ts');
     case 'tfjs-wasm':
-      return tfjsRunner(layers, data, 'wasm', trainer.learningRate);
+      return tfjsRunner(layers, data, 'wasm', classicLearningRate);
     case 'tfjs-cpu':
-      return tfjsRunner(layers, data, 'cpu', trainer.learningRate);
+      return tfjsRunner(layers, data, 'cpu', classicLearningRate);
     case 'convnetjs':
-      return convnetjsRunner(layers, data, trainer.learningRate);
+      return convnetjsRunner(layers, data, classicLearningRate);
   }
 }
 

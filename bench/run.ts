@@ -135,14 +135,14 @@ the same real images, in its own process. After a warm-up, ${ROUNDS} windows of 
 each are timed per peer, interleaved across peers; the table gives medians. Inference runs
 forward passes only. "test set" is the time to classify the 10,000 test images (~: measured
 on 1,000 and scaled). GFLOP/s count 2 per multiply-add, a training sample as 3× the forward
-pass. tfjs's wasm backend has no Conv2DBackpropFilter kernel, so its convolutions train with a
+pass. netc uses the configs' dampened momentum and weight decay; tfjs its momentum optimizer
+and ConvNetJS its SGD trainer, both with classic momentum 0.9 and the equivalent learning
+rate lr·(1 − μ). tfjs's wasm backend has no Conv2DBackpropFilter kernel, so its convolutions train with a
 custom gradient built from its own wasm kernels: Conv2DBackpropInput for dx, and for dW a
 Conv2D of the padded input (batch and channels swapped) by dy — the fastest of three
 formulations tried (MNIST: 812 samples/s, against 415 with Conv3DBackpropFilterV2 on a
 depth-1 view and 267 with im2col and one matMul), and equal to the cpu backend's gradient
-to float32 rounding. tfjs uses its momentum optimizer and
-ConvNetJS its SGD trainer (momentum 0.9); netc uses the configs' dampened momentum and weight
-decay. netc runs its emitted code: the WebAssembly SIMD backend (its default) on 2 threads
+to float32 rounding. netc runs its emitted code: the WebAssembly SIMD backend (its default) on 2 threads
 (its default here, one per core) and on 1, and the TypeScript backend on 2.
 
 ${sections.join('\n\n')}
