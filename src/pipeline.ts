@@ -6,7 +6,8 @@ import { NetcError } from './diagnostics.js';
 import { emit, type DType, type Emitted } from './emit/index.js';
 import { infer, type NetworkInfo } from './infer/index.js';
 import { lower, type Program } from './lower/index.js';
-import { parseConfig, readConfigFile } from './parse/index.js';
+import { readConfigChain } from './parse/chain.js';
+import { compose } from './resolve/compose.js';
 import { version } from './paths.js';
 import { resolve, type Resolved } from './resolve/index.js';
 import { toConfigYaml } from './resolve/serialize.js';
@@ -22,14 +23,25 @@ export interface Checked {
 export interface SourceOptions {
   /** The config's text, when it is not to be read from `file` (tests, editors). */
   readonly text?: string;
+  /** `key.path=value` overrides, applied after `extends` (as `--set` does). */
+  readonly overrides?: readonly string[];
 }
 
-/** parse → validate → resolve → infer. Throws NetcError with located diagnostics. */
+/**
+ * parse (with the configs it extends) → validate → compose → resolve → infer. Throws
+ * NetcError with located diagnostics.
+ */
 export function check(file: string, options: SourceOptions = {}): Checked {
-  const parsed = options.text === undefined ? readConfigFile(file) : parseConfig(file, options.text);
-  const diagnostics = validate(parsed);
-  if (diagnostics.length > 0) throw new NetcError(diagnostics);
-  const resolved = resolve(parsed);
+  const chain = readConfigChain(file, options.text);
+  // Each file alone: in a chain, any option may come from another file.
+  const parts = chain.flatMap((parsed) => validate(parsed, { part: chain.length > 1 }));
+  if (parts.length > 0) throw new NetcError(parts);
+  const composed = compose(chain, options.overrides);
+  if (composed !== chain[0]) {
+    const whole = validate(composed);
+    if (whole.length > 0) throw new NetcError(whole);
+  }
+  const resolved = resolve(composed);
   return { resolved, network: infer(resolved) };
 }
 
@@ -63,8 +75,8 @@ export interface TrainResult extends RunResult {
 
 /** check → compile → train → evaluate → report, into a run folder. */
 export async function train(file: string, options: RunOptions & SourceOptions = {}): Promise<TrainResult> {
-  const { text, ...runOptions } = options;
-  const compiled = compile(file, { text });
+  const { text, overrides, ...runOptions } = options;
+  const compiled = compile(file, { text, overrides });
   const { config } = compiled.resolved;
   const extras = new Map([['config.yaml', `# Resolved from ${displayPath(file)} (sha256 ${compiled.hash}) by netc ${version}\n${toConfigYaml(config)}`]]);
   const result = await run({ name: config.name, trainer: compiled.emitted.files, extras, dataset: config.data.dataset, dataPath: config.data.path === undefined ? undefined : resolvePath(dirname(file), config.data.path) }, runOptions);

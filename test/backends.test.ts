@@ -15,8 +15,8 @@ import { TEST_NETS } from './nets.js';
 const RELATIVE = 2e-4;
 const ABSOLUTE = 1e-6;
 
-async function backends(text: string) {
-  const trainer = await loadTrainer(text);
+async function backends(text: string, file?: string) {
+  const trainer = await loadTrainer(text, file === undefined ? {} : { file });
   const url = (file: string) => pathToFileURL(join(trainer.dir, file)).href;
   const wasm = (await import(url('model-wasm.js'))) as { Net: NetClass; MODEL: ModelInfo };
   const { createParallel } = (await import(url('runtime/parallel.js'))) as { createParallel(...args: unknown[]): Promise<Trainable> };
@@ -49,15 +49,11 @@ function mismatches(model: ModelInfo, actual: Float64Array, expected: Float64Arr
   });
 }
 
-const NETS: [string, string][] = [
-  ...Object.entries(TEST_NETS),
-  ['configs/mnist.yaml', readFileSync('configs/mnist.yaml', 'utf8')],
-  ['configs/cifar10-deep.yaml', readFileSync('configs/cifar10-deep.yaml', 'utf8')],
-];
+const NETS: [string, string][] = [...Object.entries(TEST_NETS), ...['configs/mnist.yaml', 'configs/cifar10-deep.yaml'].map((file): [string, string] => [file, readFileSync(file, 'utf8')])];
 
 describe('the WebAssembly backend matches the TypeScript backend', () => {
-  it.each(NETS)('%s', async (_, text) => {
-    const { trainer, wasm } = await backends(text);
+  it.each(NETS)('%s', async (name, text) => {
+    const { trainer, wasm } = await backends(text, name.startsWith('configs/') ? name : undefined);
     const model = trainer.MODEL;
     for (const n of [model.batch, 3]) {
       const ts = new trainer.Net();
@@ -75,7 +71,7 @@ describe('the WebAssembly backend matches the TypeScript backend', () => {
   });
 
   it('split across 2 and 3 threads, it sums the same gradients as on one', async () => {
-    const { trainer, wasm, parallel } = await backends(readFileSync('configs/cifar10-deep.yaml', 'utf8'));
+    const { trainer, wasm, parallel } = await backends(readFileSync('configs/cifar10-deep.yaml', 'utf8'), 'configs/cifar10-deep.yaml');
     const single = new wasm.Net();
     const expected = run(single, trainer.MODEL, 16, () => single.grads);
     for (const threads of [2, 3]) {

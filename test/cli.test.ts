@@ -42,7 +42,7 @@ describe('netc CLI', () => {
     const r = await cli('summary', 'configs/mnist.yaml');
     expect(r.code).toBe(EXIT.ok);
     const row = (name: string) => r.out.split('\n').find((l) => l.startsWith(name + ' '))!;
-    expect(row('conv1')).toMatch(/5×5, 16 filters, pad 2\s+28×28×16\s+416\s+627\.2 K$/);
+    expect(row('conv1')).toMatch(/5×5, 1→16, pad 2\s+28×28×16\s+416\s+627\.2 K$/);
     expect(row('conv2')).toMatch(/14×14×16\s+6416\s+2\.51 M$/);
     expect(row('fc')).toMatch(/1×1×10\s+7850\s+15\.7 K$/);
     expect(row('total')).toMatch(/\s14682\s+3\.15 M$/);

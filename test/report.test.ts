@@ -34,6 +34,8 @@ function syntheticRun(): RunRecord {
     format: 'netc-metrics/1',
     name: 'tiny',
     status: 'completed',
+    startedAt: '2026-11-27T18:00:00.000Z',
+    finishedAt: '2026-11-27T18:01:00.000Z',
     params: { total: 90, layers: [{ name: 'conv1', type: 'conv', outputShape: [4, 4, 2], params: 56 }] },
     data: { dataset: 'cifar10', train: 10, validation: 2, test: 12, image: [4, 4, 3], mean: [0, 0, 0] },
     train: { iterations: 200, batchSize: 4, seed: 1, threads: 1, backend: 'wasm', seconds: 1.5, samplesPerSecond: 533, validationSeconds: 0.1 },

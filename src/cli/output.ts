@@ -37,25 +37,3 @@ export function printDiagnostics(io: Output, diagnostics: readonly Diagnostic[])
   for (const d of diagnostics) io.err(formatDiagnostic(d, { source: sourceOf(d.file), color: io.color }));
   if (diagnostics.length > 1) io.err(io.color.red(`${diagnostics.length} errors`));
 }
-
-/** Right-aligns numeric columns; the first row is the header. */
-export function table(rows: readonly (readonly string[])[], numeric: readonly boolean[]): string[] {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => [...(row[column] ?? '')].length)));
-  return rows.map((row) =>
-    row
-      .map((cell, column) => {
-        const pad = ' '.repeat(widths[column]! - [...cell].length);
-        return numeric[column] ? pad + cell : cell + pad;
-      })
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
-/** 9.46 M, 627.2 K: FLOPs and other large counts, readable at a glance. */
-export function humanCount(value: number): string {
-  if (value >= 1e9) return `${(value / 1e9).toFixed(2)} G`;
-  if (value >= 1e6) return `${(value / 1e6).toFixed(2)} M`;
-  if (value >= 1e3) return `${(value / 1e3).toFixed(1)} K`;
-  return String(value);
-}

@@ -8,28 +8,49 @@ import { describeError } from './messages.js';
 
 export type Schema = Record<string, unknown>;
 
-let cached: { schema: Schema; check: ValidateFunction } | undefined;
+interface Compiled {
+  readonly schema: Schema;
+  /** A whole config. */
+  readonly check: ValidateFunction;
+  /** One file of an `extends` chain: anything may come from elsewhere, so nothing is required. */
+  readonly checkPart: ValidateFunction;
+}
+
+let cached: Compiled | undefined;
 
 /** The JSON Schema of configs, parsed once. */
 export function configSchema(): Schema {
   return compiled().schema;
 }
 
-function compiled(): { schema: Schema; check: ValidateFunction } {
+function compiled(): Compiled {
   if (!cached) {
     const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as Schema;
     const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
-    cached = { schema, check: ajv.compile(schema) };
+    cached = { schema, check: ajv.compile(schema), checkPart: ajv.compile(partSchema(schema)) };
   }
   return cached;
+}
+
+/**
+ * The schema of one file of an `extends` chain: its sections may be partial (`train:` with
+ * only a learning rate), but what it does write must be right, and layers are whole.
+ */
+function partSchema(schema: Schema): Schema {
+  const { required: _required, $id: _id, ...part } = structuredClone(schema) as Schema & { properties: Record<string, Record<string, unknown>> };
+  for (const section of Object.values(part.properties)) delete section.required;
+  return part;
 }
 
 /** At most this many errors are listed; the rest are counted. */
 export const MAX_ERRORS = 20;
 
-/** All schema errors of the config, located and sorted; empty when it is valid. */
-export function validate(parsed: ParsedConfig): Diagnostic[] {
-  const { check } = compiled();
+/**
+ * All schema errors of the config, located and sorted; empty when it is valid. With
+ * `part: true`, the config is one file of an `extends` chain, and may leave out anything.
+ */
+export function validate(parsed: ParsedConfig, options: { part?: boolean } = {}): Diagnostic[] {
+  const check = options.part ? compiled().checkPart : compiled().check;
   if (check(parsed.data)) return [];
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];

@@ -36,6 +36,7 @@ export async function train(module, settings, options = {}) {
 }
 async function trainNet(net, model, data, settings, options) {
     const { iterations, seed } = options;
+    const startedAt = new Date().toISOString();
     const log = options.log ?? (() => { });
     const batch = model.batch;
     const imageSize = model.input.height * model.input.width * model.input.channels;
@@ -96,6 +97,8 @@ async function trainNet(net, model, data, settings, options) {
         format: 'netc-metrics/1',
         name: model.name,
         status,
+        startedAt,
+        finishedAt: new Date().toISOString(),
         params: { total: model.paramCount, layers: model.layers },
         data: {
             dataset: settings.dataset,

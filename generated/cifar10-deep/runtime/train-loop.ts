@@ -96,6 +96,9 @@ export interface Metrics {
   readonly format: 'netc-metrics/1';
   readonly name: string;
   readonly status: 'completed' | 'diverged';
+  /** When training started and finished (ISO 8601, UTC). */
+  readonly startedAt: string;
+  readonly finishedAt: string;
   readonly params: { readonly total: number; readonly layers: ModelInfo['layers'] };
   readonly data: {
     readonly dataset: string;
@@ -169,6 +172,7 @@ async function trainNet(
   options: TrainOptions & { seed: number; iterations: number; threads: number },
 ): Promise<Metrics> {
   const { iterations, seed } = options;
+  const startedAt = new Date().toISOString();
   const log = options.log ?? (() => { });
   const batch = model.batch;
   const imageSize = model.input.height * model.input.width * model.input.channels;
@@ -237,6 +241,8 @@ async function trainNet(
     format: 'netc-metrics/1',
     name: model.name,
     status,
+    startedAt,
+    finishedAt: new Date().toISOString(),
     params: { total: model.paramCount, layers: model.layers },
     data: {
       dataset: settings.dataset,

@@ -1,0 +1,38 @@
+// What the CLI's commands share: exit codes, option parsers, the --set option.
+import { InvalidArgumentError, type Command } from 'commander';
+
+/** Exit codes: 0 success, 1 a problem with the user's input (or drift, or a difference), 2 bad usage, 70 a netc bug. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70 } as const;
+
+/** Ends a command with an exit code, after its output has been printed. */
+export class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+export function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return value;
+}
+
+export function naturalNumber(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return value;
+}
+
+export function backendOption(text: string): 'wasm' | 'ts' {
+  if (text !== 'wasm' && text !== 'ts') throw new InvalidArgumentError('expected wasm or ts');
+  return text;
+}
+
+export function threadsOption(text: string): number | 'auto' {
+  return text === 'auto' ? 'auto' : positiveInteger(text);
+}
+
+/** `--set key.path=value`, repeatable: overrides applied after `extends`. */
+export function withOverrides(command: Command): Command {
+  return command.option('--set <key=value>', 'override an option (repeatable), e.g. --set train.learning_rate=1e-4', (value: string, previous: string[]) => [...previous, value], []);
+}
