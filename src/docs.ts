@@ -4,6 +4,7 @@ import { deref, type SchemaNode } from './resolve/defaults.js';
 import { configSchema } from './validate/index.js';
 
 interface DocNode extends SchemaNode {
+  anyOf?: DocNode[];
   description?: string;
   type?: string | string[];
   enum?: unknown[];
@@ -30,14 +31,18 @@ export function optionDocs(): OptionDoc[] {
   const documented = new Map<string, string>();
   const walk = (node: DocNode, path: string) => {
     const resolved = deref(node, schema) as DocNode;
-    const first = node.$ref ? documented.get(node.$ref) : undefined;
+    // A reference with a description of its own (insert_after: a layer name) is its own entry.
+    const first = node.$ref && !(node as DocNode).description ? documented.get(node.$ref) : undefined;
     if (first) {
       docs.push({ path, type: typeOf(resolved), default: '', description: `As \`${first}\`.` });
       return;
     }
-    if (node.$ref) documented.set(node.$ref, path);
-    docs.push({ path, type: typeOf(resolved), default: resolved.default === undefined ? '' : JSON.stringify(resolved.default), description: resolved.description ?? '' });
+    if (node.$ref && !documented.has(node.$ref)) documented.set(node.$ref, path);
+    docs.push({ path, type: typeOf(resolved), default: resolved.default === undefined ? '' : JSON.stringify(resolved.default), description: (node as DocNode).description ?? resolved.description ?? '' });
     for (const [key, child] of Object.entries(resolved.properties ?? {})) walk(child as DocNode, `${path}.${key}`);
+    // Lists of mappings (layer_changes): their items' options, as `list[].option`.
+    const items = resolved.items ? (deref(resolved.items, schema) as DocNode) : undefined;
+    for (const [key, child] of Object.entries(items?.properties ?? {})) walk(child as DocNode, `${path}[].${key}`);
   };
   for (const [key, child] of Object.entries((schema as DocNode).properties ?? {})) {
     if (key === 'layers') {
@@ -51,6 +56,7 @@ export function optionDocs(): OptionDoc[] {
 }
 
 function typeOf(node: DocNode): string {
+  if (node.anyOf) return node.anyOf.map((option) => typeOf(deref(option, configSchema()) as DocNode)).join(' \\| ');
   if (node.enum) return node.enum.map((v) => JSON.stringify(v)).join(' \\| ');
   const types = (Array.isArray(node.type) ? node.type : [node.type ?? 'any']).filter((t) => t !== 'null');
   const range = [

@@ -79,7 +79,7 @@ export async function train(file: string, options: RunOptions & SourceOptions = 
   const compiled = compile(file, { text, overrides });
   const { config } = compiled.resolved;
   const extras = new Map([['config.yaml', `# Resolved from ${displayPath(file)} (sha256 ${compiled.hash}) by netc ${version}\n${toConfigYaml(config)}`]]);
-  const result = await run({ name: config.name, trainer: compiled.emitted.files, extras, dataset: config.data.dataset, dataPath: config.data.path === undefined ? undefined : resolvePath(dirname(file), config.data.path) }, runOptions);
+  const result = await run({ name: config.name, hash: compiled.hash, trainer: compiled.emitted.files, extras, dataset: config.data.dataset, dataPath: config.data.path === undefined ? undefined : resolvePath(dirname(file), config.data.path) }, runOptions);
   await writeReport(result.dir);
   return { ...result, compiled };
 }

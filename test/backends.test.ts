@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ModelInfo, NetClass, Trainable, TrainableNet } from '../src/runtime/net.js';
 import { Rng } from '../src/runtime/rng.js';
-import { loadTrainer } from './helpers.js';
+import { loadTrainer, tensorMismatches } from './helpers.js';
 import { TEST_NETS } from './nets.js';
 
 /** Per tensor: max |wasm − ts| ≤ RELATIVE · max |ts| + ABSOLUTE (float32 sums in another order). */
@@ -39,14 +39,8 @@ function run(net: Trainable, model: ModelInfo, n: number, grads: () => ArrayLike
   return { loss, predictions: Array.from(net.predictions.subarray(0, n)), grads: Float64Array.from(grads()) };
 }
 
-function mismatches(model: ModelInfo, actual: Float64Array, expected: Float64Array): string[] {
-  return model.params.flatMap((p) => {
-    const a = actual.subarray(p.offset, p.offset + p.size);
-    const e = expected.subarray(p.offset, p.offset + p.size);
-    const scale = Math.max(...e.map(Math.abs));
-    const worst = Math.max(...a.map((v, i) => Math.abs(v - e[i]!)));
-    return worst <= RELATIVE * scale + ABSOLUTE ? [] : [`${p.name}: max |diff| ${worst.toExponential(2)} for max |value| ${scale.toExponential(2)}`];
-  });
+function mismatches(model: ModelInfo, actual: ArrayLike<number>, expected: ArrayLike<number>): string[] {
+  return tensorMismatches(model, actual, expected, RELATIVE, ABSOLUTE);
 }
 
 const NETS: [string, string][] = [...Object.entries(TEST_NETS), ...['configs/mnist.yaml', 'configs/cifar10-deep.yaml'].map((file): [string, string] => [file, readFileSync(file, 'utf8')])];

@@ -2,19 +2,11 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import { EXIT, main } from '../src/cli/main.js';
-import type { Output } from '../src/cli/output.js';
-import { configYaml, tempDir } from './helpers.js';
+import { EXIT } from '../src/cli/main.js';
+import { configYaml, runCli, tempDir } from './helpers.js';
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Output = { out: (s) => out.push(s), err: (s) => err.push(s), color: pc.createColors(false), interactive: false };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = runCli;
 
 describe('netc CLI', () => {
   it('check: exit 0 for valid configs', async () => {

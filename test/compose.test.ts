@@ -3,9 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NetcError } from '../src/diagnostics.js';
 import { check, configHash } from '../src/pipeline.js';
-import { configYaml, tempDir } from './helpers.js';
+import { configYaml, diagnosticOf, tempDir } from './helpers.js';
 
 /** Writes files into a fresh folder; returns its path. */
 function folder(files: Record<string, string>): string {
@@ -18,13 +17,7 @@ function folder(files: Record<string, string>): string {
 }
 
 function failure(file: string, overrides: string[] = []) {
-  try {
-    check(file, { overrides });
-  } catch (error) {
-    if (error instanceof NetcError) return error.diagnostics[0]!;
-    throw error;
-  }
-  throw new Error('expected the config to be refused');
+  return diagnosticOf(() => check(file, { overrides }));
 }
 
 const BASE = configYaml({

@@ -2,16 +2,13 @@
 // results side by side, the exit codes; and the list of runs.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pc from 'picocolors';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
-import type { Output } from '../src/cli/output.js';
 import { alignLayers } from '../src/diff/align.js';
 import { diff } from '../src/diff/index.js';
 import { check, train } from '../src/pipeline.js';
 import type { Layer } from '../src/resolve/index.js';
 import { listRuns } from '../src/runs.js';
-import { configYaml, tempDir } from './helpers.js';
+import { configYaml, runCli, tempDir } from './helpers.js';
 
 const conv = (name: string, filters = 4): Layer => ({ type: 'conv', name, filters, size: 3, stride: 1, padding: 1, init: { scale: 1, bias: 0 } });
 const relu = (name: string): Layer => ({ type: 'relu', name });
@@ -77,13 +74,7 @@ describe('diff of configs', () => {
   });
 });
 
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Output = { out: (s) => out.push(s), err: (s) => err.push(s), color: pc.createColors(false), interactive: false };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = runCli;
 
 describe('netc diff and netc runs', () => {
   it('exit 0 when equal, 1 when different, 2 on error', async () => {

@@ -5,6 +5,10 @@ import { join, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll } from 'vitest';
 import { stringify } from 'yaml';
+import pc from 'picocolors';
+import { main } from '../src/cli/main.js';
+import type { Output } from '../src/cli/output.js';
+import { NetcError, type Diagnostic } from '../src/diagnostics.js';
 import { compile, type Compiled } from '../src/pipeline.js';
 import type { ModelInfo, NetClass } from '../src/runtime/net.js';
 import type { Metrics, TrainerSettings, TrainOptions } from '../src/runtime/train-loop.js';
@@ -59,4 +63,40 @@ export function sharedCifarArchive(): string {
     throw new Error(`the CIFAR-10 archive is missing: expected ${SHARED_CIFAR} (see ../shared/datasets/cifar10/README.md)`);
   }
   return SHARED_CIFAR;
+}
+
+/** The first diagnostic of the NetcError that `run` throws (it must throw one). */
+export function diagnosticOf(run: () => unknown): Diagnostic {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof NetcError) return error.diagnostics[0]!;
+    throw error;
+  }
+  throw new Error('expected a NetcError');
+}
+
+/** Runs the CLI in this process, capturing what it prints. */
+export async function runCli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Output = { out: (s) => out.push(s), err: (s) => err.push(s), color: pc.createColors(false), interactive: false };
+  const code = await main(argv, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/**
+ * Per parameter tensor: names of those where max |actual − expected| > relative · max |expected|
+ * + absolute, with the numbers. Empty when all agree.
+ */
+export function tensorMismatches(model: ModelInfo, actual: ArrayLike<number>, expected: ArrayLike<number>, relative: number, absolute: number): string[] {
+  return model.params.flatMap((p) => {
+    let scale = 0;
+    let worst = 0;
+    for (let i = p.offset; i < p.offset + p.size; i++) {
+      scale = Math.max(scale, Math.abs(expected[i]!));
+      worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+    }
+    return worst <= relative * scale + absolute ? [] : [`${p.name}: max |diff| ${worst.toExponential(2)} for max |value| ${scale.toExponential(2)}`];
+  });
 }

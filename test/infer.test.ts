@@ -1,18 +1,11 @@
 // Shape inference: output shapes, parameter counts and FLOPs; impossible shapes are
 // located errors that name the layer and where its input came from.
 import { describe, expect, it } from 'vitest';
-import { NetcError } from '../src/diagnostics.js';
 import { check } from '../src/pipeline.js';
-import { configYaml } from './helpers.js';
+import { configYaml, diagnosticOf } from './helpers.js';
 
 function failure(text: string) {
-  try {
-    check('net.yaml', { text });
-  } catch (error) {
-    if (error instanceof NetcError) return error.diagnostics[0]!;
-    throw error;
-  }
-  throw new Error('expected the config to be refused');
+  return diagnosticOf(() => check('net.yaml', { text }));
 }
 
 describe('infer', () => {

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Layer } from '../src/resolve/index.js';
 import type { ModelInfo, NetClass, TrainableNet } from '../src/runtime/net.js';
 import { Rng } from '../src/runtime/rng.js';
-import { loadTrainer } from './helpers.js';
+import { loadTrainer, tensorMismatches } from './helpers.js';
 
 /** Per tensor: max |netc − tfjs| ≤ RELATIVE · max |tfjs| + ABSOLUTE. */
 const RELATIVE = 1e-4;
@@ -137,14 +137,8 @@ async function oracle(config: string) {
   return { model, results, loss: value.dataSync()[0]!, grads: netcLayout(c, grads) };
 }
 
-function mismatches(model: ModelInfo, actual: Float64Array, expected: Float64Array): string[] {
-  return model.params.flatMap((p) => {
-    const a = actual.subarray(p.offset, p.offset + p.size);
-    const e = expected.subarray(p.offset, p.offset + p.size);
-    const scale = Math.max(...e.map(Math.abs));
-    const worst = Math.max(...a.map((v, i) => Math.abs(v - e[i]!)));
-    return worst <= RELATIVE * scale + ABSOLUTE ? [] : [`${p.name}: max |diff| ${worst.toExponential(2)} for max |value| ${scale.toExponential(2)}`];
-  });
+function mismatches(model: ModelInfo, actual: ArrayLike<number>, expected: ArrayLike<number>): string[] {
+  return tensorMismatches(model, actual, expected, RELATIVE, ABSOLUTE);
 }
 
 describe('loss and gradients against TensorFlow.js (cpu backend)', () => {

@@ -58,7 +58,7 @@ describe('validate', () => {
     [withLine(7, 'data: {dataset: mnist, pixels: 0-100}'), '7:32', 'data.pixels must be one of', undefined],
     [withLine(8, 'train: {iterations: 10, learning_rate: 0}'), '8:40', 'train.learning_rate must be > 0; found 0', undefined],
     [withLine(8, 'train: {iterations: 10, momentum: 1}'), '8:35', 'train.momentum must be < 1; found 1', undefined],
-    [withLine(8, 'train: {iterations: 10, batch_size: .inf}'), '8:37', 'train.batch_size must be an integer', undefined],
+    [withLine(8, 'train: {iterations: 10, batch_size: .inf}'), '8:37', 'train.batch_size must be a finite number; found Infinity', undefined],
     [withLine(8, 'train: {}'), '8:1', "train is missing 'iterations'", undefined],
     [withLine(8, 'trian: {iterations: 10}'), '8:1', "unknown key 'trian' in the config", "did you mean 'train'?"],
     [VALID.replace('layers:\n  - conv: {filters: 4, size: 5}\n  - relu\n  - maxpool\n  - dense: {units: 10}\n', 'layers: []\n'), '2:9', 'layers needs at least 1 item; found 0', undefined],

@@ -35,6 +35,8 @@ export interface Emitted {
 
 export function emit(program: Program, options: EmitOptions): Emitted {
   const dtype = options.dtype ?? 'float32';
+  // The source path goes into comments: no character of it may end the comment.
+  options = { ...options, source: { ...options.source, file: options.source.file.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, '?'), command: options.source.command.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, '?') } };
   const view = modelView(program, dtype, options.source);
   // The WebAssembly backend is float32 only; float64 models exist for gradient checks.
   const wasm = dtype === 'float32' ? emitWasm(program, options.source) : undefined;

@@ -172,7 +172,7 @@ export function modelView(program: Program, dtype: DType, source: SourceInfo) {
     momentum: trainer.momentum,
     weightDecay: trainer.weightDecay,
     halfWeightDecay: trainer.weightDecay / 2,
-    settings: literal(trainer),
+    settings: literal({ ...trainer, configHash: source.hash }),
   };
 }
 

@@ -2,9 +2,12 @@
 // independent of the language it is emitted in. Produced by lower, checked by verify,
 // consumed by the emitters.
 import type { LayerSummary } from '../runtime/net.js';
-import type { TrainerSettings } from '../runtime/train-loop.js';
+import type { TrainerSettings as RuntimeSettings } from '../runtime/train-loop.js';
 
-export type { LayerSummary, TrainerSettings };
+/** The trainer's settings; the config's hash is added by emit, which knows it. */
+export type TrainerSettings = Omit<RuntimeSettings, 'configHash'>;
+
+export type { LayerSummary };
 
 /**
  * Per-sample storage of a tensor: channels × (height + 2·pad) × (width + 2·pad), with a

@@ -1,6 +1,6 @@
 // parse: YAML text → plain data, keeping where every node came from.
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type Pair } from 'yaml';
 import { NetcError, userError, type Diagnostic, type SourcePos } from '../diagnostics.js';
 
 /** A path into the config data: keys of mappings and indexes of sequences. */
@@ -66,8 +66,22 @@ export function parseConfig(file: string, text: string): ParsedConfig {
   const diagnostics: Diagnostic[] = [];
   for (const doc of documents) {
     for (const problem of [...doc.errors, ...doc.warnings]) {
-      diagnostics.push({ ...at(problem.pos[0]), message: yamlMessage(problem.message) });
+      diagnostics.push({ ...at(problem.pos[0]), message: yamlMessage(problem.code, problem.message) });
     }
+    // A %YAML 1.1 directive would switch parsing rules (yes/no become booleans).
+    if (doc.directives?.yaml.explicit) {
+      diagnostics.push({ file, line: 1, col: 1, message: `YAML directives are not allowed (found %YAML ${doc.directives.yaml.version}); configs are YAML 1.2`, hint: 'remove the %YAML line (and the --- after it)' });
+    }
+    // Keys must be plain words: a list or mapping as a key would be silently stringified.
+    visit(doc, {
+      Pair(_, pair) {
+        if (pair.key !== null && !isScalar(pair.key)) {
+          diagnostics.push({ ...at((pair.key as Node).range?.[0] ?? 0), message: `a key must be a plain word; found ${describeNode(pair.key as Node)}` });
+        } else if (isScalar(pair.key) && pair.key.value === '<<') {
+          diagnostics.push({ ...at(pair.key.range?.[0] ?? 0), message: 'merge keys (<<) are not supported', hint: 'to build on another config, use `extends: other.yaml`' });
+        }
+      },
+    });
   }
   if (documents.length > 1) {
     const second = documents[1]!;
@@ -89,9 +103,18 @@ export function parseConfig(file: string, text: string): ParsedConfig {
   }
   let data: unknown;
   try {
-    data = doc.toJS({ maxAliasCount: 50 });
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (error) {
-    throw new NetcError([{ file, line: 1, col: 1, message: yamlMessage((error as Error).message) }]);
+    const message = (error as Error).message;
+    throw new NetcError([
+      /alias count/i.test(message)
+        ? { file, line: 1, col: 1, message: `aliases (*name) expand this document too far; a config may expand at most ${MAX_ALIASES} of them`, hint: 'write the values out, or use extends' }
+        : { file, line: 1, col: 1, message: yamlMessage(undefined, message) },
+    ]);
+  }
+  const depth = nesting(data);
+  if (depth > MAX_NESTING) {
+    throw new NetcError([{ file, line: 1, col: 1, message: `the document nests ${depth} levels deep; a config needs at most ${MAX_NESTING}` }]);
   }
   return {
     file,
@@ -103,9 +126,22 @@ export function parseConfig(file: string, text: string): ParsedConfig {
   };
 }
 
-function yamlMessage(message: string): string {
+function yamlMessage(code: string | undefined, message: string): string {
+  if (code === 'RESOURCE_EXHAUSTION' || /call stack/.test(message)) return `the document nests too deeply to read; a config needs at most ${MAX_NESTING} levels`;
   // The yaml package appends "at line L, column C" and a code frame; we print our own.
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Alias expansions a config may make (a guard against "billion laughs" documents). */
+export const MAX_ALIASES = 50;
+/** How deep mappings and lists may nest. */
+export const MAX_NESTING = 32;
+
+function nesting(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  let deepest = 0;
+  for (const child of Object.values(value)) deepest = Math.max(deepest, nesting(child));
+  return deepest + 1;
 }
 
 function describeNode(node: Node): string {

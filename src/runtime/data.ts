@@ -61,4 +61,14 @@ export class Sampler {
     }
     return this.order[this.cursor++]!;
   }
+
+  /** The current epoch's order and the position in it, for checkpoints. */
+  get state(): { readonly order: Int32Array; readonly cursor: number } {
+    return { order: Int32Array.from(this.order), cursor: this.cursor };
+  }
+
+  restore(order: Int32Array, cursor: number): void {
+    this.order.set(order);
+    this.cursor = cursor;
+  }
 }

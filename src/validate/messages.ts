@@ -73,6 +73,7 @@ export function describeError(error: ErrorObject, path: Path, data: unknown): De
     }
     case 'type': {
       const expected = String(params.type).split(',').filter((t) => t !== 'null');
+      if (typeof value === 'number' && !Number.isFinite(value)) return { message: `${where} must be a finite number; found ${value}` };
       return { message: `${where} must be ${expected.map(article).join(' or ')}; found ${describeValue(value)}`, hint: typeHint(expected, value) };
     }
     case 'minimum':

@@ -50,6 +50,8 @@ export async function createParallel<Shared>(model: ModelInfo, Net: NetClass<Sha
 
 class ParallelNet implements Trainable {
   readonly params: FloatArray;
+  readonly momentum: FloatArray;
+  readonly grads: FloatArray;
   readonly labels: Uint8Array;
   readonly predictions: Uint8Array;
   private sequence = 0;
@@ -60,6 +62,8 @@ class ParallelNet implements Trainable {
     private readonly parts: readonly Part[],
   ) {
     this.params = main.params;
+    this.momentum = main.momentum;
+    this.grads = main.grads;
     this.labels = new Uint8Array(model.batch);
     this.predictions = new Uint8Array(model.batch);
   }

@@ -9,34 +9,54 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { loadDataset } from './load.js';
+import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { prepare, Sampler } from './data.js';
+import { BatchCursor, countCorrect, evaluate } from './evaluate.js';
 import { DataError } from './images.js';
 import { availableParallelism } from 'node:os';
 import { createParallel, threadCount } from './parallel.js';
 import { Rng } from './rng.js';
 import { learningRateAt } from './schedule.js';
-/** How many misclassified test images a run keeps for its report. */
-export const KEPT_MISCLASSIFIED = 48;
+/** The file in a run folder that holds the latest checkpoint. */
+export const CHECKPOINT_FILE = 'checkpoint.bin';
+/** Training stopped on request (Ctrl-C): a checkpoint was written, the run can resume. */
+export class TrainingInterrupted extends Error {
+    iteration;
+    checkpoint;
+    constructor(iteration, checkpoint) {
+        super(`training stopped after iteration ${iteration}${checkpoint ? `; checkpoint in ${checkpoint}` : ''}`);
+        this.name = 'TrainingInterrupted';
+        this.iteration = iteration;
+        this.checkpoint = checkpoint;
+    }
+}
+/** Whether `error` is a TrainingInterrupted, from this copy of the runtime or another. */
+export function isInterrupted(error) {
+    return error instanceof Error && error.name === 'TrainingInterrupted';
+}
 export async function train(module, settings, options = {}) {
     const model = module.MODEL;
-    const iterations = options.iterations ?? settings.iterations;
-    const seed = options.seed ?? settings.seed;
     const dataPath = options.dataPath ?? process.env.NETC_DATA;
     const dataset = loadDataset(settings.dataset, dataPath);
     checkShape(dataset.train, model, dataPath ?? settings.dataset);
     const data = prepare(dataset, settings);
+    const checkpoint = options.resumeFrom === undefined ? undefined : readCheckpoint(options.resumeFrom, { params: model.paramCount, order: data.trainCount });
+    if (checkpoint && checkpoint.state.configHash !== settings.configHash) {
+        throw new DataError(options.resumeFrom, `the checkpoint is from the config with sha256 ${checkpoint.state.configHash}; this one is ${settings.configHash}`, "resume with the config that started the run (the run folder's config.yaml is its resolved copy)");
+    }
+    const iterations = options.iterations ?? checkpoint?.state.iterations ?? settings.iterations;
+    const seed = options.seed ?? checkpoint?.state.seed ?? settings.seed;
     const threads = threadCount(options.threads ?? settings.threads, model.batch, availableParallelism());
     const net = threads > 1 ? await createParallel(model, module.Net, module.url, threads) : new module.Net();
     try {
-        return await trainNet(net, model, data, settings, { ...options, seed, iterations, threads });
+        return await trainNet(net, model, data, settings, { ...options, seed, iterations, threads }, checkpoint);
     }
     finally {
         await net.close();
     }
 }
-async function trainNet(net, model, data, settings, options) {
+async function trainNet(net, model, data, settings, options, resumed) {
     const { iterations, seed } = options;
-    const startedAt = new Date().toISOString();
     const log = options.log ?? (() => { });
     const batch = model.batch;
     const imageSize = model.input.height * model.input.width * model.input.channels;
@@ -47,14 +67,30 @@ async function trainNet(net, model, data, settings, options) {
     const augmenting = settings.augmentFlip || settings.augmentCrop > 0;
     const crop = settings.augmentCrop;
     const augmentation = () => ({ dx: crop ? rng.below(2 * crop + 1) - crop : 0, dy: crop ? rng.below(2 * crop + 1) - crop : 0, flip: settings.augmentFlip && rng.uniform() < 0.5 });
-    const history = [];
-    let lossAverage = 0;
-    let accuracyAverage = 0;
-    let trainSeconds = 0;
-    let validationSeconds = 0;
-    let status = 'completed';
-    let done = 0;
-    for (let iteration = 1; iteration <= iterations; iteration++) {
+    const state = { iteration: 0, lossAverage: 0, accuracyAverage: 0, history: [], trainSeconds: 0, validationSeconds: 0, startedAt: new Date().toISOString() };
+    if (resumed) {
+        net.params.set(resumed.params);
+        net.momentum.set(resumed.momentum);
+        rng.state = resumed.state.rng;
+        sampler.restore(resumed.order, resumed.state.samplerCursor);
+        validation.position = resumed.state.validationCursor;
+        Object.assign(state, { ...resumed.state, history: resumed.state.history });
+        log(`resuming after iteration ${state.iteration} of ${iterations}`);
+    }
+    const checkpointFile = options.out === undefined ? undefined : join(options.out, CHECKPOINT_FILE);
+    let lastCheckpoint = resumed ? state.iteration : null;
+    const saveCheckpoint = () => {
+        if (checkpointFile === undefined)
+            return;
+        mkdirSync(options.out, { recursive: true });
+        const order = sampler.state;
+        const saved = { ...state, configHash: settings.configHash, iterations, seed, rng: rng.state, samplerCursor: order.cursor, validationCursor: validation.position };
+        writeCheckpoint(checkpointFile, { state: saved, params: net.params, momentum: net.momentum, order: order.order });
+        lastCheckpoint = state.iteration;
+    };
+    let divergence;
+    while (state.iteration < iterations) {
+        const iteration = state.iteration + 1;
         const start = performance.now();
         for (let slot = 0; slot < batch; slot++) {
             const index = sampler.next();
@@ -63,31 +99,44 @@ async function trainNet(net, model, data, settings, options) {
         }
         const learningRate = learningRateAt(iteration, iterations, settings);
         const loss = net.computeGradients(batch) + net.weightDecayLoss();
-        net.step(learningRate);
-        trainSeconds += (performance.now() - start) / 1000;
-        done = iteration;
         if (!Number.isFinite(loss)) {
-            status = 'diverged';
-            log(`iteration ${iteration}: the loss is ${loss}; training diverged (try a lower learning rate)`);
+            const message = `iteration ${iteration}: the loss is ${loss}; ${firstNonFinite(net, model)}. Training diverged: lower the learning rate (now ${learningRate})`;
+            log(message);
+            divergence = { iteration, message, testedIteration: lastCheckpoint };
             break;
         }
+        net.step(learningRate);
+        state.trainSeconds += (performance.now() - start) / 1000;
+        state.iteration = iteration;
         const accuracy = countCorrect(net, batch) / batch;
         const f = settings.smoothing;
-        lossAverage = iteration === 1 ? loss : f * lossAverage + (1 - f) * loss;
-        accuracyAverage = iteration === 1 ? accuracy : f * accuracyAverage + (1 - f) * accuracy;
+        state.lossAverage = iteration === 1 ? loss : f * state.lossAverage + (1 - f) * loss;
+        state.accuracyAverage = iteration === 1 ? accuracy : f * state.accuracyAverage + (1 - f) * accuracy;
         if (iteration % settings.reportEvery === 0 || iteration === iterations) {
             const validationStart = performance.now();
             const validationAccuracy = settings.validationBatches > 0 && data.validationCount > 0 ? validation.accuracy(net, data, settings.validationBatches, batch, imageSize) : null;
-            validationSeconds += (performance.now() - validationStart) / 1000;
-            history.push({ iteration, learningRate, loss: lossAverage, accuracy: accuracyAverage, validationAccuracy });
-            log(`iteration ${String(iteration).padStart(String(iterations).length)}/${iterations}  loss ${lossAverage.toFixed(4)}  accuracy ${accuracyAverage.toFixed(4)}` +
+            state.validationSeconds += (performance.now() - validationStart) / 1000;
+            state.history.push({ iteration, learningRate, loss: state.lossAverage, accuracy: state.accuracyAverage, validationAccuracy });
+            log(`iteration ${String(iteration).padStart(String(iterations).length)}/${iterations}  loss ${state.lossAverage.toFixed(4)}  accuracy ${state.accuracyAverage.toFixed(4)}` +
                 (validationAccuracy === null ? '' : `  validation ${validationAccuracy.toFixed(4)}`) +
-                `  ${Math.round((iteration * batch) / trainSeconds)} samples/s`);
+                `  ${Math.round((iteration * batch) / state.trainSeconds)} samples/s`);
+            saveCheckpoint();
         }
-        options.onProgress?.({ phase: 'train', done: iteration, total: iterations, loss: lossAverage, accuracy: accuracyAverage, samplesPerSecond: (iteration * batch) / trainSeconds });
+        options.onProgress?.({ phase: 'train', done: iteration, total: iterations, loss: state.lossAverage, accuracy: state.accuracyAverage, samplesPerSecond: (iteration * batch) / state.trainSeconds });
+        if (options.signal?.aborted) {
+            if (lastCheckpoint !== iteration)
+                saveCheckpoint();
+            throw new TrainingInterrupted(iteration, checkpointFile);
+        }
         // Let signals, timers and progress output through now and then.
         if (iteration % 10 === 0)
             await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (divergence && checkpointFile !== undefined && lastCheckpoint !== null) {
+        // Test what training had reached before it diverged: the last good checkpoint.
+        const good = readCheckpoint(checkpointFile, { params: model.paramCount, order: data.trainCount });
+        net.params.set(good.params);
+        log(`testing the last good checkpoint, from iteration ${lastCheckpoint}`);
     }
     const testStart = performance.now();
     const test = await evaluate(net, data.test, data.mean, batch, imageSize, settings.classNames.length, (evaluated, accuracy) => options.onProgress?.({ phase: 'test', done: evaluated, total: data.test.count, loss: 0, accuracy, samplesPerSecond: evaluated / ((performance.now() - testStart) / 1000) }));
@@ -96,8 +145,9 @@ async function trainNet(net, model, data, settings, options) {
     const metrics = {
         format: 'netc-metrics/1',
         name: model.name,
-        status,
-        startedAt,
+        status: divergence ? 'diverged' : 'completed',
+        ...(divergence ? { divergence } : {}),
+        startedAt: state.startedAt,
         finishedAt: new Date().toISOString(),
         params: { total: model.paramCount, layers: model.layers },
         data: {
@@ -109,88 +159,43 @@ async function trainNet(net, model, data, settings, options) {
             mean: Array.from(data.mean),
         },
         train: {
-            iterations: done,
+            iterations: state.iteration,
             batchSize: batch,
             seed,
             threads: options.threads,
             backend: options.backend ?? settings.backend,
-            seconds: trainSeconds,
-            samplesPerSecond: (done * batch) / trainSeconds,
-            validationSeconds,
+            seconds: state.trainSeconds,
+            samplesPerSecond: (state.iteration * batch) / state.trainSeconds,
+            validationSeconds: state.validationSeconds,
         },
         report: { every: settings.reportEvery, smoothing: settings.smoothing, validationBatches: settings.validationBatches },
-        history,
+        history: state.history,
         test: { ...test, count: data.test.count, seconds: testSeconds, classes: settings.classNames },
     };
     if (options.out !== undefined)
         writeResults(options.out, model, net, metrics, data.test);
     return metrics;
 }
+/** Which tensor went wrong first: a parameter, or else a gradient, by name. */
+function firstNonFinite(net, model) {
+    for (const [array, what] of [
+        [net.params, 'parameters'],
+        [net.grads, 'gradients'],
+    ]) {
+        for (const view of model.params) {
+            for (let i = view.offset; i < view.offset + view.size; i++) {
+                if (!Number.isFinite(array[i]))
+                    return `the first non-finite ${what} are in ${what === 'gradients' ? 'd' : ''}${view.name} (element ${i - view.offset}: ${array[i]})`;
+            }
+        }
+    }
+    return 'parameters and gradients are finite: the logits overflowed';
+}
 function checkShape(set, model, source) {
     const { height, width, channels } = model.input;
     if (set.height !== height || set.width !== width || set.channels !== channels) {
         throw new DataError(source, `images are ${set.height}×${set.width}×${set.channels}; the network expects ${height}×${width}×${channels}`);
     }
-}
-function countCorrect(net, n) {
-    let correct = 0;
-    for (let s = 0; s < n; s++)
-        if (net.predictions[s] === net.labels[s])
-            correct++;
-    return correct;
-}
-/** Consecutive batches of the validation images, wrapping around. */
-class BatchCursor {
-    start;
-    count;
-    next = 0;
-    constructor(start, count) {
-        this.start = start;
-        this.count = count;
-    }
-    accuracy(net, data, batches, batch, imageSize) {
-        let correct = 0;
-        for (let b = 0; b < batches; b++) {
-            for (let slot = 0; slot < batch; slot++) {
-                const index = this.start + this.next;
-                this.next = (this.next + 1) % this.count;
-                net.setImage(slot, data.train.images, index * imageSize, data.mean);
-                net.labels[slot] = data.train.labels[index];
-            }
-            net.evaluate(batch);
-            correct += countCorrect(net, batch);
-        }
-        return correct / (batches * batch);
-    }
-}
-async function evaluate(net, set, mean, batch, imageSize, classes, onProgress) {
-    const confusion = Array.from({ length: classes }, () => new Array(classes).fill(0));
-    const misclassified = [];
-    let lossSum = 0;
-    let correct = 0;
-    for (let first = 0; first < set.count; first += batch) {
-        const n = Math.min(batch, set.count - first);
-        for (let slot = 0; slot < n; slot++) {
-            net.setImage(slot, set.images, (first + slot) * imageSize, mean);
-            net.labels[slot] = set.labels[first + slot];
-        }
-        lossSum += net.evaluate(n) * n;
-        for (let slot = 0; slot < n; slot++) {
-            const truth = net.labels[slot];
-            const predicted = net.predictions[slot];
-            confusion[truth][predicted]++;
-            if (truth === predicted)
-                correct++;
-            else if (misclassified.length < KEPT_MISCLASSIFIED)
-                misclassified.push({ index: first + slot, label: truth, predicted });
-        }
-        if ((first / batch) % 50 === 0) {
-            onProgress(first + n, correct / (first + n));
-            await new Promise((resolve) => setImmediate(resolve));
-        }
-    }
-    onProgress(set.count, correct / set.count);
-    return { accuracy: correct / set.count, loss: lossSum / set.count, confusion, misclassified };
 }
 function writeResults(out, model, net, metrics, test) {
     mkdirSync(out, { recursive: true });

@@ -17,6 +17,10 @@ export interface Augmentation {
 export interface Trainable {
   /** All parameters in one allocation, carved into named views (see ModelInfo.params). */
   readonly params: FloatArray;
+  /** The optimiser's momentum, one per parameter. */
+  readonly momentum: FloatArray;
+  /** The batch's gradients (after computeGradients), one per parameter. */
+  readonly grads: FloatArray;
   /** The batch's class labels, written by the caller. */
   readonly labels: Uint8Array;
   /** The predicted class of each sample, written by computeGradients() and evaluate(). */
@@ -48,8 +52,6 @@ export interface NetClass<Shared = unknown> {
 
 /** One generated network, with its kernels' entry points. */
 export interface TrainableNet extends Trainable {
-  readonly grads: FloatArray;
-  readonly momentum: FloatArray;
   readonly input: FloatArray;
   forward(n: number): void;
   /**

@@ -41,6 +41,8 @@ class ParallelNet {
     main;
     parts;
     params;
+    momentum;
+    grads;
     labels;
     predictions;
     sequence = 0;
@@ -49,6 +51,8 @@ class ParallelNet {
         this.main = main;
         this.parts = parts;
         this.params = main.params;
+        this.momentum = main.momentum;
+        this.grads = main.grads;
         this.labels = new Uint8Array(model.batch);
         this.predictions = new Uint8Array(model.batch);
     }

@@ -45,4 +45,12 @@ export class Sampler {
         }
         return this.order[this.cursor++];
     }
+    /** The current epoch's order and the position in it, for checkpoints. */
+    get state() {
+        return { order: Int32Array.from(this.order), cursor: this.cursor };
+    }
+    restore(order, cursor) {
+        this.order.set(order);
+        this.cursor = cursor;
+    }
 }

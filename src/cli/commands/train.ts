@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { displayPath, train } from '../../pipeline.js';
 import { isDataError } from '../../runtime/images.js';
+import { isInterrupted } from '../../runtime/train-loop.js';
 import type { Output } from '../output.js';
 import { progressReporter } from '../progress.js';
 import { backendOption, EXIT, ExitCode, naturalNumber, positiveInteger, threadsOption, withOverrides } from '../shared.js';
@@ -14,8 +15,12 @@ interface TrainFlags {
   backend?: 'wasm' | 'ts';
   data?: string;
   out?: string;
+  resume?: string;
   set: string[];
 }
+
+/** The conventional exit code of a program stopped by Ctrl-C (128 + SIGINT). */
+const EXIT_INTERRUPTED = 130;
 
 export function registerTrain(program: Command, io: Output): void {
   withOverrides(
@@ -28,15 +33,29 @@ export function registerTrain(program: Command, io: Output): void {
       .option('--threads <n>', "override train.threads: a number, or 'auto' for one per core", threadsOption)
       .option('--backend <name>', 'override train.backend: wasm or ts', backendOption)
       .option('--data <path>', 'where the dataset is (overrides data.path)')
-      .option('--out <dir>', 'run folder (default runs/<name>/<UTC time>/)'),
+      .option('--out <dir>', 'run folder (default runs/<name>/<UTC time>/)')
+      .option('--resume <run-dir>', 'continue a run stopped with Ctrl-C, from its checkpoint (give the same config)'),
   ).action(async (file: string, flags: TrainFlags) => {
     const progress = progressReporter(io);
+    // Ctrl-C stops after the current iteration, with a checkpoint; a second one stops at once.
+    const stop = new AbortController();
+    const onInterrupt = () => {
+      if (stop.signal.aborted) process.exit(EXIT_INTERRUPTED);
+      progress.log('stopping after this iteration (Ctrl-C again to stop at once)…');
+      stop.abort();
+    };
+    process.on('SIGINT', onInterrupt);
     try {
       const { set, data, ...options } = flags;
-      const run = () => train(file, { ...options, overrides: set, dataPath: data, onProgress: progress.onProgress, log: progress.log });
+      const run = () => train(file, { ...options, overrides: set, dataPath: data, signal: stop.signal, onProgress: progress.onProgress, log: progress.log });
       const result = await run().catch(async (error: unknown) => {
         // CIFAR-10 nowhere to be found: on a terminal, offer to download it, then go on.
         if (isDataError(error) && error.code === 'not-found' && (await offerDownload(io, error))) return run();
+        if (isInterrupted(error)) {
+          progress.stop();
+          io.err(`${io.color.yellow('stopped')} after iteration ${error.iteration}; continue with: netc train ${file} --resume ${displayPath(dirname(error.checkpoint ?? '.'))}`);
+          throw new ExitCode(EXIT_INTERRUPTED);
+        }
         throw error;
       });
       progress.stop();
@@ -47,6 +66,7 @@ export function registerTrain(program: Command, io: Output): void {
       );
       if (metrics.status !== 'completed') throw new ExitCode(EXIT.failed);
     } finally {
+      process.off('SIGINT', onInterrupt);
       progress.stop();
     }
   });
