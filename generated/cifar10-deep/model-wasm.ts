@@ -5,6 +5,7 @@
 // preparation and the initialisation are the TypeScript model's, on views of that memory.
 import { readFileSync } from 'node:fs';
 import { MODEL, set_image, set_image_augmented, softmax_cross_entropy } from './model.js';
+import { DataError } from './runtime/images.js';
 import type { Augmentation, TrainableNet } from './runtime/net.js';
 
 export { MODEL };
@@ -15,6 +16,8 @@ const wasm = new WebAssembly.Module(readFileSync(new URL('./model.wasm', import.
 const SHARED_BYTES = 440160;
 const REGION_BYTES = 5958864;
 const PAGE = 65536;
+/** A WebAssembly memory holds at most 4 GiB. */
+const MAX_PAGES = 65536;
 
 interface Kernels {
   readonly base: WebAssembly.Global;
@@ -60,6 +63,10 @@ export class Net implements TrainableNet {
   /** Memory for `threads` Nets, shared, so it can be posted to worker threads. */
   static allocate(threads: number): SharedNet {
     const pages = Math.ceil((SHARED_BYTES + threads * REGION_BYTES) / PAGE);
+    if (pages > MAX_PAGES) {
+      const gib = ((pages * PAGE) / 2 ** 30).toFixed(1);
+      throw new DataError(`${threads} threads`, `the WebAssembly memory would need ${gib} GiB, more than the 4 GiB one memory can hold`, 'train on fewer threads, or with --backend ts');
+    }
     return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }), threads };
   }
 

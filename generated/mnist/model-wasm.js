@@ -5,12 +5,15 @@
 // preparation and the initialisation are the TypeScript model's, on views of that memory.
 import { readFileSync } from 'node:fs';
 import { MODEL, set_image, set_image_augmented, softmax_cross_entropy } from './model.js';
+import { DataError } from './runtime/images.js';
 export { MODEL };
 const wasm = new WebAssembly.Module(readFileSync(new URL('./model.wasm', import.meta.url)));
 /** Byte offsets: parameters and momentum once, then one region a thread. */
 const SHARED_BYTES = 117472;
 const REGION_BYTES = 3610256;
 const PAGE = 65536;
+/** A WebAssembly memory holds at most 4 GiB. */
+const MAX_PAGES = 65536;
 export class Net {
     params;
     grads;
@@ -37,6 +40,10 @@ export class Net {
     /** Memory for `threads` Nets, shared, so it can be posted to worker threads. */
     static allocate(threads) {
         const pages = Math.ceil((SHARED_BYTES + threads * REGION_BYTES) / PAGE);
+        if (pages > MAX_PAGES) {
+            const gib = ((pages * PAGE) / 2 ** 30).toFixed(1);
+            throw new DataError(`${threads} threads`, `the WebAssembly memory would need ${gib} GiB, more than the 4 GiB one memory can hold`, 'train on fewer threads, or with --backend ts');
+        }
         return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }), threads };
     }
     /** Thread `thread`'s Net over `shared` memory, or a Net with memory of its own. */

@@ -4,7 +4,6 @@
 // Every array starts on a 16-byte boundary, so SIMD loads of whole rows stay aligned.
 import type { Program } from '../../lower/index.js';
 
-export const PAGE = 65536;
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 export interface WasmLayout {
@@ -52,9 +51,4 @@ export function layoutMemory(program: Program): WasmLayout {
   const labels = take(program.batch);
   const predictions = take(program.batch);
   return { params, momentum, sharedBytes, grads, input, labels, predictions, buffers, regionBytes: align(region) };
-}
-
-/** Pages for `threads` regions. */
-export function pagesFor(layout: WasmLayout, threads: number): number {
-  return Math.ceil((layout.sharedBytes + threads * layout.regionBytes) / PAGE);
 }
