@@ -11,7 +11,7 @@ import { CHECKPOINT_FILE, isInterrupted } from '../src/runtime/train-loop.js';
 import type { TrainableNet } from '../src/runtime/net.js';
 import { writeTree } from '../src/write/index.js';
 import { gradientMismatches } from './gradcheck.js';
-import { configYaml, diagnosticOf, loadTrainer, tempDir } from './helpers.js';
+import { configYaml, diagnosticOf, loadTrainer, runCli, tempDir } from './helpers.js';
 
 const firstError = diagnosticOf;
 
@@ -168,5 +168,28 @@ describe('the gradient checker checks', () => {
     expect(healthy.mismatches).toEqual([]);
     const { mismatches } = gradientMismatches(new Net(), MODEL.params, input, { n: 2, perTensor: 20, seed: 3 });
     expect(new Set(mismatches.map((m) => m.param))).toEqual(new Set(['conv1_b']));
+  });
+});
+
+describe('Ctrl-C on the command line', () => {
+  it('stops with a checkpoint and exit code 130; --resume finishes the run', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = join(tempDir(), 'run');
+    const child = spawn(process.execPath, ['dist/cli/bin.js', 'train', 'configs/example.yaml', '--iterations', '100000', '--set', 'report.every=10', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // Interrupt once training has reported (and checkpointed) at least once.
+      if (/iteration\s+20\//.test(stderr) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/stopped after iteration \d+; continue with: netc train configs\/example\.yaml --resume /);
+    expect(existsSync(join(out, CHECKPOINT_FILE))).toBe(true);
+    expect(existsSync(join(out, '.lock'))).toBe(false);
+    const resumed = await runCli('train', 'configs/example.yaml', '--set', 'report.every=10', '--iterations', '60', '--resume', out);
+    expect(resumed.err).toContain('resuming after iteration');
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')).train.iterations).toBe(60);
   });
 });

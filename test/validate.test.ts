@@ -78,6 +78,12 @@ describe('validate', () => {
     expect(errors.map((e) => e.at)).toEqual(['3:21', '6:20', '8:21']);
   });
 
+  it('bounds lists: at most 64 layers', () => {
+    const layers = Array.from({ length: 65 }, () => '  - relu').join('\n');
+    const errors = errorsOf(`input: {height: 28, width: 28, channels: 1}\nlayers:\n${layers}\ndata: {dataset: mnist}\ntrain: {iterations: 1}\n`);
+    expect(errors.map((e) => e.message)).toEqual(['layers allows at most 64 items; found 65']);
+  });
+
   it('caps a flood of errors with "…and N more"', () => {
     const layers = Array.from({ length: 40 }, () => '  - conv: {filters: 0, size: 5}').join('\n');
     const errors = errorsOf(`input: {height: 28, width: 28, channels: 1}\nlayers:\n${layers}\ndata: {dataset: mnist}\ntrain: {iterations: 1}\n`);
