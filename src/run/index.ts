@@ -49,8 +49,8 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
   // Everything that can be refused is checked before anything is written.
   const dir = resolve(options.resume ?? options.out ?? join(options.runsDir ?? 'runs', input.name, timestamp()));
   if (options.resume !== undefined) {
-    if (!existsSync(join(dir, CHECKPOINT_FILE))) throw userError(dir, `has no ${CHECKPOINT_FILE} to resume from`, 'resume a run folder that netc train wrote and that was stopped (Ctrl-C) before it finished');
     if (existsSync(join(dir, 'metrics.json'))) throw userError(dir, 'this run has finished; there is nothing to resume', 'train again into another folder');
+    if (!existsSync(join(dir, CHECKPOINT_FILE))) throw userError(dir, `has no ${CHECKPOINT_FILE} to resume from`, 'resume a run folder that netc train wrote and that was stopped (Ctrl-C) before it finished');
     const { configHash, iteration } = readCheckpointState(join(dir, CHECKPOINT_FILE));
     if (configHash !== input.hash) {
       throw userError(dir, `its checkpoint (after iteration ${iteration}) is from the config with sha256 ${configHash}; this one is ${input.hash}`, `resume with the config that started the run: ${join(dir, 'config.yaml')} is its resolved copy`);

@@ -5,7 +5,7 @@
 // The training loop shared by every generated trainer: batches in a seeded order, the
 // reference's reporting (moving averages, validation batches), the final test, and the
 // run's results. The hot work happens in the generated model's kernels.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { loadDataset } from './load.js';
@@ -172,8 +172,12 @@ async function trainNet(net, model, data, settings, options, resumed) {
         history: state.history,
         test: { ...test, count: data.test.count, seconds: testSeconds, classes: settings.classNames },
     };
-    if (options.out !== undefined)
+    if (options.out !== undefined) {
         writeResults(options.out, model, net, metrics, data.test);
+        // A finished run needs no checkpoint; a diverged one keeps its last good one.
+        if (!divergence)
+            rmSync(join(options.out, CHECKPOINT_FILE), { force: true });
+    }
     return metrics;
 }
 /** Which tensor went wrong first: a parameter, or else a gradient, by name. */
