@@ -232,7 +232,16 @@ async function trainNet(
     rng.state = resumed.state.rng;
     sampler.restore(resumed.order, resumed.state.samplerCursor);
     validation.position = resumed.state.validationCursor;
-    Object.assign(state, { ...resumed.state, history: resumed.state.history as HistoryEntry[] });
+    const saved = resumed.state;
+    Object.assign(state, {
+      iteration: saved.iteration,
+      lossAverage: saved.lossAverage,
+      accuracyAverage: saved.accuracyAverage,
+      history: saved.history as HistoryEntry[],
+      trainSeconds: saved.trainSeconds,
+      validationSeconds: saved.validationSeconds,
+      startedAt: saved.startedAt,
+    } satisfies LoopState);
     log(`resuming after iteration ${state.iteration} of ${iterations}`);
   }
   const checkpointFile = options.out === undefined ? undefined : join(options.out, CHECKPOINT_FILE);

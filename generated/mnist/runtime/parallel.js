@@ -8,6 +8,8 @@
 // number of threads. Workers wait on Atomics, not messages: a handoff costs microseconds.
 import { Worker } from 'node:worker_threads';
 import { COMMAND, CONTROL_SLOTS, SLOT } from './worker-protocol.js';
+/** No share of one batch takes this long; a worker silent for longer is gone. */
+const STALL_MS = 10 * 60 * 1000;
 /** How many threads `threads` means here: 'auto' is one per core, at most one per sample. */
 export function threadCount(threads, batch, cores) {
     return Math.max(1, Math.min(threads === 'auto' ? cores : threads, batch));
@@ -99,10 +101,14 @@ class ParallelNet {
             this.main.backward(own);
         this.predictions.set(this.main.predictions.subarray(0, own), 0);
         this.parts.forEach((part, k) => {
+            const deadline = Date.now() + STALL_MS;
             while (Atomics.load(part.control, SLOT.done) !== sequence) {
                 Atomics.wait(part.control, SLOT.done, sequence - 1, 1000);
                 if (part.failure[0] !== 0)
                     throw new Error(`a training thread failed: ${new TextDecoder().decode(part.failure.subarray(1, part.failure.indexOf(0, 1)))}`);
+                // A worker that died without a word (killed, out of memory) would leave us waiting.
+                if (Date.now() > deadline)
+                    throw new Error(`training thread ${k + 1} has not answered for ${STALL_MS / 60000} minutes; it may have died`);
             }
             const { start, count } = this.share(k + 1, n);
             if (count === 0)
