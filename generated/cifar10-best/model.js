@@ -6,7 +6,7 @@ export const CLASSES = 10;
 export const PARAM_COUNT = 145578;
 /** SGD: m ← MOMENTUM·m + (1 − MOMENTUM)·g;  w ← w − lr·(m + WEIGHT_DECAY·w). */
 const MOMENTUM = 0.9;
-const WEIGHT_DECAY = 0.0005;
+export const WEIGHT_DECAY = 0.0005;
 /** Multiplies the pixel bytes before the mean is subtracted. */
 const PIXEL_SCALE = 1 / 255;
 export const MODEL = {
@@ -1103,6 +1103,25 @@ export class Net {
         else
             set_image(this.input, slot, pixels, offset, mean);
     }
+    computeGradients(n) {
+        this.forward(n);
+        const loss = this.loss(n);
+        this.backward(n);
+        return loss;
+    }
+    evaluate(n) {
+        this.forward(n);
+        return this.loss(n);
+    }
+    weightDecayLoss() {
+        let sum = 0;
+        for (let i = 0; i < 145578; i++)
+            sum += this.params[i] * this.params[i];
+        return (WEIGHT_DECAY / 2) * sum;
+    }
+    close() {
+        return Promise.resolve();
+    }
     forward(n) {
         conv1_forward(this.input, this.conv1_w, this.conv1_b, this.conv1_out, n);
         relu1_forward(this.conv1_out, n);
@@ -1120,19 +1139,6 @@ export class Net {
     loss(n, total = n) {
         return softmax_cross_entropy(this.fc2_out, this.labels, this.dfc2_out, this.predictions, n, total);
     }
-    computeGradients(n) {
-        this.forward(n);
-        const loss = this.loss(n);
-        this.backward(n);
-        return loss;
-    }
-    evaluate(n) {
-        this.forward(n);
-        return this.loss(n);
-    }
-    close() {
-        return Promise.resolve();
-    }
     backward(n) {
         fc2_backward(this.fc1_out, this.fc2_w, this.dfc2_out, this.dfc2_w, this.dfc2_b, this.dfc1_out, n);
         relu4_backward(this.fc1_out, this.dfc1_out, n);
@@ -1149,11 +1155,5 @@ export class Net {
     }
     step(learningRate) {
         sgd_step(this.params, this.grads, this.momentum, learningRate);
-    }
-    weightDecayLoss() {
-        let sum = 0;
-        for (let i = 0; i < 145578; i++)
-            sum += this.params[i] * this.params[i];
-        return (WEIGHT_DECAY / 2) * sum;
     }
 }

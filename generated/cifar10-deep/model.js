@@ -6,7 +6,7 @@ export const CLASSES = 10;
 export const PARAM_COUNT = 55018;
 /** SGD: m ← MOMENTUM·m + (1 − MOMENTUM)·g;  w ← w − lr·(m + WEIGHT_DECAY·w). */
 const MOMENTUM = 0.95;
-const WEIGHT_DECAY = 0.001;
+export const WEIGHT_DECAY = 0.001;
 /** Multiplies the pixel bytes before the mean is subtracted. */
 const PIXEL_SCALE = 1;
 export const MODEL = {
@@ -873,6 +873,25 @@ export class Net {
         else
             set_image(this.input, slot, pixels, offset, mean);
     }
+    computeGradients(n) {
+        this.forward(n);
+        const loss = this.loss(n);
+        this.backward(n);
+        return loss;
+    }
+    evaluate(n) {
+        this.forward(n);
+        return this.loss(n);
+    }
+    weightDecayLoss() {
+        let sum = 0;
+        for (let i = 0; i < 55018; i++)
+            sum += this.params[i] * this.params[i];
+        return (WEIGHT_DECAY / 2) * sum;
+    }
+    close() {
+        return Promise.resolve();
+    }
     forward(n) {
         conv1_forward(this.input, this.conv1_w, this.conv1_b, this.conv1_out, n);
         relu1_forward(this.conv1_out, n);
@@ -886,19 +905,6 @@ export class Net {
     loss(n, total = n) {
         return softmax_cross_entropy(this.fc_out, this.labels, this.dfc_out, this.predictions, n, total);
     }
-    computeGradients(n) {
-        this.forward(n);
-        const loss = this.loss(n);
-        this.backward(n);
-        return loss;
-    }
-    evaluate(n) {
-        this.forward(n);
-        return this.loss(n);
-    }
-    close() {
-        return Promise.resolve();
-    }
     backward(n) {
         fc_backward(this.conv3_out, this.fc_w, this.dfc_out, this.dfc_w, this.dfc_b, this.dconv3_out, n);
         relu3_backward(this.conv3_out, this.dconv3_out, n);
@@ -911,11 +917,5 @@ export class Net {
     }
     step(learningRate) {
         sgd_step(this.params, this.grads, this.momentum, learningRate);
-    }
-    weightDecayLoss() {
-        let sum = 0;
-        for (let i = 0; i < 55018; i++)
-            sum += this.params[i] * this.params[i];
-        return (WEIGHT_DECAY / 2) * sum;
     }
 }

@@ -10,7 +10,7 @@ export const CLASSES = 10;
 export const PARAM_COUNT = 48602;
 /** SGD: m ← MOMENTUM·m + (1 − MOMENTUM)·g;  w ← w − lr·(m + WEIGHT_DECAY·w). */
 const MOMENTUM = 0.95;
-const WEIGHT_DECAY = 0.001;
+export const WEIGHT_DECAY = 0.001;
 /** Multiplies the pixel bytes before the mean is subtracted. */
 const PIXEL_SCALE = 1;
 
@@ -684,6 +684,28 @@ export class Net implements TrainableNet {
     else set_image(this.input, slot, pixels, offset, mean);
   }
 
+  computeGradients(n: number): number {
+    this.forward(n);
+    const loss = this.loss(n);
+    this.backward(n);
+    return loss;
+  }
+
+  evaluate(n: number): number {
+    this.forward(n);
+    return this.loss(n);
+  }
+
+  weightDecayLoss(): number {
+    let sum = 0;
+    for (let i = 0; i < 48602; i++) sum += this.params[i] * this.params[i];
+    return (WEIGHT_DECAY / 2) * sum;
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
   forward(n: number): void {
     conv1_forward(this.input, this.conv1_w, this.conv1_b, this.conv1_out, n);
     relu1_forward(this.conv1_out, n);
@@ -697,22 +719,6 @@ export class Net implements TrainableNet {
     return softmax_cross_entropy(this.fc_out, this.labels, this.dfc_out, this.predictions, n, total);
   }
 
-  computeGradients(n: number): number {
-    this.forward(n);
-    const loss = this.loss(n);
-    this.backward(n);
-    return loss;
-  }
-
-  evaluate(n: number): number {
-    this.forward(n);
-    return this.loss(n);
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-
   backward(n: number): void {
     fc_backward(this.conv2_out, this.fc_w, this.dfc_out, this.dfc_w, this.dfc_b, this.dconv2_out, n);
     relu2_backward(this.conv2_out, this.dconv2_out, n);
@@ -724,11 +730,5 @@ export class Net implements TrainableNet {
 
   step(learningRate: number): void {
     sgd_step(this.params, this.grads, this.momentum, learningRate);
-  }
-
-  weightDecayLoss(): number {
-    let sum = 0;
-    for (let i = 0; i < 48602; i++) sum += this.params[i] * this.params[i];
-    return (WEIGHT_DECAY / 2) * sum;
   }
 }

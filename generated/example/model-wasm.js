@@ -4,7 +4,7 @@
 // to model.wasm, run on one linear memory shared by all threads. The loss, the input
 // preparation and the initialisation are the TypeScript model's, on views of that memory.
 import { readFileSync } from 'node:fs';
-import { MODEL, set_image, set_image_augmented, softmax_cross_entropy } from './model.js';
+import { MODEL, set_image, set_image_augmented, softmax_cross_entropy, WEIGHT_DECAY } from './model.js';
 import { DataError } from './runtime/images.js';
 export { MODEL };
 const wasm = new WebAssembly.Module(readFileSync(new URL('./model.wasm', import.meta.url)));
@@ -96,15 +96,6 @@ export class Net {
         else
             set_image(this.input, slot, pixels, offset, mean);
     }
-    forward(n) {
-        this.kernels.forward(n);
-    }
-    loss(n, total = n) {
-        return softmax_cross_entropy(this.logits, this.labels, this.dlogits, this.predictions, n, total);
-    }
-    backward(n) {
-        this.kernels.backward(n);
-    }
     computeGradients(n) {
         this.forward(n);
         const loss = this.loss(n);
@@ -115,16 +106,25 @@ export class Net {
         this.forward(n);
         return this.loss(n);
     }
-    step(learningRate) {
-        this.kernels.sgd_step(learningRate);
-    }
     weightDecayLoss() {
         let sum = 0;
         for (let i = 0; i < 20042; i++)
             sum += this.params[i] * this.params[i];
-        return (0.0005 / 2) * sum;
+        return (WEIGHT_DECAY / 2) * sum;
     }
     close() {
         return Promise.resolve();
+    }
+    forward(n) {
+        this.kernels.forward(n);
+    }
+    loss(n, total = n) {
+        return softmax_cross_entropy(this.logits, this.labels, this.dlogits, this.predictions, n, total);
+    }
+    backward(n) {
+        this.kernels.backward(n);
+    }
+    step(learningRate) {
+        this.kernels.sgd_step(learningRate);
     }
 }

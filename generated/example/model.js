@@ -6,7 +6,7 @@ export const CLASSES = 10;
 export const PARAM_COUNT = 20042;
 /** SGD: m ← MOMENTUM·m + (1 − MOMENTUM)·g;  w ← w − lr·(m + WEIGHT_DECAY·w). */
 const MOMENTUM = 0.9;
-const WEIGHT_DECAY = 0.0005;
+export const WEIGHT_DECAY = 0.0005;
 /** Multiplies the pixel bytes before the mean is subtracted. */
 const PIXEL_SCALE = 1 / 255;
 export const MODEL = {
@@ -681,6 +681,25 @@ export class Net {
         else
             set_image(this.input, slot, pixels, offset, mean);
     }
+    computeGradients(n) {
+        this.forward(n);
+        const loss = this.loss(n);
+        this.backward(n);
+        return loss;
+    }
+    evaluate(n) {
+        this.forward(n);
+        return this.loss(n);
+    }
+    weightDecayLoss() {
+        let sum = 0;
+        for (let i = 0; i < 20042; i++)
+            sum += this.params[i] * this.params[i];
+        return (WEIGHT_DECAY / 2) * sum;
+    }
+    close() {
+        return Promise.resolve();
+    }
     forward(n) {
         stem_forward(this.input, this.stem_w, this.stem_b, this.stem_out, n);
         relu1_forward(this.stem_out, n);
@@ -694,19 +713,6 @@ export class Net {
     loss(n, total = n) {
         return softmax_cross_entropy(this.logits_out, this.labels, this.dlogits_out, this.predictions, n, total);
     }
-    computeGradients(n) {
-        this.forward(n);
-        const loss = this.loss(n);
-        this.backward(n);
-        return loss;
-    }
-    evaluate(n) {
-        this.forward(n);
-        return this.loss(n);
-    }
-    close() {
-        return Promise.resolve();
-    }
     backward(n) {
         logits_backward(this.hidden_out, this.logits_w, this.dlogits_out, this.dlogits_w, this.dlogits_b, this.dhidden_out, n);
         relu3_backward(this.hidden_out, this.dhidden_out, n);
@@ -719,11 +725,5 @@ export class Net {
     }
     step(learningRate) {
         sgd_step(this.params, this.grads, this.momentum, learningRate);
-    }
-    weightDecayLoss() {
-        let sum = 0;
-        for (let i = 0; i < 20042; i++)
-            sum += this.params[i] * this.params[i];
-        return (WEIGHT_DECAY / 2) * sum;
     }
 }

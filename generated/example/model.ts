@@ -10,7 +10,7 @@ export const CLASSES = 10;
 export const PARAM_COUNT = 20042;
 /** SGD: m ← MOMENTUM·m + (1 − MOMENTUM)·g;  w ← w − lr·(m + WEIGHT_DECAY·w). */
 const MOMENTUM = 0.9;
-const WEIGHT_DECAY = 0.0005;
+export const WEIGHT_DECAY = 0.0005;
 /** Multiplies the pixel bytes before the mean is subtracted. */
 const PIXEL_SCALE = 1 / 255;
 
@@ -698,6 +698,28 @@ export class Net implements TrainableNet {
     else set_image(this.input, slot, pixels, offset, mean);
   }
 
+  computeGradients(n: number): number {
+    this.forward(n);
+    const loss = this.loss(n);
+    this.backward(n);
+    return loss;
+  }
+
+  evaluate(n: number): number {
+    this.forward(n);
+    return this.loss(n);
+  }
+
+  weightDecayLoss(): number {
+    let sum = 0;
+    for (let i = 0; i < 20042; i++) sum += this.params[i] * this.params[i];
+    return (WEIGHT_DECAY / 2) * sum;
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
   forward(n: number): void {
     stem_forward(this.input, this.stem_w, this.stem_b, this.stem_out, n);
     relu1_forward(this.stem_out, n);
@@ -713,22 +735,6 @@ export class Net implements TrainableNet {
     return softmax_cross_entropy(this.logits_out, this.labels, this.dlogits_out, this.predictions, n, total);
   }
 
-  computeGradients(n: number): number {
-    this.forward(n);
-    const loss = this.loss(n);
-    this.backward(n);
-    return loss;
-  }
-
-  evaluate(n: number): number {
-    this.forward(n);
-    return this.loss(n);
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-
   backward(n: number): void {
     logits_backward(this.hidden_out, this.logits_w, this.dlogits_out, this.dlogits_w, this.dlogits_b, this.dhidden_out, n);
     relu3_backward(this.hidden_out, this.dhidden_out, n);
@@ -742,11 +748,5 @@ export class Net implements TrainableNet {
 
   step(learningRate: number): void {
     sgd_step(this.params, this.grads, this.momentum, learningRate);
-  }
-
-  weightDecayLoss(): number {
-    let sum = 0;
-    for (let i = 0; i < 20042; i++) sum += this.params[i] * this.params[i];
-    return (WEIGHT_DECAY / 2) * sum;
   }
 }

@@ -4,7 +4,7 @@
 // to model.wasm, run on one linear memory shared by all threads. The loss, the input
 // preparation and the initialisation are the TypeScript model's, on views of that memory.
 import { readFileSync } from 'node:fs';
-import { MODEL, set_image, set_image_augmented, softmax_cross_entropy } from './model.js';
+import { MODEL, set_image, set_image_augmented, softmax_cross_entropy, WEIGHT_DECAY } from './model.js';
 import { DataError } from './runtime/images.js';
 import type { Augmentation, TrainableNet } from './runtime/net.js';
 
@@ -105,18 +105,6 @@ export class Net implements TrainableNet {
     else set_image(this.input, slot, pixels, offset, mean);
   }
 
-  forward(n: number): void {
-    this.kernels.forward(n);
-  }
-
-  loss(n: number, total = n): number {
-    return softmax_cross_entropy(this.logits, this.labels, this.dlogits, this.predictions, n, total);
-  }
-
-  backward(n: number): void {
-    this.kernels.backward(n);
-  }
-
   computeGradients(n: number): number {
     this.forward(n);
     const loss = this.loss(n);
@@ -129,17 +117,29 @@ export class Net implements TrainableNet {
     return this.loss(n);
   }
 
-  step(learningRate: number): void {
-    this.kernels.sgd_step(learningRate);
-  }
-
   weightDecayLoss(): number {
     let sum = 0;
     for (let i = 0; i < 14682; i++) sum += this.params[i] * this.params[i];
-    return (0.005 / 2) * sum;
+    return (WEIGHT_DECAY / 2) * sum;
   }
 
   close(): Promise<void> {
     return Promise.resolve();
+  }
+
+  forward(n: number): void {
+    this.kernels.forward(n);
+  }
+
+  loss(n: number, total = n): number {
+    return softmax_cross_entropy(this.logits, this.labels, this.dlogits, this.predictions, n, total);
+  }
+
+  backward(n: number): void {
+    this.kernels.backward(n);
+  }
+
+  step(learningRate: number): void {
+    this.kernels.sgd_step(learningRate);
   }
 }

@@ -10,7 +10,7 @@ export const CLASSES = 10;
 export const PARAM_COUNT = 14682;
 /** SGD: m ← MOMENTUM·m + (1 − MOMENTUM)·g;  w ← w − lr·(m + WEIGHT_DECAY·w). */
 const MOMENTUM = 0.9;
-const WEIGHT_DECAY = 0.005;
+export const WEIGHT_DECAY = 0.005;
 /** Multiplies the pixel bytes before the mean is subtracted. */
 const PIXEL_SCALE = 1 / 255;
 
@@ -746,6 +746,28 @@ export class Net implements TrainableNet {
     else set_image(this.input, slot, pixels, offset, mean);
   }
 
+  computeGradients(n: number): number {
+    this.forward(n);
+    const loss = this.loss(n);
+    this.backward(n);
+    return loss;
+  }
+
+  evaluate(n: number): number {
+    this.forward(n);
+    return this.loss(n);
+  }
+
+  weightDecayLoss(): number {
+    let sum = 0;
+    for (let i = 0; i < 14682; i++) sum += this.params[i] * this.params[i];
+    return (WEIGHT_DECAY / 2) * sum;
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
   forward(n: number): void {
     conv1_forward(this.input, this.conv1_w, this.conv1_b, this.conv1_out, n);
     relu1_forward(this.conv1_out, n);
@@ -760,22 +782,6 @@ export class Net implements TrainableNet {
     return softmax_cross_entropy(this.fc_out, this.labels, this.dfc_out, this.predictions, n, total);
   }
 
-  computeGradients(n: number): number {
-    this.forward(n);
-    const loss = this.loss(n);
-    this.backward(n);
-    return loss;
-  }
-
-  evaluate(n: number): number {
-    this.forward(n);
-    return this.loss(n);
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-
   backward(n: number): void {
     fc_backward(this.maxpool2_out, this.fc_w, this.dfc_out, this.dfc_w, this.dfc_b, this.dmaxpool2_out, n);
     maxpool2_backward(this.dmaxpool2_out, this.maxpool2_arg, this.dconv2_out, n);
@@ -788,11 +794,5 @@ export class Net implements TrainableNet {
 
   step(learningRate: number): void {
     sgd_step(this.params, this.grads, this.momentum, learningRate);
-  }
-
-  weightDecayLoss(): number {
-    let sum = 0;
-    for (let i = 0; i < 14682; i++) sum += this.params[i] * this.params[i];
-    return (WEIGHT_DECAY / 2) * sum;
   }
 }

@@ -1,9 +1,7 @@
 // The netc command line: a thin layer over the pipeline, one module per command.
 import { Command, CommanderError } from 'commander';
-import { NetcError } from '../diagnostics.js';
 import { CompilerBug } from '../lower/verify.js';
 import { version } from '../paths.js';
-import { isDataError } from '../runtime/images.js';
 import { registerCheck } from './commands/check.js';
 import { registerCompile } from './commands/compile.js';
 import { registerDiff } from './commands/diff.js';
@@ -13,7 +11,7 @@ import { registerResolve } from './commands/resolve.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSummary } from './commands/summary.js';
 import { registerTrain } from './commands/train.js';
-import { printDiagnostics, type Output } from './output.js';
+import { printUserError, type Output } from './output.js';
 import { EXIT, ExitCode } from './shared.js';
 
 export { EXIT } from './shared.js';
@@ -48,15 +46,7 @@ function handleError(error: unknown, io: Output): number {
     // --help and --version end here too, with exit code 0.
     return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
-  if (error instanceof NetcError) {
-    printDiagnostics(io, error.diagnostics);
-    return EXIT.failed;
-  }
-  if (isDataError(error)) {
-    io.err(`${io.color.bold(error.file)}: ${io.color.red('error')}: ${error.message.slice(error.file.length + 2)}`);
-    if (error.hint) io.err(`  ${io.color.cyan('hint')}: ${error.hint}`);
-    return EXIT.failed;
-  }
+  if (printUserError(io, error)) return EXIT.failed;
   if (error instanceof CompilerBug) {
     io.err(io.color.red(error.message));
     return EXIT.internal;

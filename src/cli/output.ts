@@ -1,7 +1,8 @@
 // How the CLI speaks: colours when the stream is a terminal, diagnostics with source lines.
 import { readFileSync } from 'node:fs';
 import pc from 'picocolors';
-import { formatDiagnostic, type Diagnostic } from '../diagnostics.js';
+import { formatDiagnostic, NetcError, type Diagnostic } from '../diagnostics.js';
+import { isDataError } from '../runtime/images.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -36,4 +37,18 @@ export function printDiagnostics(io: Output, diagnostics: readonly Diagnostic[])
   };
   for (const d of diagnostics) io.err(formatDiagnostic(d, { source: sourceOf(d.file), color: io.color }));
   if (diagnostics.length > 1) io.err(io.color.red(`${diagnostics.length} errors`));
+}
+
+/** Prints a user's mistake (a config or a dataset problem); false for anything else. */
+export function printUserError(io: Output, error: unknown): boolean {
+  if (error instanceof NetcError) {
+    printDiagnostics(io, error.diagnostics);
+    return true;
+  }
+  if (isDataError(error)) {
+    io.err(`${io.color.bold(error.file)}: ${io.color.red('error')}: ${error.message.slice(error.file.length + 2)}`);
+    if (error.hint) io.err(`  ${io.color.cyan('hint')}: ${error.hint}`);
+    return true;
+  }
+  return false;
 }

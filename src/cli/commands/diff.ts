@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { NetcError } from '../../diagnostics.js';
 import { diff, isRunFolder, readMetrics, type Side } from '../../diff/index.js';
 import { formatDiffMarkdown, formatDiffText } from '../../diff/format.js';
 import { check, displayPath } from '../../pipeline.js';
-import { isDataError } from '../../runtime/images.js';
-import { printDiagnostics, type Output } from '../output.js';
+import { printUserError, type Output } from '../output.js';
 import { EXIT, ExitCode } from '../shared.js';
 
 function readSide(path: string): Side {
@@ -28,9 +26,7 @@ export function registerDiff(program: Command, io: Output): void {
         result = diff(readSide(a), readSide(b));
       } catch (error) {
         // diff's own convention, as diff(1): 2 for trouble, so 1 can mean "different".
-        if (error instanceof NetcError) printDiagnostics(io, error.diagnostics);
-        else if (isDataError(error)) io.err(`${error.file}: ${io.color.red('error')}: ${error.message.slice(error.file.length + 2)}`);
-        else throw error;
+        if (!printUserError(io, error)) throw error;
         throw new ExitCode(EXIT.usage);
       }
       if (options.json) io.out(JSON.stringify(result, null, 2));
