@@ -1,5 +1,6 @@
 // The option reference, generated from the schema (where every description and default
 // lives), for the README and `netc explain`.
+import { OP_TYPES } from './ops/index.js';
 import { deref, type SchemaNode } from './resolve/defaults.js';
 import { configSchema } from './validate/index.js';
 
@@ -12,6 +13,7 @@ interface DocNode extends SchemaNode {
   maximum?: number;
   exclusiveMinimum?: number;
   exclusiveMaximum?: number;
+  additionalProperties?: DocNode | boolean;
 }
 
 export interface OptionDoc {
@@ -21,7 +23,6 @@ export interface OptionDoc {
   readonly description: string;
 }
 
-const LAYER_TYPES = ['conv', 'relu', 'maxpool', 'dense'] as const;
 
 /** Every option of the config format, depth first, layers under `layers[].<type>`. */
 export function optionDocs(): OptionDoc[] {
@@ -43,11 +44,14 @@ export function optionDocs(): OptionDoc[] {
     // Lists of mappings (layer_changes): their items' options, as `list[].option`.
     const items = resolved.items ? (deref(resolved.items, schema) as DocNode) : undefined;
     for (const [key, child] of Object.entries(items?.properties ?? {})) walk(child as DocNode, `${path}[].${key}`);
+    // Mappings of named entries (blocks): their entries' options, as `map.<name>.option`.
+    const entry = typeof resolved.additionalProperties === 'object' ? (deref(resolved.additionalProperties, schema) as DocNode) : undefined;
+    for (const [key, child] of Object.entries(entry?.properties ?? {})) walk(child as DocNode, `${path}.<name>.${key}`);
   };
   for (const [key, child] of Object.entries((schema as DocNode).properties ?? {})) {
     if (key === 'layers') {
       walk(child as DocNode, 'layers');
-      for (const type of LAYER_TYPES) walk({ $ref: `#/$defs/${type}` }, `layers[].${type}`);
+      for (const type of OP_TYPES) walk({ $ref: `#/$defs/${type}` }, `layers[].${type}`);
     } else {
       walk(child as DocNode, key);
     }

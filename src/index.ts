@@ -12,7 +12,7 @@ export { toConfigYaml } from './resolve/serialize.js';
 export { infer, formatShape } from './infer/index.js';
 export type { LayerInfo, NetworkInfo, Shape } from './infer/index.js';
 export { lower } from './lower/index.js';
-export type { Program } from './lower/index.js';
+export type { Graph } from './lower/index.js';
 export { emit } from './emit/index.js';
 export type { Emitted, EmitOptions } from './emit/index.js';
 export { summaryJson } from './summary.js';

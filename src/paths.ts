@@ -14,5 +14,7 @@ function findPackageRoot(start: string): string {
 export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 export const schemaFile = join(packageRoot, 'schema', 'netc.schema.json');
 export const templatesDir = join(packageRoot, 'src', 'emit', 'templates');
+/** Each op's folder holds its templates (ts.hbs, wasm.hbs). */
+export const opsDir = join(packageRoot, 'src', 'ops');
 export const runtimeDir = join(packageRoot, 'src', 'runtime');
 export const version: string = (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;

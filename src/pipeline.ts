@@ -5,7 +5,7 @@ import { dirname, isAbsolute, relative, resolve as resolvePath, sep } from 'node
 import { NetcError } from './diagnostics.js';
 import { emit, type DType, type Emitted } from './emit/index.js';
 import { infer, type NetworkInfo } from './infer/index.js';
-import { lower, type Program } from './lower/index.js';
+import { lower, type Graph } from './lower/index.js';
 import { readConfigChain } from './parse/chain.js';
 import { compose } from './resolve/compose.js';
 import { version } from './paths.js';
@@ -51,7 +51,7 @@ export interface CompileOptions extends SourceOptions {
 }
 
 export interface Compiled extends Checked {
-  readonly program: Program;
+  readonly graph: Graph;
   readonly emitted: Emitted;
   /** Short sha256 of the resolved config. */
   readonly hash: string;
@@ -59,14 +59,14 @@ export interface Compiled extends Checked {
 
 export function compile(file: string, options: CompileOptions = {}): Compiled {
   const checked = check(file, options);
-  const program = lower(checked.network);
+  const graph = lower(checked.network);
   const hash = configHash(checked);
   const shown = displayPath(file);
-  const emitted = emit(program, {
+  const emitted = emit(graph, {
     dtype: options.dtype,
     source: { file: shown, hash, version, command: `netc compile ${shown}` },
   });
-  return { ...checked, program, emitted, hash };
+  return { ...checked, graph, emitted, hash };
 }
 
 export interface TrainResult extends RunResult {

@@ -1,6 +1,8 @@
 // Small text helpers shared by the messages of several stages.
 import { distance } from 'fastest-levenshtein';
-import type { Layer } from './resolve/index.js';
+import type { Shape } from './infer/shape.js';
+import { opOf } from './ops/index.js';
+import type { Layer } from './ops/types.js';
 
 /** The candidate closest to `word`, when it is close enough to be a likely typo. */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
@@ -39,16 +41,8 @@ export function humanCount(value: number): string {
   return String(value);
 }
 
-/** A layer's options in a few words: "5×5, 3→16, pad 2" (input → output channels). */
-export function describeLayer(layer: Layer, inputChannels: number): string {
-  switch (layer.type) {
-    case 'conv':
-      return `${layer.size}×${layer.size}, ${inputChannels}→${layer.filters}${layer.stride !== 1 ? `, stride ${layer.stride}` : ''}${layer.padding ? `, pad ${layer.padding}` : ''}`;
-    case 'maxpool':
-      return `${layer.size}×${layer.size}${layer.stride !== layer.size ? `, stride ${layer.stride}` : ''}`;
-    case 'dense':
-      return `${layer.units} units`;
-    case 'relu':
-      return '';
-  }
+/** A layer's options in a few words: "5×5, 3→16, pad 2" (its op's own description). */
+export function describeLayer(layer: Layer, inputs: readonly Shape[]): string {
+  const op = opOf(layer.type);
+  return op ? op.describe(layer as never, inputs) : '';
 }

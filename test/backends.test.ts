@@ -35,7 +35,7 @@ function run(net: Trainable, model: ModelInfo, n: number, grads: () => ArrayLike
     net.setImage(s, pixels, s * size, mean);
     net.labels[s] = rng.below(model.classes);
   }
-  const loss = net.computeGradients(n);
+  const loss = net.computeGradients(n, 1);
   return { loss, predictions: Array.from(net.predictions.subarray(0, n)), grads: Float64Array.from(grads()) };
 }
 

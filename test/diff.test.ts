@@ -10,9 +10,9 @@ import type { Layer } from '../src/resolve/index.js';
 import { listRuns } from '../src/runs.js';
 import { configYaml, runCli, tempDir } from './helpers.js';
 
-const conv = (name: string, filters = 4): Layer => ({ type: 'conv', name, filters, size: 3, stride: 1, padding: 1, init: { scale: 1, bias: 0 } });
-const relu = (name: string): Layer => ({ type: 'relu', name });
-const dense = (name: string, units = 10): Layer => ({ type: 'dense', name, units, init: { scale: 1, bias: 0 } });
+const conv = (name: string, filters = 4): Layer => ({ type: 'conv', name, inputs: [], filters, size: 3, stride: 1, padding: 1, init: { scale: 1, bias: 0 } });
+const relu = (name: string): Layer => ({ type: 'relu', name, inputs: [] });
+const dense = (name: string, units = 10): Layer => ({ type: 'dense', name, inputs: [], units, init: { scale: 1, bias: 0 } });
 const rows = (a: Layer[], b: Layer[]) => alignLayers(a, b).map((r) => `${r.a === undefined ? '-' : a[r.a]!.name}/${r.b === undefined ? '-' : b[r.b]!.name}${r.moved ? '*' : ''}`);
 
 describe('layer alignment', () => {

@@ -53,8 +53,8 @@ describe('generated trainers', () => {
     // Full unrolling: no loop over window rows or taps anywhere.
     expect(model).not.toMatch(/for \(let k[yx] /);
     // The first conv computes no input gradient; the second does.
-    expect(model).toMatch(/conv1_backward\(this\.input, this\.conv1_w, this\.dconv1_out, this\.dconv1_w, this\.dconv1_b, n\)/);
-    expect(model).toMatch(/conv2_backward\(this\.maxpool1_out, this\.conv2_w, this\.dconv2_out, this\.dconv2_w, this\.dconv2_b, this\.dmaxpool1_out, n\)/);
+    expect(model).toMatch(/conv1_backward\(this\.input, this\.conv1_w, this\.dconv1_out, this\.dconv1_w, this\.dconv1_b, n, ctx\)/);
+    expect(model).toMatch(/conv2_backward\(this\.maxpool1_out, this\.conv2_w, this\.dconv2_out, this\.dconv2_w, this\.dconv2_b, this\.dmaxpool1_out, n, ctx\)/);
     expect(model).toContain('const MOMENTUM = 0.9;');
     expect(model).toContain('const WEIGHT_DECAY = 0.005;');
   });

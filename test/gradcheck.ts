@@ -29,12 +29,15 @@ export function gradientMismatches(net: TrainableNet, params: readonly { name: s
     net.setImage(s, pixels, s * input.pixels, mean);
     net.labels[s] = rng.below(input.classes);
   }
+  // Training mode (batch statistics; dropout masks fixed by the step number).
+  const ctx = { training: true, first: 0, step: 1 };
+  net.prepare();
   const lossAt = () => {
-    net.forward(options.n);
+    net.forward(options.n, ctx);
     return net.loss(options.n);
   };
   lossAt();
-  net.backward(options.n);
+  net.backward(options.n, ctx);
   const analytic = Float64Array.from(net.grads);
   const mismatches: Mismatch[] = [];
   let checked = 0;

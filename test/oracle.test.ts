@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Layer } from '../src/resolve/index.js';
+import type { Layer as AnyLayer } from '../src/resolve/index.js';
+
+// The reference nets' layers, with the options the oracle reads.
+type Layer = AnyLayer & { units: number; size: number; stride: number; padding: number };
 import type { ModelInfo, NetClass, TrainableNet } from '../src/runtime/net.js';
 import { Rng } from '../src/runtime/rng.js';
 import { loadTrainer, tensorMismatches } from './helpers.js';
@@ -104,7 +107,7 @@ async function oracle(config: string) {
   const trainer = await loadTrainer(readFileSync(config, 'utf8'), { file: config });
   const wasm = (await import(pathToFileURL(join(trainer.dir, 'model-wasm.js')).href)) as { Net: NetClass };
   const model = trainer.MODEL;
-  const layers = trainer.compiled.resolved.config.layers;
+  const layers = trainer.compiled.resolved.config.layers as Layer[];
   const { height, width, channels } = model.input;
   const size = height * width * channels;
   const rng = new Rng(3);
@@ -126,7 +129,7 @@ async function oracle(config: string) {
       net.setImage(s, pixels, s * size, mean);
       net.labels[s] = labels[s]!;
     }
-    const loss = net.computeGradients(model.batch);
+    const loss = net.computeGradients(model.batch, 1);
     results.push({ net, loss, grads: Float64Array.from(net.grads) });
   }
   const c: Case = { net: results[0]!.net, model, layers, images, labels };

@@ -32,7 +32,7 @@ function gradientsOf(net: Trainable & { grads?: Float32Array | Float64Array }, n
     net.setImage(s, pixels, s * 784, mean);
     net.labels[s] = rng.below(10);
   }
-  const loss = net.computeGradients(n);
+  const loss = net.computeGradients(n, 1);
   return { loss, grads: Array.from(grads()), predictions: Array.from(net.predictions.subarray(0, n)) };
 }
 

@@ -1,7 +1,10 @@
 // Schema validation: valid configs pass; broken ones fail with the right place and message.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { NetcError } from '../src/diagnostics.js';
 import { parseConfig, readConfigFile } from '../src/parse/index.js';
+import { check } from '../src/pipeline.js';
+import { MAX_LAYERS } from '../src/resolve/blocks.js';
 import { MAX_ERRORS, validate } from '../src/validate/index.js';
 
 const VALID = `input: {height: 28, width: 28, channels: 1}
@@ -14,8 +17,19 @@ data: {dataset: mnist}
 train: {iterations: 10}
 `;
 
+/** The errors of checking a config: the schema's, or else those found resolving its layers. */
 function errorsOf(text: string) {
-  return validate(parseConfig('bad.yaml', text)).map((d) => ({ at: `${d.line}:${d.col}`, message: d.message, hint: d.hint }));
+  const schema = validate(parseConfig('bad.yaml', text));
+  let diagnostics = schema;
+  if (schema.length === 0) {
+    try {
+      check('bad.yaml', { text });
+    } catch (error) {
+      if (!(error instanceof NetcError)) throw error;
+      diagnostics = [...error.diagnostics];
+    }
+  }
+  return diagnostics.map((d) => ({ at: `${d.line}:${d.col}`, message: d.message, hint: d.hint }));
 }
 
 /** Replace one line of VALID (1-based) with `replacement`. */
@@ -78,10 +92,28 @@ describe('validate', () => {
     expect(errors.map((e) => e.at)).toEqual(['3:21', '6:20', '8:21']);
   });
 
-  it('bounds lists: at most 64 layers', () => {
-    const layers = Array.from({ length: 65 }, () => '  - relu').join('\n');
+  it('bounds lists: at most 1024 written layers, and at most MAX_LAYERS once blocks are expanded', () => {
+    const layers = Array.from({ length: 1025 }, () => '  - relu').join('\n');
     const errors = errorsOf(`input: {height: 28, width: 28, channels: 1}\nlayers:\n${layers}\ndata: {dataset: mnist}\ntrain: {iterations: 1}\n`);
-    expect(errors.map((e) => e.message)).toEqual(['layers allows at most 64 items; found 65']);
+    expect(errors.map((e) => e.message)).toEqual(['layers allows at most 1024 items; found 1025']);
+    // 16 × 16 × 16 uses of a two-layer block: 8192 layers.
+    const nested = `input: {height: 28, width: 28, channels: 1}
+blocks:
+  pair: {layers: [relu, relu]}
+  b16: {layers: [${Array(16).fill('pair').join(', ')}]}
+  c16: {layers: [${Array(16).fill('b16').join(', ')}]}
+layers:
+${Array.from({ length: 16 }, () => '  - c16').join('\n')}
+  - dense: {units: 10}
+data: {dataset: mnist}
+train: {iterations: 1}
+`;
+    expect(errorsOf(nested)[0]!.message).toBe(`the network expands to more than ${MAX_LAYERS} layers`);
+  });
+
+  it('admits deep nets: 32 conv + relu pairs', () => {
+    const layers = Array.from({ length: 32 }, () => '  - conv: {filters: 2, size: 3, padding: 1}\n  - relu').join('\n');
+    expect(errorsOf(`input: {height: 28, width: 28, channels: 1}\nlayers:\n${layers}\n  - dense: {units: 10}\ndata: {dataset: mnist}\ntrain: {iterations: 1}\n`)).toEqual([]);
   });
 
   it('caps a flood of errors with "…and N more"', () => {
@@ -98,5 +130,11 @@ describe('documentation', () => {
     const { readFileSync } = await import('node:fs');
     const readme = readFileSync('README.md', 'utf8');
     expect(replaceBetweenMarkers(readme, 'options', optionsMarkdown())).toBe(readme);
+  });
+
+  it('schema/netc.schema.json is the schema netc builds from its base and the op table (npm run docs)', async () => {
+    const { schemaText } = await import('../src/schema/index.js');
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync('schema/netc.schema.json', 'utf8')).toBe(schemaText());
   });
 });

@@ -35,7 +35,7 @@ function layerCells(row: LayerRow): string[] {
     `${MARK[row.status]}${row.moved ? '↕' : ' '}`,
     l.name,
     l.type,
-    describeLayer(l.layer, l.input[2]),
+    describeLayer(l.layer, l.inputShapes),
     outputs,
     row.status === 'added' ? signed(row.b!.params) : row.status === 'removed' ? signed(-row.a!.params) : pair(row.a?.params, row.b?.params),
     row.status === 'added' ? signed(row.b!.flops, humanCount) : row.status === 'removed' ? signed(-row.a!.flops, humanCount) : pair(row.a?.flops, row.b?.flops, humanCount),

@@ -3,7 +3,7 @@
 // upstream), the totals, and for runs, their results side by side.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LayerInfo } from '../infer/index.js';
+import type { LayerInfo, Shape } from '../infer/index.js';
 import type { Checked } from '../pipeline.js';
 import type { Layer, ResolvedConfig } from '../resolve/index.js';
 import type { Metrics } from '../runtime/train-loop.js';
@@ -29,6 +29,7 @@ export interface LayerSide {
   readonly type: string;
   readonly layer: Layer;
   readonly input: [number, number, number];
+  readonly inputShapes: readonly Shape[];
   readonly output: [number, number, number];
   readonly params: number;
   readonly flops: number;
@@ -97,7 +98,7 @@ export function diff(a: Side, b: Side): Diff {
 /** Every setting outside the layers, as dotted paths; names and descriptions aside. */
 function changedSettings(a: ResolvedConfig, b: ResolvedConfig): Change[] {
   const flat = (config: ResolvedConfig) => {
-    const { name: _n, description: _d, layers: _l, ...settings } = config;
+    const { name: _n, description: _d, layers: _l, items: _i, blocks: _b, ...settings } = config;
     return flatten(settings);
   };
   const before = flat(a);
@@ -121,6 +122,7 @@ function side(info: LayerInfo): LayerSide {
     type: info.layer.type,
     layer: info.layer,
     input: [info.input.height, info.input.width, info.input.channels],
+    inputShapes: info.inputs,
     output: [info.output.height, info.output.width, info.output.channels],
     params: info.params,
     flops: info.flops,
@@ -130,6 +132,16 @@ function side(info: LayerInfo): LayerSide {
 function layerRows(a: Checked, b: Checked): LayerRow[] {
   const la = a.network.layers;
   const lb = b.network.layers;
+  // Inserting or removing a layer moves its readers' inputs: not a rewiring. An input is
+  // followed back through layers only one side has, to the first layer both have.
+  const byName = (layers: typeof la) => new Map(layers.map((l) => [l.layer.name, l.layer]));
+  const [mapA, mapB] = [byName(la), byName(lb)];
+  const surviving = (inputs: readonly string[], own: Map<string, Layer>, other: Map<string, Layer>) =>
+    inputs.map((name) => {
+      let at = name;
+      for (let steps = 0; at !== 'input' && !other.has(at) && steps < own.size; steps++) at = own.get(at)?.inputs[0] ?? 'input';
+      return at;
+    });
   return alignLayers(
     la.map((l) => l.layer),
     lb.map((l) => l.layer),
@@ -138,7 +150,7 @@ function layerRows(a: Checked, b: Checked): LayerRow[] {
     const right = row.b === undefined ? undefined : side(lb[row.b]!);
     if (!left) return { status: 'added', b: right, changes: [], moved: false };
     if (!right) return { status: 'removed', a: left, changes: [], moved: false };
-    const changes = changedOptions(left.layer, right.layer);
+    const changes = changedOptions({ ...left.layer, inputs: surviving(left.layer.inputs, mapA, mapB) }, { ...right.layer, inputs: surviving(right.layer.inputs, mapB, mapA) });
     const reshaped = JSON.stringify(left.output) !== JSON.stringify(right.output) || left.params !== right.params;
     const status = changes.length > 0 ? 'changed' : reshaped ? 'reshaped' : 'same';
     return { status, a: left, b: right, changes, moved: row.moved };

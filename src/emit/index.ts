@@ -1,17 +1,21 @@
-// emit: the IR → a standalone trainer, as a map of relative path → file text. Handlebars
-// writes the code text; ts-morph assembles the module, formats it, type-checks it (any
-// diagnostic is a compiler bug) and emits the JavaScript beside it.
+// emit: the graph → a standalone trainer, as a map of relative path → file text. Each
+// backend plans the graph its own way (ts/, wasm/); Handlebars writes the code text;
+// ts-morph assembles the modules, formats and type-checks them (any diagnostic is a
+// compiler bug) and emits the JavaScript beside them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileContents } from '../files.js';
-import type { Program } from '../lower/index.js';
+import type { Graph } from '../lower/graph.js';
 import { runtimeDir } from '../paths.js';
+import { literal, type SourceInfo } from './common.js';
 import { buildProject } from './project.js';
 import { template } from './templates.js';
+import { tsModelView } from './ts/index.js';
+import { MAX_UNROLLED_TAPS, type DType } from './ts/plan.js';
 import { emitWasm } from './wasm/index.js';
-import { modelView, unrollReport, type DType, type SourceInfo, type UnrollReport } from './views.js';
 
-export type { DType, SourceInfo, UnrollReport } from './views.js';
+export type { SourceInfo } from './common.js';
+export type { DType } from './ts/plan.js';
 
 export interface EmitOptions {
   readonly source: SourceInfo;
@@ -19,12 +23,18 @@ export interface EmitOptions {
   readonly dtype?: DType;
 }
 
+export interface UnrollReport {
+  readonly op: string;
+  readonly taps: number;
+  readonly mode: 'full' | 'row';
+}
+
 export interface Emitted {
   /** Relative path (with /) → contents, sorted by path. */
   readonly files: ReadonlyMap<string, FileContents>;
   readonly stats: {
     readonly unrolled: readonly UnrollReport[];
-    /** Lines of generated (not copied) TypeScript. */
+    /** Lines of generated (not copied) TypeScript and WebAssembly text. */
     readonly generatedLines: number;
     readonly totalLines: number;
     readonly bytes: number;
@@ -33,37 +43,48 @@ export interface Emitted {
   };
 }
 
-export function emit(program: Program, options: EmitOptions): Emitted {
+export function emit(graph: Graph, options: EmitOptions): Emitted {
   const dtype = options.dtype ?? 'float32';
   // The source path goes into comments: no character of it may end the comment.
-  options = { ...options, source: { ...options.source, file: options.source.file.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, '?'), command: options.source.command.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, '?') } };
-  const view = modelView(program, dtype, options.source);
+  const clean = (text: string) => text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, '?');
+  const source: SourceInfo = { ...options.source, file: clean(options.source.file), command: clean(options.source.command) };
+  const view = tsModelView(graph, dtype, source);
   // The WebAssembly backend is float32 only; float64 models exist for gradient checks.
-  const wasm = dtype === 'float32' ? emitWasm(program, options.source) : undefined;
+  const wasm = dtype === 'float32' ? emitWasm(graph, source) : undefined;
   const generated = new Map<string, string>([
     ['model.ts', template('model')(view)],
-    ['train.ts', template('train')({ ...view, wasm: wasm !== undefined })],
+    ['train.ts', template('train')({ settings: literal({ ...graph.trainer, configHash: source.hash }), wasm: wasm !== undefined })],
     ...(wasm ? ([['model-wasm.ts', wasm.glue]] as const) : []),
   ]);
   const copied = new Map(runtimeSources().map(([name, text]) => [`runtime/${name}`, `// Copied from netc's src/runtime/${name}.\n//\n${text}`]));
-  const typescript = buildProject(new Map([...generated, ...copied]), template('header')(options.source));
+  const typescript = buildProject(new Map([...generated, ...copied]), template('header')(source));
   const files = new Map<string, FileContents>([
     ...typescript,
-    ...(wasm ? ([['model.wat', wasm.wat], ['model.wasm', wasm.wasm]] as const) : []),
-    ['package.json', JSON.stringify({ name: `netc-trainer-${program.name}`, private: true, type: 'module', description: `netc-generated trainer for ${program.name}` }, null, 2) + '\n'],
+    ...(wasm ? ([['model.wat', wasm.wat], ['model.wasm', wasm.wasm], ['model-simd.wasm', wasm.simd]] as const) : []),
+    ['package.json', JSON.stringify({ name: `netc-trainer-${graph.name}`, private: true, type: 'module', description: `netc-generated trainer for ${graph.name}` }, null, 2) + '\n'],
   ]);
   const sorted = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const lines = (contents: FileContents) => (typeof contents === 'string' ? contents.split('\n').length - 1 : 0);
   return {
     files: sorted,
     stats: {
-      unrolled: unrollReport(program),
+      unrolled: unrollReport(graph),
       generatedLines: [...generated.keys(), ...(wasm ? ['model.wat'] : [])].reduce((n, path) => n + lines(sorted.get(path)!), 0),
       totalLines: [...sorted.values()].reduce((n, contents) => n + lines(contents), 0),
       bytes: [...sorted.values()].reduce((n, contents) => n + (typeof contents === 'string' ? Buffer.byteLength(contents) : contents.length), 0),
       wasmBytes: wasm?.wasm.length ?? 0,
     },
   };
+}
+
+/** The windowed ops (conv, pooling) and how far the TypeScript backend unrolls them. */
+function unrollReport(graph: Graph): UnrollReport[] {
+  return graph.ops.flatMap((op) => {
+    const size = op.layer.size;
+    if (typeof size !== 'number') return [];
+    const taps = size * size;
+    return [{ op: op.name, taps, mode: taps <= MAX_UNROLLED_TAPS ? 'full' : 'row' } as const];
+  });
 }
 
 /** The runtime modules every trainer carries, as [file name, text], in a stable order. */

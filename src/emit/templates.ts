@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import Handlebars from 'handlebars';
-import { templatesDir } from '../paths.js';
+import { opsDir, templatesDir } from '../paths.js';
 
 type Render = (context: unknown) => string;
 
@@ -15,13 +15,16 @@ export function template(name: string): Render {
     // missing field an error instead of silently emitting nothing; code is not HTML.
     const hb = Handlebars.create();
     cache = new Map();
-    // Templates in sub-folders are named by their path: wasm/conv.hbs is 'wasm/conv'.
-    const files = (readdirSync(templatesDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.hbs')).sort();
-    for (const file of files) {
-      const source = readFileSync(join(templatesDir, file), 'utf8');
-      const name = file.slice(0, -'.hbs'.length).split(sep).join('/');
-      hb.registerPartial(name, source);
-      cache.set(name, hb.compile(source, { noEscape: true, strict: true }));
+    // Templates are named by their path: emit/templates/model.hbs is 'model', and an op's
+    // src/ops/conv/ts.hbs is 'ops/conv/ts'.
+    for (const [dir, prefix] of [[templatesDir, ''], [opsDir, 'ops/']] as const) {
+      const files = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.hbs')).sort();
+      for (const file of files) {
+        const source = readFileSync(join(dir, file), 'utf8');
+        const name = prefix + file.slice(0, -'.hbs'.length).split(sep).join('/');
+        hb.registerPartial(name, source);
+        cache.set(name, hb.compile(source, { noEscape: true, strict: true }));
+      }
     }
   }
   const render = cache.get(name);

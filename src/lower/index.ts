@@ -1,166 +1,217 @@
-// lower: the shape table → the IR. A list of small passes, in order:
-//   1. allocate   one activation buffer per layer output; relu works in place
-//   2. pad        give each buffer the zero border its consumers read (conv padding)
-//   3. params     carve the one flat parameter array into named views, with their init
-//   4. ops        one op per layer: strides, unrolled window taps, which need dL/dx,
-//                 whose dL/dy is sparse (relu or maxpool follows), and for stride-1
-//                 convs the gather form of dL/dx (padded dy, flipped taps)
-//   5. verify     check the IR is self-consistent before anything is emitted
+// lower: the shape table → the graph IR. A list of small passes, in order:
+//   1. tensors    one value per layer output, with its producer and consumers
+//   2. params     carve the flat parameter and state arrays into named views, with their init
+//   3. gradients  which tensors need a gradient (something before them trains)
+//   4. in place   an op that may overwrite its input does so when it is the input's only reader
+//   5. storage    the memory of each tensor (shared in place), with the zero border its readers need
+//   6. modes      per op input: the first backward pass to reach a gradient writes it, later ones add
+//   7. sparsity   whose dL/dy is mostly zero (relu or maxpool read it): their backward skips zeros
+//   8. verify     check the graph is self-consistent before any backend plans it
 import type { LayerInfo, NetworkInfo } from '../infer/index.js';
+import { opOf } from '../ops/index.js';
 import { DATASETS } from '../runtime/datasets.js';
-import type { Buffer, DxGather, LayerSummary, Op, ParamView, Program, Tap, TrainerSettings, Unroll } from './ir.js';
+import type { GradMode, Graph, GraphOp, LayerSummary, ParamView, StateView, Storage, Tensor, TrainerSettings } from './graph.js';
 import { verify } from './verify.js';
 
-export type * from './ir.js';
+export type * from './graph.js';
+export { INPUT } from './graph.js';
 
-/** Windows with more taps than this are unrolled one row at a time. */
-export const MAX_UNROLLED_TAPS = 81;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-interface BufferPlan {
-  name: string;
-  channels: number;
-  height: number;
-  width: number;
-  pad: number;
-}
-
-export function lower(network: NetworkInfo): Program {
-  const { plans, inputOf, outputOf } = allocate(network);
-  pad(network, plans, inputOf);
-  const buffers = new Map([...plans].map(([name, plan]) => [name, finish(plan)]));
-  const { views, count } = layoutParameters(network);
-  const ops = network.layers.map((info) => buildOp(info, buffers.get(inputOf[info.index]!)!, buffers.get(outputOf[info.index]!)!, views, network));
-  const logits = buffers.get(outputOf[network.layers.length - 1]!)!;
-  const program: Program = {
+export function lower(network: NetworkInfo): Graph {
+  const { tensors, outputOf } = buildTensors(network);
+  const { params, paramCount, state, stateCount, byLayer } = layoutParameters(network);
+  markGradients(network, tensors, outputOf);
+  const inPlace = chooseInPlace(network, tensors, outputOf);
+  const storages = assignStorage(network, tensors, outputOf, inPlace);
+  const ops: GraphOp[] = network.layers.map((info, index) => {
+    const op = opOf(info.layer.type)!;
+    const views = byLayer.get(info.layer.name) ?? { params: {}, state: {} };
+    const trains = Object.values(views.params).some((p) => p.trainable);
+    const inputs = info.layer.inputs.map((name) => (name === 'input' ? 0 : outputOf.get(name)!));
+    return {
+      index,
+      name: info.layer.name,
+      type: info.layer.type,
+      op,
+      layer: info.layer,
+      info,
+      inputs,
+      output: outputOf.get(info.layer.name)!,
+      params: views.params,
+      state: views.state,
+      inputGrads: [],
+      backward: trains || inputs.some((t) => tensors[t]!.needsGrad),
+      inPlace: inPlace.has(index),
+      sparseGrad: [],
+    };
+  });
+  assignGradModes(ops, tensors);
+  markSparseGradients(ops, tensors);
+  const last = ops[ops.length - 1]!;
+  const graph: Graph = {
     name: network.config.name,
     batch: network.config.train.batch_size,
     classes: network.classes,
-    input: buffers.get('input')!,
-    params: [...views.values()].flat(),
-    paramCount: count,
-    buffers: [...buffers.values()].filter((b) => b.name !== 'input'),
-    scratch: ops.flatMap((op) => (op.kind === 'conv' && op.dxGather ? [op.dxGather.buffer] : [])),
+    tensors,
+    storages,
     ops,
-    loss: { kind: 'softmax_cross_entropy', logits, classes: network.classes },
+    params,
+    paramCount,
+    state,
+    stateCount,
+    logits: last.output,
+    loss: { kind: 'softmax_cross_entropy', classes: network.classes, labelSmoothing: 0 },
+    splitUnit: splitUnit(network),
     layers: network.layers.map(summarise),
     trainer: trainerSettings(network),
   };
-  verify(program, network);
-  return program;
+  verify(graph, network);
+  return graph;
 }
 
-/** Pass 1: the buffer each layer reads and writes. */
-function allocate(network: NetworkInfo) {
-  const { input } = network;
-  const plans = new Map<string, BufferPlan>([['input', { name: 'input', ...input, pad: 0 }]]);
-  const inputOf: string[] = [];
-  const outputOf: string[] = [];
-  let current = 'input';
-  for (const info of network.layers) {
-    inputOf.push(current);
-    // relu rewrites its input in place: y > 0 exactly where x > 0, so the backward pass
-    // needs only y, and a separate buffer would cost memory and bandwidth.
-    if (info.layer.type !== 'relu') {
-      current = `${info.layer.name}_out`;
-      plans.set(current, { name: current, ...info.output, pad: 0 });
-    }
-    outputOf.push(current);
-  }
-  return { plans, inputOf, outputOf };
+/** Pass 1: the input (tensor 0) and one tensor per layer, with who reads it. */
+function buildTensors(network: NetworkInfo) {
+  const tensors: Mutable<Tensor>[] = [{ id: 0, name: 'input', shape: network.input, producer: null, consumers: [], needsGrad: false, storage: 0 }];
+  const outputOf = new Map<string, number>([['input', 0]]);
+  network.layers.forEach((info, index) => {
+    const id = tensors.length;
+    tensors.push({ id, name: info.layer.name, shape: info.output, producer: index, consumers: [], needsGrad: false, storage: -1 });
+    outputOf.set(info.layer.name, id);
+  });
+  network.layers.forEach((info, index) => {
+    for (const name of new Set(info.layer.inputs)) (tensors[outputOf.get(name)!]!.consumers as number[]).push(index);
+  });
+  return { tensors, outputOf };
 }
 
-/** Pass 2: a conv with padding p reads a zero border of p around its input. */
-function pad(network: NetworkInfo, plans: Map<string, BufferPlan>, inputOf: string[]): void {
-  for (const info of network.layers) {
-    if (info.layer.type === 'conv') {
-      const plan = plans.get(inputOf[info.index]!)!;
-      plan.pad = Math.max(plan.pad, info.layer.padding);
-    }
-  }
-}
-
-function finish(plan: BufferPlan): Buffer {
-  const rowStride = plan.width + 2 * plan.pad;
-  const channelStride = rowStride * (plan.height + 2 * plan.pad);
-  return {
-    ...plan,
-    rowStride,
-    channelStride,
-    sampleStride: channelStride * plan.channels,
-    origin: plan.pad * rowStride + plan.pad,
-  };
-}
-
-/** Pass 3: weights then biases of each layer, in layer order, in one flat array. */
-function layoutParameters(network: NetworkInfo): { views: Map<string, ParamView[]>; count: number } {
-  const views = new Map<string, ParamView[]>();
+/** Pass 2: each layer's parameters (then its state), layer by layer, in two flat arrays. */
+function layoutParameters(network: NetworkInfo) {
+  const params: ParamView[] = [];
+  const state: StateView[] = [];
+  const byLayer = new Map<string, { params: Record<string, ParamView>; state: Record<string, StateView> }>();
   let offset = 0;
+  let stateOffset = 0;
   for (const info of network.layers) {
     const { layer } = info;
-    if (layer.type !== 'conv' && layer.type !== 'dense') continue;
-    const weightShape = layer.type === 'conv' ? [layer.filters, info.input.channels, layer.size, layer.size] : [layer.units, info.fanIn];
-    const std = layer.init.scale * Math.sqrt(2 / info.fanIn);
-    const weight: ParamView = { name: `${layer.name}_w`, layer: layer.name, offset, size: info.weights, shape: weightShape, init: { kind: 'normal', std } };
-    offset += info.weights;
-    const bias: ParamView = { name: `${layer.name}_b`, layer: layer.name, offset, size: info.biases, shape: [info.biases], init: { kind: 'constant', value: layer.init.bias } };
-    offset += info.biases;
-    views.set(layer.name, [weight, bias]);
-  }
-  return { views, count: offset };
-}
-
-/** Pass 4: the op of one layer. */
-function buildOp(info: LayerInfo, x: Buffer, y: Buffer, views: Map<string, ParamView[]>, network: NetworkInfo): Op {
-  const { layer, index } = info;
-  // dL/dx is needed only when some earlier layer has parameters to train.
-  const inputGrad = network.layers.slice(0, index).some((l) => l.params > 0);
-  const base = { name: layer.name, layer: index, x, y, inputGrad };
-  switch (layer.type) {
-    case 'conv': {
-      const [weight, bias] = views.get(layer.name)!;
-      const dxGather = inputGrad && layer.stride === 1 ? gather(layer.name, y, layer.size, layer.padding) : null;
-      return { ...base, kind: 'conv', sparseGrad: sparsifiers(network, index), dxGather, size: layer.size, stride: layer.stride, padding: layer.padding, weight: weight!, bias: bias!, ...window(layer.size, x) };
+    const views = { params: {} as Record<string, ParamView>, state: {} as Record<string, StateView> };
+    for (const spec of info.paramSpecs) {
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      const view: ParamView = { name: `${layer.name}_${spec.suffix}`, layer: layer.name, offset, size, shape: spec.shape, init: spec.init, role: spec.role, trainable: spec.trainable };
+      params.push(view);
+      views.params[spec.suffix] = view;
+      offset += size;
     }
-    case 'maxpool':
-      return { ...base, kind: 'maxpool', size: layer.size, stride: layer.stride, argmax: `${layer.name}_arg`, ...window(layer.size, x) };
-    case 'relu':
-      return { ...base, kind: 'relu' };
-    case 'dense': {
-      const [weight, bias] = views.get(layer.name)!;
-      return { ...base, kind: 'dense', sparseGrad: sparsifiers(network, index), inputs: info.fanIn, units: layer.units, weight: weight!, bias: bias!, lanes: lanesFor(info.fanIn) };
+    for (const spec of info.stateSpecs) {
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      const view: StateView = { name: `${layer.name}_${spec.suffix}`, layer: layer.name, offset: stateOffset, size, shape: spec.shape, init: spec.init };
+      state.push(view);
+      views.state[spec.suffix] = view;
+      stateOffset += size;
+    }
+    byLayer.set(layer.name, views);
+  }
+  return { params, paramCount: offset, state, stateCount: stateOffset, byLayer };
+}
+
+/** Pass 3: a tensor needs a gradient when its producer, or anything before it, trains. */
+function markGradients(network: NetworkInfo, tensors: Mutable<Tensor>[], outputOf: ReadonlyMap<string, number>): void {
+  for (const info of network.layers) {
+    const trains = info.paramSpecs.some((p) => p.trainable);
+    const upstream = info.layer.inputs.some((name) => tensors[outputOf.get(name)!]!.needsGrad);
+    tensors[outputOf.get(info.layer.name)!]!.needsGrad = trains || upstream;
+  }
+}
+
+/**
+ * Pass 4: ops that may run in place do, when their input has no other reader, is not the
+ * network's input, and its producer's backward pass does not read it (it would find it
+ * overwritten).
+ */
+function chooseInPlace(network: NetworkInfo, tensors: readonly Tensor[], outputOf: ReadonlyMap<string, number>): Set<number> {
+  const chosen = new Set<number>();
+  network.layers.forEach((info, index) => {
+    const op = opOf(info.layer.type)!;
+    if (!op.gradient.inPlace || info.layer.inputs.length !== 1) return;
+    const input = tensors[outputOf.get(info.layer.inputs[0]!)!]!;
+    if (input.producer === null || input.consumers.length !== 1) return;
+    const producer = network.layers[input.producer]!;
+    if (opOf(producer.layer.type)!.gradient.readsOutput) return;
+    chosen.add(index);
+  });
+  return chosen;
+}
+
+/** Pass 5: storages — a tensor's own, or its in-place producer's input's — and their borders. */
+function assignStorage(network: NetworkInfo, tensors: Mutable<Tensor>[], outputOf: ReadonlyMap<string, number>, inPlace: ReadonlySet<number>): Storage[] {
+  const storages: Mutable<Storage>[] = [];
+  for (const tensor of tensors) {
+    if (tensor.producer !== null && inPlace.has(tensor.producer)) {
+      const source = tensors[outputOf.get(network.layers[tensor.producer]!.layer.inputs[0]!)!]!;
+      tensor.storage = source.storage;
+      (storages[source.storage]!.tensors as number[]).push(tensor.id);
+    } else {
+      tensor.storage = storages.length;
+      storages.push({ id: storages.length, name: tensor.producer === null ? 'input' : `${tensor.name}_out`, shape: tensor.shape, tensors: [tensor.id], border: 0, readInBackward: false });
     }
   }
+  network.layers.forEach((info, index) => {
+    const op = opOf(info.layer.type)!;
+    const border = op.border?.(info.layer as never) ?? 0;
+    for (const name of info.layer.inputs) {
+      const storage = storages[tensors[outputOf.get(name)!]!.storage]!;
+      storage.border = Math.max(storage.border, border);
+      if (op.gradient.readsInputs) storage.readInBackward = true;
+    }
+    if (op.gradient.readsOutput) storages[tensors[outputOf.get(info.layer.name)!]!.storage]!.readInBackward = true;
+    void index;
+  });
+  return storages;
 }
 
-/** dL/dx as a correlation of dy (bordered by size − 1 − padding) with flipped kernels. */
-function gather(name: string, y: Buffer, size: number, padding: number): DxGather {
-  const buffer = finish({ name: `${name}_dy_padded`, channels: y.channels, height: y.height, width: y.width, pad: size - 1 - padding });
-  const taps = window(size, buffer).taps.map((tap) => ({ ...tap, index: size * size - 1 - tap.index }));
-  return { buffer, taps };
-}
-
-/** The relu and maxpool layers right after layer `index` (they make its dL/dy sparse). */
-function sparsifiers(network: NetworkInfo, index: number): string[] {
-  const names: string[] = [];
-  for (const info of network.layers.slice(index + 1)) {
-    if (info.layer.type !== 'relu' && info.layer.type !== 'maxpool') break;
-    names.push(info.layer.name);
+/**
+ * Pass 6: backward runs in reverse order; the first op to reach a tensor's gradient
+ * writes it, the others add to it. Tensors that need no gradient get none.
+ */
+function assignGradModes(ops: GraphOp[], tensors: readonly Tensor[]): void {
+  const written = new Set<number>();
+  for (const op of [...ops].reverse()) {
+    (op as Mutable<GraphOp>).inputGrads = op.inputs.map((t): GradMode => {
+      if (!op.backward || !tensors[t]!.needsGrad) return 'none';
+      if (written.has(t)) return 'accumulate';
+      written.add(t);
+      return 'write';
+    });
   }
-  return names;
 }
 
-/** The taps of a size×size window over buffer x, and how far to unroll them. */
-function window(size: number, x: Buffer): { taps: Tap[]; unroll: Unroll } {
-  const taps: Tap[] = [];
-  for (let ky = 0; ky < size; ky++) {
-    for (let kx = 0; kx < size; kx++) taps.push({ index: ky * size + kx, ky, kx, offset: ky * x.rowStride + kx });
+/**
+ * Pass 7: an op's dL/dy is sparse when every reader of its output zeroes most of the
+ * gradient it passes back (relu, maxpool); the names say which, for comments.
+ */
+function markSparseGradients(ops: GraphOp[], tensors: readonly Tensor[]): void {
+  for (const op of ops) {
+    const names: string[] = [];
+    let tensor = tensors[op.output]!;
+    while (tensor.consumers.length === 1) {
+      const reader = ops[tensor.consumers[0]!]!;
+      if (!reader.op.gradient.sparsifies) break;
+      names.push(reader.name);
+      tensor = tensors[reader.output]!;
+    }
+    (op as Mutable<GraphOp>).sparseGrad = names;
   }
-  return { taps, unroll: taps.length <= MAX_UNROLLED_TAPS ? 'full' : 'row' };
 }
 
-/** The most partial sums (up to 8) that divide the dot-product length evenly. */
-function lanesFor(length: number): number {
-  return [8, 4, 2].find((lanes) => length % lanes === 0) ?? 1;
+/** Least common multiple of the ops' group sizes: threads take whole groups of every op. */
+function splitUnit(network: NetworkInfo): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  let unit = 1;
+  for (const info of network.layers) {
+    const group = opOf(info.layer.type)!.group?.(info.layer as never);
+    if (group) unit = (unit * group) / gcd(unit, group);
+  }
+  return Math.min(unit, network.config.train.batch_size);
 }
 
 function summarise(info: LayerInfo): LayerSummary {

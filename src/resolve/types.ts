@@ -3,44 +3,16 @@
 import type { SourcePos } from '../diagnostics.js';
 import type { Path } from '../parse/index.js';
 
-export interface InitOptions {
-  /** Factor on He initialisation: weights ~ N(0,1)·sqrt(2/fan_in)·scale. */
-  readonly scale: number;
-  /** Constant initial bias. */
-  readonly bias: number;
-}
+export type { Layer, BlockOrigin } from '../ops/types.js';
+export type { InitOptions } from '../ops/common.js';
+import type { Layer } from '../ops/types.js';
 
-export interface ConvLayer {
-  readonly type: 'conv';
-  readonly name: string;
-  readonly filters: number;
-  readonly size: number;
-  readonly stride: number;
-  readonly padding: number;
-  readonly init: InitOptions;
-}
-
-export interface ReluLayer {
-  readonly type: 'relu';
-  readonly name: string;
-}
-
-export interface MaxPoolLayer {
-  readonly type: 'maxpool';
-  readonly name: string;
-  readonly size: number;
-  readonly stride: number;
-}
-
-export interface DenseLayer {
-  readonly type: 'dense';
-  readonly name: string;
-  readonly units: number;
-  readonly init: InitOptions;
-}
-
-export type Layer = ConvLayer | ReluLayer | MaxPoolLayer | DenseLayer;
-export type LayerType = Layer['type'];
+/** A top-level item of `layers` as the resolved config writes it back. */
+export type LayerItem =
+  /** An op layer: the resolved layer of that name (every option explicit). */
+  | { readonly kind: 'layer'; readonly name: string }
+  /** A use of a block, with all its parameters' values. */
+  | { readonly kind: 'use'; readonly block: string; readonly name: string; readonly params: Readonly<Record<string, unknown>>; readonly inputs?: readonly string[] };
 
 export type DatasetName = 'mnist' | 'cifar10';
 
@@ -48,7 +20,15 @@ export interface ResolvedConfig {
   readonly name: string;
   readonly description: string;
   readonly input: { readonly height: number; readonly width: number; readonly channels: number };
+  /**
+   * The network's layers, block uses expanded in place: each names the layers it reads
+   * (`inputs`), so together they form the graph.
+   */
   readonly layers: readonly Layer[];
+  /** The blocks as written (written back by `netc resolve`, with `items`). */
+  readonly blocks: Readonly<Record<string, unknown>>;
+  /** The top-level items of `layers`. */
+  readonly items: readonly LayerItem[];
   readonly loss: 'softmax_cross_entropy';
   readonly data: {
     readonly dataset: DatasetName;

@@ -1,6 +1,7 @@
 // Checkpoints: everything a run needs to continue exactly where it stopped — parameters,
-// momentum, the random generator, the data order and cursors, the moving averages and the
-// history so far — in one file, checksummed, written atomically (temp, fsync, rename).
+// the optimiser's state, running statistics, the random generator, the data order and
+// cursors, the moving averages and the history so far — in one file, checksummed,
+// written atomically (temp, fsync, rename).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic.js';
@@ -9,7 +10,7 @@ import type { RngState } from './rng.js';
 import { DataError } from './images.js';
 
 const MAGIC = 'NETCCKPT';
-const VERSION = 1;
+const VERSION = 2;
 const DIGEST = 32;
 
 /** The training loop's state after `iteration` iterations. */
@@ -32,8 +33,8 @@ export interface CheckpointState {
 
 export interface Checkpoint {
   readonly state: CheckpointState;
-  readonly params: FloatArray;
-  readonly momentum: FloatArray;
+  /** The model's tensors by name: params, momentum, running statistics (all of one dtype). */
+  readonly tensors: Readonly<Record<string, FloatArray>>;
   /** The sampler's current epoch order. */
   readonly order: Int32Array;
 }
@@ -41,22 +42,23 @@ export interface Checkpoint {
 interface Header {
   readonly state: CheckpointState;
   readonly dtype: 'float32' | 'float64';
-  readonly params: number;
+  readonly tensors: readonly { readonly name: string; readonly length: number }[];
   readonly order: number;
 }
 
 export function writeCheckpoint(file: string, checkpoint: Checkpoint): void {
-  const dtype = checkpoint.params instanceof Float64Array ? 'float64' : 'float32';
-  const header: Header = { state: checkpoint.state, dtype, params: checkpoint.params.length, order: checkpoint.order.length };
+  const arrays = Object.entries(checkpoint.tensors);
+  const dtype = arrays[0]?.[1] instanceof Float64Array ? 'float64' : 'float32';
+  const header: Header = { state: checkpoint.state, dtype, tensors: arrays.map(([name, a]) => ({ name, length: a.length })), order: checkpoint.order.length };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const padded = Math.ceil((16 + json.length) / 8) * 8;
-  const body = Buffer.alloc(padded + checkpoint.params.byteLength * 2 + checkpoint.order.byteLength);
+  const body = Buffer.alloc(padded + arrays.reduce((n, [, a]) => n + a.byteLength, 0) + checkpoint.order.byteLength);
   body.write(MAGIC, 0, 'ascii');
   body.writeUInt32LE(VERSION, 8);
   body.writeUInt32LE(json.length, 12);
   json.copy(body, 16);
   let at = padded;
-  for (const array of [checkpoint.params, checkpoint.momentum, checkpoint.order]) {
+  for (const array of [...arrays.map(([, a]) => a), checkpoint.order]) {
     Buffer.from(array.buffer, array.byteOffset, array.byteLength).copy(body, at);
     at += array.byteLength;
   }
@@ -69,7 +71,7 @@ export function readCheckpointState(file: string): CheckpointState {
 }
 
 /** A checkpoint, checked: magic, version, checksum, and the sizes when given. */
-export function readCheckpoint(file: string, expected?: { params: number; order: number }): Checkpoint {
+export function readCheckpoint(file: string, expected?: { tensors: Readonly<Record<string, number>>; order: number }): Checkpoint {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
@@ -90,17 +92,23 @@ export function readCheckpoint(file: string, expected?: { params: number; order:
   } catch {
     return refuse('its header is not JSON');
   }
-  if (expected && header.params !== expected.params) refuse(`it holds ${header.params} parameters; this network has ${expected.params}`);
+  if (!Array.isArray(header.tensors)) refuse('its header lists no tensors');
+  for (const [name, length] of Object.entries(expected?.tensors ?? {})) {
+    const found = header.tensors.find((t) => t.name === name);
+    if (!found) refuse(`it holds no ${name}`);
+    if (found!.length !== length) refuse(`it holds ${found!.length} ${name === 'params' ? 'parameters' : `values of ${name}`}; this network has ${length}`);
+  }
   if (expected && header.order !== expected.order) refuse(`it orders ${header.order} training images; this run has ${expected.order}`);
   const width = header.dtype === 'float64' ? 8 : 4;
   const padded = Math.ceil((16 + length) / 8) * 8;
-  if (body.length !== padded + header.params * width * 2 + header.order * 4) refuse('its size does not match its header');
+  const floatsLength = header.tensors.reduce((n, t) => n + t.length, 0);
+  if (body.length !== padded + floatsLength * width + header.order * 4) refuse('its size does not match its header');
   const copy = (at: number, bytesLength: number) => body.buffer.slice(body.byteOffset + at, body.byteOffset + at + bytesLength);
-  const floats = (at: number) => (width === 8 ? new Float64Array(copy(at, header.params * 8)) : new Float32Array(copy(at, header.params * 4)));
-  return {
-    state: header.state,
-    params: floats(padded),
-    momentum: floats(padded + header.params * width),
-    order: new Int32Array(copy(padded + header.params * width * 2, header.order * 4)),
-  };
+  const tensors: Record<string, FloatArray> = {};
+  let at = padded;
+  for (const t of header.tensors) {
+    tensors[t.name] = width === 8 ? new Float64Array(copy(at, t.length * 8)) : new Float32Array(copy(at, t.length * 4));
+    at += t.length * width;
+  }
+  return { state: header.state, tensors, order: new Int32Array(copy(at, header.order * 4)) };
 }

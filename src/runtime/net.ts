@@ -9,10 +9,22 @@ export interface Augmentation {
   readonly flip: boolean;
 }
 
+/** What every kernel is told about the pass it is part of. */
+export interface StepContext {
+  /** Training (batch statistics, dropout) or evaluation (running statistics, no dropout). */
+  readonly training: boolean;
+  /** Index in the whole batch of this thread's first sample (batch-norm groups, dropout masks). */
+  readonly first: number;
+  /** The iteration being trained (dropout masks). */
+  readonly step: number;
+}
+
 /** What the training loop needs of a network, whether one Net or several in parallel. */
 export interface Trainable {
   /** All parameters in one allocation, carved into named views (see ModelInfo.params). */
   readonly params: FloatArray;
+  /** Non-trained state kept with the weights (batch norm's running statistics). */
+  readonly state: FloatArray;
   /** The optimiser's momentum, one per parameter. */
   readonly momentum: FloatArray;
   /** The batch's gradients (after computeGradients), one per parameter. */
@@ -23,12 +35,12 @@ export interface Trainable {
   readonly predictions: Uint8Array;
   /** Copy one image into batch slot `slot`, scaled, `mean[c]` subtracted, maybe augmented. */
   setImage(slot: number, pixels: Uint8Array, offset: number, mean: Float64Array, augment?: Augmentation): void;
-  /** Forward, loss and backward over the first n samples: their mean cross-entropy. */
-  computeGradients(n: number): number;
-  /** Forward and loss over the first n samples: their mean cross-entropy. */
+  /** Forward, loss and backward over the first n samples of iteration `step`: their mean loss. */
+  computeGradients(n: number, step: number): number;
+  /** Forward (evaluation mode) and loss over the first n samples: their mean loss. */
   evaluate(n: number): number;
   step(learningRate: number): void;
-  /** wd/2 · Σ w² over all parameters. */
+  /** wd/2 · Σ w² over the decayed parameters. */
   weightDecayLoss(): number;
   init(normal: () => number): void;
   /** Release threads, if any. */
@@ -49,13 +61,15 @@ export interface NetClass<Shared = unknown> {
 /** One generated network, with its kernels' entry points. */
 export interface TrainableNet extends Trainable {
   readonly input: FloatArray;
-  forward(n: number): void;
+  /** Bring parameter-derived data up to date (packed weights); once per step, before any thread's forward. */
+  prepare(): void;
+  forward(n: number, ctx: StepContext): void;
   /**
    * Mean cross-entropy over the first n samples; writes predictions and dL/dlogits for a
    * batch of `total` samples (the mean is over the whole batch when it is split).
    */
   loss(n: number, total?: number): number;
-  backward(n: number): void;
+  backward(n: number, ctx: StepContext): void;
 }
 
 export interface LayerSummary {
@@ -79,9 +93,14 @@ export interface ModelInfo {
   readonly batch: number;
   readonly classes: number;
   readonly paramCount: number;
+  /** Values of non-trained state (batch norm's running statistics). */
+  readonly stateCount: number;
   /** Elements of the input buffer (the batch, with the zero border the first layer reads). */
   readonly inputLength: number;
   readonly input: { readonly height: number; readonly width: number; readonly channels: number };
+  /** Threads split a batch in whole groups of this many samples. */
+  readonly splitUnit: number;
   readonly layers: readonly LayerSummary[];
   readonly params: readonly ParamSummary[];
+  readonly state: readonly ParamSummary[];
 }

@@ -18,9 +18,12 @@ interface Part {
   readonly failure: Uint8Array;
 }
 
-/** How many threads `threads` means here: 'auto' is one per core, at most one per sample. */
-export function threadCount(threads: number | 'auto', batch: number, cores: number): number {
-  return Math.max(1, Math.min(threads === 'auto' ? cores : threads, batch));
+/**
+ * How many threads `threads` means here: 'auto' is one per core; at most one per share of
+ * the batch (`unit` samples: threads split batches in whole groups of batch norm).
+ */
+export function threadCount(threads: number | 'auto', batch: number, cores: number, unit = 1): number {
+  return Math.max(1, Math.min(threads === 'auto' ? cores : threads, Math.ceil(batch / unit)));
 }
 
 export async function createParallel<Shared>(model: ModelInfo, Net: NetClass<Shared>, modelUrl: string, threads: number): Promise<Trainable> {
@@ -49,6 +52,7 @@ export async function createParallel<Shared>(model: ModelInfo, Net: NetClass<Sha
 
 class ParallelNet implements Trainable {
   readonly params: FloatArray;
+  readonly state: FloatArray;
   readonly momentum: FloatArray;
   readonly grads: FloatArray;
   readonly labels: Uint8Array;
@@ -61,6 +65,7 @@ class ParallelNet implements Trainable {
     private readonly parts: readonly Part[],
   ) {
     this.params = main.params;
+    this.state = main.state;
     this.momentum = main.momentum;
     this.grads = main.grads;
     this.labels = new Uint8Array(model.batch);
@@ -69,15 +74,18 @@ class ParallelNet implements Trainable {
 
   /**
    * The batch slots part p (0 is this thread) computes: [start, start + size) of a full
-   * batch; of a shorter one (n samples), those below n.
+   * batch, in whole groups of model.splitUnit samples; of a shorter one (n samples), those
+   * below n.
    */
   private share(p: number, n = this.model.batch): { start: number; count: number } {
     const threads = this.parts.length + 1;
-    const base = Math.floor(this.model.batch / threads);
-    const extra = this.model.batch % threads;
-    const start = p * base + Math.min(p, extra);
-    const size = base + (p < extra ? 1 : 0);
-    return { start, count: Math.max(0, Math.min(size, n - start)) };
+    const unit = this.model.splitUnit;
+    const groups = Math.ceil(this.model.batch / unit);
+    const base = Math.floor(groups / threads);
+    const extra = groups % threads;
+    const start = Math.min(this.model.batch, (p * base + Math.min(p, extra)) * unit);
+    const end = Math.min(this.model.batch, start + (base + (p < extra ? 1 : 0)) * unit);
+    return { start, count: Math.max(0, Math.min(end - start, n - start)) };
   }
 
   private net(p: number): TrainableNet {
@@ -94,22 +102,27 @@ class ParallelNet implements Trainable {
     }
   }
 
-  private run(command: number, n: number): number {
+  private run(command: number, n: number, step: number): number {
     const sequence = ++this.sequence;
+    // Packed weights and the like, made once for every thread.
+    this.main.prepare();
     this.parts.forEach((part, k) => {
       const { start, count } = this.share(k + 1, n);
       part.view.labels.set(this.labels.subarray(start, start + count));
       Atomics.store(part.control, SLOT.command, command);
       Atomics.store(part.control, SLOT.n, count);
       Atomics.store(part.control, SLOT.total, n);
+      Atomics.store(part.control, SLOT.first, start);
+      Atomics.store(part.control, SLOT.step, step);
       Atomics.store(part.control, SLOT.posted, sequence);
       Atomics.notify(part.control, SLOT.posted);
     });
     const own = this.share(0, n).count;
+    const ctx = { training: command === COMMAND.train, first: 0, step };
     this.main.labels.set(this.labels.subarray(0, own));
-    this.main.forward(own);
+    this.main.forward(own, ctx);
     let lossSum = this.main.loss(own, n) * own;
-    if (command === COMMAND.train) this.main.backward(own);
+    if (command === COMMAND.train) this.main.backward(own, ctx);
     this.predictions.set(this.main.predictions.subarray(0, own), 0);
     this.parts.forEach((part, k) => {
       const deadline = Date.now() + STALL_MS;
@@ -133,12 +146,12 @@ class ParallelNet implements Trainable {
     return lossSum / n;
   }
 
-  computeGradients(n: number): number {
-    return this.run(COMMAND.train, n);
+  computeGradients(n: number, step: number): number {
+    return this.run(COMMAND.train, n, step);
   }
 
   evaluate(n: number): number {
-    return this.run(COMMAND.evaluate, n);
+    return this.run(COMMAND.evaluate, n, 0);
   }
 
   step(learningRate: number): void {

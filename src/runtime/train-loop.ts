@@ -10,7 +10,7 @@ import { prepare, Sampler, type Prepared } from './data.js';
 import { BatchCursor, countCorrect, evaluate, type Misclassified } from './evaluate.js';
 import { DataError, type ImageSet } from './images.js';
 import { availableParallelism } from 'node:os';
-import type { ModelInfo, NetClass, Trainable } from './net.js';
+import type { FloatArray, ModelInfo, NetClass, Trainable } from './net.js';
 import { createParallel, threadCount } from './parallel.js';
 import { Rng } from './rng.js';
 import { learningRateAt, type Schedule } from './schedule.js';
@@ -172,7 +172,7 @@ export async function train<Shared>(module: ModelModule<Shared>, settings: Train
   const dataset = loadDataset(settings.dataset, dataPath);
   checkShape(dataset.train, model, dataPath ?? settings.dataset);
   const data = prepare(dataset, settings);
-  const checkpoint = options.resumeFrom === undefined ? undefined : readCheckpoint(options.resumeFrom, { params: model.paramCount, order: data.trainCount });
+  const checkpoint = options.resumeFrom === undefined ? undefined : readCheckpoint(options.resumeFrom, { tensors: checkpointSizes(model), order: data.trainCount });
   if (checkpoint && checkpoint.state.configHash !== settings.configHash) {
     throw new DataError(
       options.resumeFrom!,
@@ -182,7 +182,7 @@ export async function train<Shared>(module: ModelModule<Shared>, settings: Train
   }
   const iterations = options.iterations ?? checkpoint?.state.iterations ?? settings.iterations;
   const seed = options.seed ?? checkpoint?.state.seed ?? settings.seed;
-  const threads = threadCount(options.threads ?? settings.threads, model.batch, availableParallelism());
+  const threads = threadCount(options.threads ?? settings.threads, model.batch, availableParallelism(), model.splitUnit);
   const net: Trainable = threads > 1 ? await createParallel(model, module.Net, module.url, threads) : new module.Net();
   try {
     return await trainNet(net, model, data, settings, { ...options, seed, iterations, threads }, checkpoint);
@@ -223,8 +223,7 @@ async function trainNet(
   const augmentation = () => ({ dx: crop ? rng.below(2 * crop + 1) - crop : 0, dy: crop ? rng.below(2 * crop + 1) - crop : 0, flip: settings.augmentFlip && rng.uniform() < 0.5 });
   const state: LoopState = { iteration: 0, lossAverage: 0, accuracyAverage: 0, history: [], trainSeconds: 0, validationSeconds: 0, startedAt: new Date().toISOString() };
   if (resumed) {
-    net.params.set(resumed.params);
-    net.momentum.set(resumed.momentum);
+    restoreTensors(net, resumed.tensors);
     rng.state = resumed.state.rng;
     sampler.restore(resumed.order, resumed.state.samplerCursor);
     validation.position = resumed.state.validationCursor;
@@ -247,7 +246,7 @@ async function trainNet(
     mkdirSync(options.out!, { recursive: true });
     const order = sampler.state;
     const saved: CheckpointState = { ...state, configHash: settings.configHash, iterations, seed, rng: rng.state, samplerCursor: order.cursor, validationCursor: validation.position };
-    writeCheckpoint(checkpointFile, { state: saved, params: net.params, momentum: net.momentum, order: order.order });
+    writeCheckpoint(checkpointFile, { state: saved, tensors: tensorsOf(net), order: order.order });
     lastCheckpoint = state.iteration;
   };
 
@@ -261,7 +260,7 @@ async function trainNet(
       net.labels[slot] = data.train.labels[index]!;
     }
     const learningRate = learningRateAt(iteration, iterations, settings);
-    const loss = net.computeGradients(batch) + net.weightDecayLoss();
+    const loss = net.computeGradients(batch, iteration) + net.weightDecayLoss();
     if (!Number.isFinite(loss)) {
       const message = `iteration ${iteration}: the loss is ${loss}; ${firstNonFinite(net, model)}. Training diverged: lower the learning rate (now ${learningRate})`;
       log(message);
@@ -298,8 +297,8 @@ async function trainNet(
   }
   if (divergence && checkpointFile !== undefined && lastCheckpoint !== null) {
     // Test what training had reached before it diverged: the last good checkpoint.
-    const good = readCheckpoint(checkpointFile, { params: model.paramCount, order: data.trainCount });
-    net.params.set(good.params);
+    const good = readCheckpoint(checkpointFile, { tensors: checkpointSizes(model), order: data.trainCount });
+    restoreTensors(net, good.tensors);
     log(`testing the last good checkpoint, from iteration ${lastCheckpoint}`);
   }
 
@@ -348,6 +347,19 @@ async function trainNet(
   return metrics;
 }
 
+/** The tensors a checkpoint keeps, by name. */
+function tensorsOf(net: Trainable): Record<string, FloatArray> {
+  return { params: net.params, momentum: net.momentum, state: net.state };
+}
+
+function checkpointSizes(model: ModelInfo): Record<string, number> {
+  return { params: model.paramCount, momentum: model.paramCount, state: model.stateCount };
+}
+
+function restoreTensors(net: Trainable, tensors: Readonly<Record<string, FloatArray>>): void {
+  for (const [name, array] of Object.entries(tensorsOf(net))) array.set(tensors[name]!);
+}
+
 /** Which tensor went wrong first: a parameter, or else a gradient, by name. */
 function firstNonFinite(net: Trainable, model: ModelInfo): string {
   for (const [array, what] of [
@@ -377,11 +389,15 @@ function writeResults(out: string, model: ModelInfo, net: Trainable, metrics: Me
   const pixels = new Uint8Array(metrics.test.misclassified.length * size);
   metrics.test.misclassified.forEach((m, i) => pixels.set(test.images.subarray(m.index * size, (m.index + 1) * size), i * size));
   writeFileAtomic(join(out, 'misclassified.bin'), pixels);
-  const weights = new Float32Array(net.params);
+  // The parameters, then the state (running statistics), as float32.
+  const weights = new Float32Array(model.paramCount + model.stateCount);
+  weights.set(net.params);
+  weights.set(net.state, model.paramCount);
   writeFileAtomic(join(out, 'weights.bin'), new Uint8Array(weights.buffer));
+  const state = model.state.map((s) => ({ ...s, offset: model.paramCount + s.offset }));
   writeFileAtomic(
     join(out, 'weights.json'),
-    JSON.stringify({ format: 'netc-weights/1', dtype: 'float32', littleEndian: true, count: weights.length, params: model.params, mean: metrics.data.mean }, null, 2) + '\n',
+    JSON.stringify({ format: 'netc-weights/1', dtype: 'float32', littleEndian: true, count: weights.length, params: model.params, state, mean: metrics.data.mean }, null, 2) + '\n',
   );
   writeFileAtomic(join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
 }

@@ -20,4 +20,5 @@ declare namespace WebAssembly {
   class Global {
     value: number;
   }
+  function validate(bytes: Uint8Array | ArrayBuffer): boolean;
 }

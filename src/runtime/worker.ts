@@ -18,9 +18,10 @@ try {
     if (command === COMMAND.exit) break;
     const n = Atomics.load(control, SLOT.n);
     if (n > 0) {
-      net.forward(n);
+      const ctx = { training: command === COMMAND.train, first: Atomics.load(control, SLOT.first), step: Atomics.load(control, SLOT.step) };
+      net.forward(n, ctx);
       data.loss[0] = net.loss(n, Atomics.load(control, SLOT.total));
-      if (command === COMMAND.train) net.backward(n);
+      if (command === COMMAND.train) net.backward(n, ctx);
     }
     Atomics.store(control, SLOT.done, seen);
     Atomics.notify(control, SLOT.done);

@@ -1,12 +1,12 @@
 // validate: the parsed config against schema/netc.schema.json, every error located.
-import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { compareDiagnostics, type Diagnostic } from '../diagnostics.js';
 import type { ParsedConfig, Path } from '../parse/index.js';
-import { schemaFile } from '../paths.js';
+import { buildSchema } from '../schema/index.js';
 import { describeError } from './messages.js';
 
-export type Schema = Record<string, unknown>;
+export type { Schema } from '../schema/index.js';
+import type { Schema } from '../schema/index.js';
 
 interface Compiled {
   readonly schema: Schema;
@@ -25,7 +25,7 @@ export function configSchema(): Schema {
 
 function compiled(): Compiled {
   if (!cached) {
-    const schema = JSON.parse(readFileSync(schemaFile, 'utf8')) as Schema;
+    const schema = buildSchema();
     const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
     cached = { schema, check: ajv.compile(schema), checkPart: ajv.compile(partSchema(schema)) };
   }

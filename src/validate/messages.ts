@@ -13,11 +13,6 @@ export interface DescribedError {
   readonly atKey?: boolean;
 }
 
-const LAYER_TYPES = ['conv', 'relu', 'maxpool', 'dense'];
-const LAYER_EXAMPLES: Record<string, string> = {
-  conv: '- conv: {filters: 16, size: 5, padding: 2}',
-  dense: '- dense: {units: 10}',
-};
 
 const COMPARISONS: Record<string, string> = { '>=': '≥', '<=': '≤', '>': '>', '<': '<' };
 
@@ -32,15 +27,6 @@ export function describeError(error: ErrorObject, path: Path, data: unknown): De
   const parent = (error.parentSchema ?? {}) as { properties?: Record<string, { description?: string }> };
   const isLayerItem = path.length === 2 && path[0] === 'layers';
 
-  if (error.keyword === 'enum' && error.propertyName !== undefined) {
-    const name = error.propertyName;
-    return {
-      path: [...path, name],
-      atKey: true,
-      message: `unknown layer type '${name}'; expected one of ${list(LAYER_TYPES)}`,
-      hint: didYouMean(name, LAYER_TYPES),
-    };
-  }
   if (isLayerItem) {
     const layer = describeLayerItemError(error, value);
     if (layer) return layer;
@@ -97,12 +83,6 @@ export function describeError(error: ErrorObject, path: Path, data: unknown): De
 }
 
 function describeLayerItemError(error: ErrorObject, value: unknown): DescribedError | undefined {
-  if (error.keyword === 'enum' && typeof value === 'string') {
-    if (LAYER_EXAMPLES[value]) {
-      return { message: `a ${value} layer needs options`, hint: `write \`${LAYER_EXAMPLES[value]}\`` };
-    }
-    return { message: `unknown layer type '${value}'; expected one of ${list(LAYER_TYPES)}`, hint: didYouMean(value, LAYER_TYPES) };
-  }
   if (error.keyword === 'type') {
     return {
       message: `a layer is a type (\`- relu\`) or a type with options (\`- conv: {…}\`); found ${describeValue(value)}`,

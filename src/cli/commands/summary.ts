@@ -20,7 +20,7 @@ export function registerSummary(program: Command, io: Output): void {
         ['input', '', '', shape(summary.input), '', ''],
         ...network.layers.map((l, i) => {
           const layer = summary.layers[i]!;
-          return [layer.name, layer.type, describeLayer(l.layer, l.input.channels), shape(layer.output), String(layer.params), humanCount(layer.flops)];
+          return [layer.name, layer.type, describeLayer(l.layer, l.inputs), shape(layer.output), String(layer.params), humanCount(layer.flops)];
         }),
         ['total', '', '', '', String(summary.params), humanCount(summary.flops.forward)],
       ];

@@ -5,8 +5,8 @@ import { CompilerBug } from '../../lower/verify.js';
 
 const wabt = await wabtInit();
 
-/** SIMD, shared memory (threads), memory.fill (bulk memory) and an exported mutable global. */
-const FEATURES = { simd: true, threads: true, bulk_memory: true, mutable_globals: true };
+/** SIMD (relaxed, for fused multiply-adds), shared memory (threads), memory.fill and copy, exported mutable globals. */
+const FEATURES = { simd: true, relaxed_simd: true, threads: true, bulk_memory: true, mutable_globals: true };
 
 export function assemble(name: string, text: string): Uint8Array {
   let module: ReturnType<typeof wabt.parseWat> | undefined;

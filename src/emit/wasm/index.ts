@@ -1,31 +1,90 @@
-// The WebAssembly backend: model.wat (the SIMD kernels), model.wasm (assembled), and
-// model-wasm.ts, the glue that gives them the same Net interface as the TypeScript model.
-import type { Program } from '../../lower/index.js';
+// The WebAssembly backend: model.wat (the kernels, as text), model.wasm (assembled, with
+// fused multiply-adds), model-simd.wasm (the same without them, for runtimes without
+// relaxed SIMD), and model-wasm.ts, the glue that gives them the TypeScript model's Net
+// interface. The graph is planned by plan.ts; each op's kernels come from its own
+// template (src/ops/<type>/wasm.hbs) and view.
+import type { Graph } from '../../lower/graph.js';
+import { paramView, pixelScaleText, stateView, type SourceInfo } from '../common.js';
 import { template } from '../templates.js';
-import { modelView, type SourceInfo } from '../views.js';
 import { assemble } from './assemble.js';
-import { layoutMemory } from './layout.js';
-import { wasmView } from './views.js';
+import { F, type Packing, WasmPlan } from './plan.js';
 
 export interface WasmFiles {
   readonly wat: string;
+  /** With fused multiply-adds (relaxed SIMD). */
   readonly wasm: Uint8Array;
+  /** Plain SIMD. */
+  readonly simd: Uint8Array;
   /** The TypeScript glue, for the type-check and emit with the rest. */
   readonly glue: string;
 }
 
-export function emitWasm(program: Program, source: SourceInfo): WasmFiles {
-  const layout = layoutMemory(program);
-  const body = template('model-wat')(wasmView(program, layout));
-  const header = template('header')(source).replace(/^\/\/ ?/gm, ';; ');
-  const wat = `${header};;\n;; The kernels of the WebAssembly backend (see model-wasm.ts), in the text format.\n${body}`;
-  const logits = layout.buffers.get(program.loss.logits.name)!;
-  const glue = template('model-wasm')({
-    ...modelView(program, 'float32', source),
-    layout,
-    logitsAt: logits,
-    dlogitsAt: layout.buffers.get(`d${program.loss.logits.name}`)!,
-    logitsLength: program.batch * program.classes,
+export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
+  const plan = new WasmPlan(graph);
+  const ops = graph.ops.map((op) => {
+    const view = op.op.kernels.wasm.view(op, plan);
+    return { name: op.name, partial: `ops/${op.type}/wasm`, view: view.template, backward: view.backward, packs: view.packs ?? [], unpacks: view.unpacks ?? [] };
   });
-  return { wat, wasm: assemble('model.wat', wat), glue };
+  const labels = plan.take(graph.batch);
+  const predictions = plan.take(graph.batch);
+  const { trainer } = graph;
+  const module = (fma: boolean) => ({
+    fma,
+    ops,
+    backward: [...ops].reverse().filter((op) => op.backward),
+    momentum: trainer.momentum,
+    damping: 1 - trainer.momentum,
+    weightDecay: trainer.weightDecay,
+    params: plan.params,
+    momentumAt: plan.momentum,
+    grads: plan.grads,
+    paramBytes: Math.ceil(graph.paramCount / 4) * 16,
+  });
+  const header = template('header')(source).replace(/^\/\/ ?/gm, ';; ');
+  const text = (fma: boolean) => `${header};;\n;; The kernels of the WebAssembly backend (see model-wasm.ts), in the text format.\n${template('model-wat')(module(fma))}`;
+  const wat = text(true);
+  const input = plan.storageBuffer(0);
+  const logits = plan.buffer(graph.logits);
+  const glue = template('model-wasm')({
+    sharedBytes: plan.sharedBytes,
+    regionBytes: plan.regionBytes,
+    pixelScale: pixelScaleText(trainer.pixelScale),
+    batch: graph.batch,
+    classes: graph.classes,
+    paramCount: graph.paramCount,
+    stateCount: graph.stateCount,
+    params: graph.params.map(paramView),
+    state: graph.state.map(stateView),
+    layout: { params: plan.params, momentum: plan.momentum, state: plan.state, grads: plan.grads, labels, predictions },
+    input: {
+      ...input,
+      floats: (input.sampleBytes * graph.batch) / F,
+      sampleFloats: input.sampleBytes / F,
+      originFloats: input.originBytes / F,
+      rowFloats: input.rowBytes / F,
+    },
+    logits: { at: logits.at + logits.originBytes, gradAt: logits.gradAt + logits.originBytes, stride: logits.cp, length: graph.batch * logits.cp - (logits.cp - graph.classes) },
+    packs: ops.flatMap((op) => op.packs).map(packingView),
+    unpacks: ops.flatMap((op) => op.unpacks).map(packingView),
+  });
+  return { wat, wasm: assemble('model.wat', wat), simd: assemble('model-simd.wat', text(false)), glue };
+}
+
+/** A packing as the glue prints it: its target's size, and its layout as a literal. */
+function packingView(p: Packing) {
+  const rows = p.packedInputs ?? p.inputs;
+  const length = p.kind === 'blocks' ? (p.blocks ?? []).reduce((n, width) => n + width * p.taps * (p.swap ? p.outputs : p.inputs), 0) : p.swap ? p.taps * p.outputs * p.width : p.taps * rows * p.width;
+  const layout = {
+    kind: p.kind,
+    outputs: p.outputs,
+    inputs: p.inputs,
+    taps: p.taps,
+    width: p.width,
+    ...(p.blocks ? { widths: p.blocks } : {}),
+    flip: p.flip,
+    swap: p.swap,
+    ...(p.hwc ? { hwc: p.hwc } : {}),
+    ...(p.packedInputs ? { packedInputs: p.packedInputs } : {}),
+  };
+  return { ...p, length, fromEnd: p.from.offset + p.from.size, layout: JSON.stringify(layout) };
 }

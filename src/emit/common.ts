@@ -1,0 +1,73 @@
+// What both backends' templates print the same way: parameter views with their
+// initialisation, the model's description, the trainer's settings as literals.
+import type { Graph, ParamView, StateView } from '../lower/graph.js';
+import type { ModelInfo } from '../runtime/net.js';
+
+export interface SourceInfo {
+  /** The config file as named in the regenerate command. */
+  readonly file: string;
+  /** Short hash of the resolved config. */
+  readonly hash: string;
+  readonly version: string;
+  /** The command that regenerates these files. */
+  readonly command: string;
+}
+
+/** A parameter view as templates print it: its field, shape and how it starts. */
+export function paramView(view: ParamView) {
+  const init = view.init;
+  const [filters = 0, channels = 0, size = 1] = view.shape;
+  return {
+    ...view,
+    end: view.offset + view.size,
+    shapeText: view.shape.map((d) => `[${d}]`).join(''),
+    normal: init.kind === 'normal',
+    constant: init.kind === 'constant',
+    std: init.kind === 'normal' || init.kind === 'identity' ? init.std : 0,
+    value: init.kind === 'constant' ? init.value : 0,
+    identity: init.kind === 'identity' ? { filters: Math.min(filters, channels), filterSize: channels * size * size, taps: size * size, centre: Math.floor(size / 2) * size + Math.floor(size / 2) } : undefined,
+  };
+}
+
+export function stateView(view: StateView) {
+  return { ...view, end: view.offset + view.size, shapeText: view.shape.map((d) => `[${d}]`).join(''), value: view.init };
+}
+
+/** The ModelInfo literal every model module exports. */
+export function modelInfo(graph: Graph, dtype: 'float32' | 'float64', inputLength: number): ModelInfo {
+  const summary = (v: ParamView | StateView) => ({ name: v.name, offset: v.offset, size: v.size, shape: v.shape });
+  return {
+    name: graph.name,
+    dtype,
+    batch: graph.batch,
+    classes: graph.classes,
+    paramCount: graph.paramCount,
+    stateCount: graph.stateCount,
+    inputLength,
+    input: { ...graph.tensors[0]!.shape },
+    splitUnit: graph.splitUnit,
+    layers: graph.layers,
+    params: graph.params.map(summary),
+    state: graph.state.map(summary),
+  };
+}
+
+/**
+ * A value as a TypeScript literal: JSON (so every string is an escaped literal and no
+ * config text can become code), one line per item where the whole does not fit on one.
+ */
+export function literal(value: unknown, indent = ''): string {
+  const flat = JSON.stringify(value);
+  if (flat.length <= 100 || value === null || typeof value !== 'object') return flat;
+  const inner = indent + '  ';
+  const items = Array.isArray(value)
+    ? value.map((item) => inner + literal(item, inner))
+    : Object.entries(value).map(([key, item]) => `${inner}${JSON.stringify(key)}: ${literal(item, inner)}`);
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  return `${open}\n${items.join(',\n')}\n${indent}${close}`;
+}
+
+/** The pixel scale as code: `1`, or `1 / 255`. */
+export function pixelScaleText(scale: number): string {
+  return scale === 1 ? '1' : `1 / ${Math.round(1 / scale)}`;
+}

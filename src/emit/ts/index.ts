@@ -1,0 +1,44 @@
+// The TypeScript backend: the graph, planned (ts/plan.ts), as the values model.hbs prints.
+// Each op's kernels come from its own template (src/ops/<type>/ts.hbs) and view.
+import type { Graph } from '../../lower/graph.js';
+import { literal, modelInfo, paramView, pixelScaleText, stateView, type SourceInfo } from '../common.js';
+import { bufferView, type DType, TsPlan } from './plan.js';
+
+export function tsModelView(graph: Graph, dtype: DType, source: SourceInfo) {
+  const plan = new TsPlan(graph, dtype);
+  const ops = graph.ops.map((op) => {
+    const view = op.op.kernels.ts(op, plan);
+    return { name: op.name, partial: `ops/${op.type}/ts`, view: view.template, forward: view.forward, backward: view.backward, extras: view.extras ?? [] };
+  });
+  const input = plan.storageBuffer(0);
+  const needsGrad = (storage: number) => graph.storages[storage]!.tensors.some((t) => graph.tensors[t]!.needsGrad) || graph.tensors[graph.logits]!.storage === storage;
+  const buffers = graph.storages
+    .filter((s) => s.id !== 0)
+    .map((s) => ({ ...bufferView(plan.storageBuffer(s.id)), size: plan.storageBuffer(s.id).sampleStride * graph.batch, grad: needsGrad(s.id) }));
+  const extras = ops.flatMap((op) =>
+    op.extras.map((e) => ({ name: `${op.name}_${e.suffix}`, type: e.type === 'float' ? plan.array : e.type, size: e.perSample * graph.batch, what: e.what })),
+  );
+  const { trainer } = graph;
+  return {
+    source,
+    array: plan.array,
+    dtype,
+    batch: graph.batch,
+    classes: graph.classes,
+    paramCount: graph.paramCount,
+    stateCount: graph.stateCount,
+    modelInfo: literal(modelInfo(graph, dtype, input.sampleStride * graph.batch)),
+    params: graph.params.map(paramView),
+    state: graph.state.map(stateView),
+    input: { ...bufferView(input), size: input.sampleStride * graph.batch },
+    pixelScale: pixelScaleText(trainer.pixelScale),
+    buffers,
+    extras,
+    ops,
+    backward: [...ops].reverse().filter((op) => op.backward !== undefined),
+    loss: { logits: plan.buffer(graph.logits).name, classes: graph.classes, stride: graph.classes },
+    momentum: trainer.momentum,
+    weightDecay: trainer.weightDecay,
+    settings: literal({ ...trainer, configHash: source.hash }),
+  };
+}

@@ -1,0 +1,215 @@
+// conv in the WebAssembly backend: what wasm.hbs prints. The forward pass and, for
+// stride 1, dL/dx are the same GEMM micro-kernel pass (dL/dx correlates the zero-bordered
+// dL/dy with the flipped kernels, channel roles swapped); dL/dw is a GEMM over positions;
+// dL/dx of a strided convolution is scattered tap by tap.
+import { bufferView, F, type Packing, type WasmBuffer, type WasmKernels, type WasmPlan } from '../../emit/wasm/plan.js';
+import type { GraphOp } from '../../lower/graph.js';
+import { columnBlocks, tile, tileLocals, TILE_ROWS } from '../shared/gemm.js';
+import type { LayerOf } from '../types.js';
+import type { ConvOptions } from './index.js';
+
+/**
+ * A pass of the forward micro-kernel: out[pos][co] (+)= Σ in[corner + pos·stride + tap][ci]·w[co][ci][tap],
+ * `in` read through a zero border, weights packed in blocks of output channels.
+ */
+function pass(options: {
+  label: string;
+  x: WasmBuffer;
+  xAt: number;
+  /** How far the window of output (0, 0) starts before the input's pixel (0, 0). */
+  pad: number;
+  stride: number;
+  k: number;
+  cin: number;
+  y: WasmBuffer;
+  yAt: number;
+  weights: number;
+  bias?: number;
+  accumulate: boolean;
+}) {
+  const { x, y, k, stride, cin } = options;
+  const groups = columnBlocks(y.cp / 4);
+  let wStart = options.weights;
+  const fullWidth = Math.floor(y.width / TILE_ROWS) * TILE_ROWS;
+  const rest = y.width - fullWidth;
+  // What every tile of the pass needs beside its own shape.
+  const common = { bias: options.bias !== undefined, accumulate: options.accumulate, cin, k, pixelSkip: x.pixelBytes - cin * F, rowSkip: x.rowBytes - k * x.pixelBytes };
+  return {
+    label: options.label,
+    corner: options.xAt + x.originBytes - options.pad * (x.rowBytes + x.pixelBytes),
+    xSample: x.sampleBytes,
+    rowStep: stride * x.rowBytes,
+    yStart: options.yAt + y.originBytes,
+    ySample: y.sampleBytes,
+    yRow: y.rowBytes,
+    height: y.height,
+    k,
+    cin,
+    pixelSkip: x.pixelBytes - cin * F,
+    rowSkip: x.rowBytes - k * x.pixelBytes,
+    bias: options.bias !== undefined,
+    accumulate: options.accumulate,
+    groups: groups.map((g) => {
+      const blockBytes = k * k * cin * g.nv * 16;
+      const group = {
+        ...g,
+        wStart,
+        wBlockBytes: blockBytes,
+        bStart: (options.bias ?? 0) + g.first * 16,
+        yChannel: g.first * 16,
+        chanStep: g.nv * 16,
+        full: fullWidth > 0 ? { ...tile(TILE_ROWS, g.nv, stride * x.pixelBytes, y.pixelBytes), ...common, width: fullWidth, step: TILE_ROWS } : undefined,
+        tail: rest > 0 ? { ...tile(rest, g.nv, stride * x.pixelBytes, y.pixelBytes), ...common } : undefined,
+        xTileStep: TILE_ROWS * stride * x.pixelBytes,
+        yTileStep: TILE_ROWS * y.pixelBytes,
+      };
+      wStart += blockBytes * g.count;
+      return group;
+    }),
+  };
+}
+
+/** Packs weights [co][ci][k][k] into blocks of output channels (or of input channels, swapped). */
+function blocks(name: string, from: GraphOp['params'][string], to: number, outputs: number, inputs: number, taps: number, vectors: number, flip: boolean, swap: boolean): Packing {
+  const widths = columnBlocks(vectors).flatMap((g) => Array.from({ length: g.count }, () => g.nv * 4));
+  return { name, from, kind: 'blocks', to, shared: true, outputs, inputs, taps, width: 0, blocks: widths, flip, swap };
+}
+
+export const wasmKernels: WasmKernels = {
+  // dL/dx of a stride-1 conv reads dL/dy through a zero border of size − 1 − padding.
+  outputBorder: (op) => {
+    const layer = op.layer as LayerOf<ConvOptions>;
+    return op.inputGrads[0] !== 'none' && layer.stride === 1 ? layer.size - 1 - layer.padding : 0;
+  },
+  view(op: GraphOp, plan: WasmPlan) {
+    const layer = op.layer as LayerOf<ConvOptions>;
+    const [xId] = op.inputs;
+    const x = plan.buffer(xId!);
+    const y = plan.buffer(op.output);
+    const k = layer.size;
+    const taps = k * k;
+    const cin = x.channels;
+    const cout = y.channels;
+    const w = op.params.w!;
+    const dxMode = op.inputGrads[0]!;
+    const trains = w.trainable;
+    const packs: Packing[] = [];
+    const forwardWeights = plan.takeShared(taps * cin * y.cp * F);
+    packs.push(blocks(`${op.name} weights in blocks of output channels`, w, forwardWeights, cout, cin, taps, y.cp / 4, false, false));
+    let bias: number | undefined;
+    if (layer.bias) {
+      bias = plan.takeShared(y.cp * F);
+      packs.push({ name: `${op.name} biases, padded`, from: op.params.b!, kind: 'rows', to: bias, shared: true, outputs: cout, inputs: 1, taps: 1, width: y.cp, flip: false, swap: false });
+    }
+    const forward = pass({ label: 'forward', x, xAt: x.at, pad: layer.padding, stride: layer.stride, k, cin, y, yAt: y.at, weights: forwardWeights, bias, accumulate: false });
+    // dL/dx: a gather (stride 1) through the flipped kernels, or a scatter tap by tap.
+    let gather;
+    let scatter;
+    if (dxMode !== 'none') {
+      const packed = plan.takeShared(taps * cout * x.cp * F);
+      if (layer.stride === 1) {
+        packs.push(blocks(`${op.name} weights flipped, in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, true, true));
+        gather = pass({ label: 'dL/dx', x: y, xAt: y.gradAt, pad: k - 1 - layer.padding, stride: 1, k, cin: cout, y: x, yAt: x.gradAt, weights: packed, accumulate: dxMode === 'accumulate' });
+      } else {
+        packs.push(blocks(`${op.name} weights in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, false, true));
+        scatter = scatterView(x, y, layer, cout, packed, dxMode === 'accumulate');
+      }
+    }
+    // dL/dw in rows [tap][input channel (padded)][output channel (padded)], then unpacked.
+    const unpacks: Packing[] = [];
+    let weightGrad;
+    if (trains) {
+      const dw = plan.take(taps * x.cp * y.cp * F);
+      unpacks.push({ name: `d${w.name} from rows [tap][ci][co]`, from: w, kind: 'rows', to: dw, shared: false, outputs: cout, inputs: cin, taps, width: y.cp, flip: false, swap: false, packedInputs: x.cp });
+      weightGrad = {
+        dw,
+        dwBytes: taps * x.cp * y.cp * F,
+        xCorner: x.at + x.originBytes - layer.padding * (x.rowBytes + x.pixelBytes),
+        xSample: x.sampleBytes,
+        xRowStep: layer.stride * x.rowBytes,
+        xColStep: layer.stride * x.pixelBytes,
+        xRow: x.rowBytes,
+        xPixel: x.pixelBytes,
+        dyStart: y.gradAt + y.originBytes,
+        dySample: y.sampleBytes,
+        dyRow: y.rowBytes,
+        dyPixel: y.pixelBytes,
+        k,
+        height: y.height,
+        width: y.width,
+        // Rows of the GEMM: four input channels at a time, over the padded channels.
+        ciBlocks: x.cp / 4,
+        tapBytes: x.cp * y.cp * F,
+        ciBlockBytes: 4 * y.cp * F,
+        groups: columnBlocks(y.cp / 4).map((g) => ({ ...g, tile: tile(4, g.nv, F, y.cp * F), first16: g.first * 16, chanStep: g.nv * 16 })),
+      };
+    }
+    let biasGrad;
+    if (layer.bias && op.params.b!.trainable) {
+      const db = plan.take(y.cp * F);
+      unpacks.push({ name: `d${op.params.b!.name}, padded`, from: op.params.b!, kind: 'rows', to: db, shared: false, outputs: cout, inputs: 1, taps: 1, width: y.cp, flip: false, swap: false });
+      biasGrad = { db, dy: y.gradAt + y.originBytes, vectors: y.cp / 4 };
+    }
+    return {
+      backward: trains || dxMode !== 'none',
+      packs,
+      unpacks,
+      template: {
+        name: op.name,
+        size: k,
+        stride: layer.stride,
+        padding: layer.padding,
+        cin,
+        cout,
+        x: bufferView(x),
+        y: bufferView(y),
+        locals: tileLocals(),
+        forward,
+        gather,
+        scatter,
+        weightGrad,
+        biasGrad,
+        dy: y.gradAt + y.originBytes,
+        ySample: y.sampleBytes,
+        yRow: y.rowBytes,
+        yPixel: y.pixelBytes,
+        height: y.height,
+        width: y.width,
+      },
+    };
+  },
+};
+
+/** dL/dx of a strided conv: per tap, dx[pos·stride + tap] += Σ_co dy[pos][co]·w[co][ci][tap]. */
+function scatterView(x: WasmBuffer, y: WasmBuffer, layer: LayerOf<ConvOptions>, cout: number, weights: number, accumulate: boolean) {
+  const k = layer.size;
+  const groups = columnBlocks(x.cp / 4);
+  let wStart = weights;
+  return {
+    accumulate,
+    dxAt: x.gradAt,
+    dxBytes: x.sampleBytes,
+    dxCorner: x.gradAt + x.originBytes - layer.padding * (x.rowBytes + x.pixelBytes),
+    dxSample: x.sampleBytes,
+    dxRowStep: layer.stride * x.rowBytes,
+    dxColStep: layer.stride * x.pixelBytes,
+    dxRow: x.rowBytes,
+    dxPixel: x.pixelBytes,
+    dyStart: y.gradAt + y.originBytes,
+    dySample: y.sampleBytes,
+    dyRow: y.rowBytes,
+    dyPixel: y.pixelBytes,
+    height: y.height,
+    width: y.width,
+    k,
+    cout,
+    // The border of dx is zeroed again afterwards: taps at the image's edge scatter into it.
+    border: x.pad > 0 ? { at: x.gradAt, pad: x.pad, sample: x.sampleBytes, rowBytes: x.rowBytes, padRows: x.pad * x.rowBytes, sideBytes: x.pad * x.pixelBytes, height: x.height, bottom: (x.pad + x.height) * x.rowBytes, right: (x.pad + x.width) * x.pixelBytes, rowsFirst: x.pad * x.rowBytes } : undefined,
+    groups: groups.map((g) => {
+      const blockBytes = k * k * cout * g.nv * 16;
+      const group = { ...g, wStart, wBlockBytes: blockBytes, tapBytes: cout * g.nv * 16, chan: g.first * 16, chanStep: g.nv * 16, tile: tile(1, g.nv, 0, 0) };
+      wStart += blockBytes * g.count;
+      return group;
+    }),
+  };
+}

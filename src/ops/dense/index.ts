@@ -1,0 +1,35 @@
+// dense: fully connected; flattens whatever it gets (channels, then rows, then columns).
+import { elements, INIT_OPTION, type InitOptions, weightInit } from '../common.js';
+import type { OpDefinition } from '../types.js';
+import { tsKernels } from './ts.js';
+import { wasmKernels } from './wasm.js';
+
+export interface DenseOptions {
+  readonly units: number;
+  readonly bias: boolean;
+  readonly init: InitOptions;
+}
+
+export const definition: OpDefinition<DenseOptions> = {
+  type: 'dense',
+  description: 'Fully connected: every output is a weighted sum of all inputs (height × width × channels, flattened), plus a bias.',
+  options: {
+    units: { description: 'Outputs.', type: 'integer', minimum: 1, maximum: 65536 },
+    bias: { description: 'Whether each output adds a trained bias.', type: 'boolean', default: true },
+    init: INIT_OPTION,
+  },
+  required: ['units'],
+  arity: { min: 1, max: 1 },
+  example: '- dense: {units: 10}',
+  infer(layer, [input], ctx) {
+    if (layer.init.identity) ctx.fail('init', `${layer.name}: identity initialisation is for convolutions`, 'remove init.identity');
+    const fanIn = ctx.exact(elements(input!));
+    const weights = { suffix: 'w', shape: [layer.units, fanIn], init: weightInit(layer.init, fanIn), role: 'weight', trainable: true } as const;
+    const bias = { suffix: 'b', shape: [layer.units], init: { kind: 'constant', value: layer.init.bias }, role: 'bias', trainable: true } as const;
+    return { output: { height: 1, width: 1, channels: layer.units }, params: layer.bias ? [weights, bias] : [weights], flops: ctx.exact(2 * fanIn * layer.units) };
+  },
+  describe: (layer) => `${layer.units} units${layer.bias ? '' : ', no bias'}`,
+  gradient: { readsInputs: true, readsOutput: false },
+};
+
+export const dense = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels } };

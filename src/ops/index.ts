@@ -1,0 +1,31 @@
+// The op table: every layer type netc knows, one line each. An op's folder holds all of
+// it (see src/ops/types.ts and the README's "Adding a layer type"); everything else — the
+// schema, the option docs, error hints, summary, diff, lowering, the backends and the
+// tests — reads this list.
+import type { TsKernels } from '../emit/ts/plan.js';
+import type { WasmKernels } from '../emit/wasm/plan.js';
+import { conv } from './conv/index.js';
+import { dense } from './dense/index.js';
+import { maxpool } from './maxpool/index.js';
+import { relu } from './relu/index.js';
+import type { OpDefinition } from './types.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table holds ops of every option type
+export interface Op extends OpDefinition<any> {
+  readonly kernels: { readonly ts: TsKernels; readonly wasm: WasmKernels };
+}
+
+export const OPS: readonly Op[] = [
+  conv,
+  dense,
+  relu,
+  maxpool,
+];
+
+const byType = new Map(OPS.map((op) => [op.type, op]));
+
+export function opOf(type: string): Op | undefined {
+  return byType.get(type);
+}
+
+export const OP_TYPES: readonly string[] = OPS.map((op) => op.type);

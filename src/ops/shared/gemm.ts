@@ -1,0 +1,33 @@
+// The register tiles of the WebAssembly GEMM micro-kernels, as lists for templates.
+// A tile computes `mr` rows (output positions, or input channels for dL/dw) × `nv`
+// four-lane vectors of columns (output channels) in mr·nv f32x4 accumulators: each step
+// loads nv weight vectors, broadcasts one input value per row, and does mr·nv
+// multiply-adds (fused, with relaxed SIMD). 4 × 2 tiles keep 8 accumulators, 2 weight
+// vectors and a broadcast in 11 of the 16 vector registers.
+export const TILE_ROWS = 4;
+export const TILE_VECTORS = 2;
+
+/** One tile shape: its rows (with their input offsets) and vectors (with their weight offsets). */
+export function tile(mr: number, nv: number, rowStepBytes: number, outRowBytes: number) {
+  const vecs = Array.from({ length: nv }, (_, v) => ({ v, w: `$w${v}`, woff: v * 16 }));
+  const rows = Array.from({ length: mr }, (_, m) => ({
+    m,
+    xoff: m * rowStepBytes,
+    vecs: vecs.map(({ v, w }) => ({ v, w, acc: `$a${m}_${v}`, yoff: m * outRowBytes + v * 16, boff: v * 16 })),
+  }));
+  return { mr, nv, rows, vecs, nrBytes: nv * 16 };
+}
+
+/** Column blocks over `vectors` four-lane vectors: runs of full blocks, then a narrower one. */
+export function columnBlocks(vectors: number, nv = TILE_VECTORS): { count: number; nv: number; first: number }[] {
+  const full = Math.floor(vectors / nv);
+  const rest = vectors % nv;
+  return [...(full > 0 ? [{ count: full, nv, first: 0 }] : []), ...(rest > 0 ? [{ count: 1, nv: rest, first: full * nv }] : [])];
+}
+
+/** The vector registers a function needs for its largest tile: accumulators, weights, the broadcast. */
+export function tileLocals(mr = TILE_ROWS, nv = TILE_VECTORS): string[] {
+  const accs = Array.from({ length: mr * nv }, (_, i) => `$a${Math.floor(i / nv)}_${i % nv}`);
+  const weights = Array.from({ length: nv }, (_, v) => `$w${v}`);
+  return [...accs, ...weights, '$b'];
+}
