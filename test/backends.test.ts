@@ -1,7 +1,7 @@
 // The WebAssembly backend against the TypeScript one (itself checked against finite
 // differences): the same weights and images must give the same loss, predictions and
-// gradients to float32 tolerance, on every test network and the reference nets, on one
-// thread and split across threads.
+// gradients to float32 tolerance, for every op's test networks and the reference nets, on
+// one thread and split across two; and the plain SIMD build as well as the fused one.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { ModelInfo, NetClass, Trainable, TrainableNet } from '../src/runtime/net.js';
 import { Rng } from '../src/runtime/rng.js';
 import { loadTrainer, tensorMismatches } from './helpers.js';
-import { TEST_NETS } from './nets.js';
+import { OP_NET_CASES } from './ops.js';
 
 /** Per tensor: max |wasm − ts| ≤ RELATIVE · max |ts| + ABSOLUTE (float32 sums in another order). */
 const RELATIVE = 2e-4;
@@ -17,14 +17,14 @@ const ABSOLUTE = 1e-6;
 
 async function backends(text: string, file?: string) {
   const trainer = await loadTrainer(text, file === undefined ? {} : { file });
-  const url = (file: string) => pathToFileURL(join(trainer.dir, file)).href;
-  const wasm = (await import(url('model-wasm.js'))) as { Net: NetClass; MODEL: ModelInfo };
+  const url = (name: string) => pathToFileURL(join(trainer.dir, name)).href;
+  const wasm = (await import(url('model-wasm.js'))) as { Net: NetClass; MODEL: ModelInfo; KERNELS: { fma: boolean } };
   const { createParallel } = (await import(url('runtime/parallel.js'))) as { createParallel(...args: unknown[]): Promise<Trainable> };
-  return { trainer, wasm, parallel: (threads: number) => createParallel(trainer.MODEL, wasm.Net, url('model-wasm.js'), threads) };
+  return { trainer, wasm, parallel: (threads: number, Net: NetClass = wasm.Net, module = 'model-wasm.js') => createParallel(trainer.MODEL, Net, url(module), threads) };
 }
 
 /** The same weights, images and labels into a net; then its loss, predictions and gradients. */
-function run(net: Trainable, model: ModelInfo, n: number, grads: () => ArrayLike<number>) {
+export function run(net: Trainable, model: ModelInfo, n: number, grads: () => ArrayLike<number>) {
   const rng = new Rng(5);
   net.init(() => rng.normal());
   for (let i = 0; i < net.params.length; i++) net.params[i]! += 0.01 * rng.normal();
@@ -43,13 +43,14 @@ function mismatches(model: ModelInfo, actual: ArrayLike<number>, expected: Array
   return tensorMismatches(model, actual, expected, RELATIVE, ABSOLUTE);
 }
 
-const NETS: [string, string][] = [...Object.entries(TEST_NETS), ...['configs/mnist.yaml', 'configs/cifar10-deep.yaml'].map((file): [string, string] => [file, readFileSync(file, 'utf8')])];
+const REFERENCE: [string, string][] = ['configs/mnist.yaml', 'configs/cifar10-deep.yaml'].map((file) => [file, readFileSync(file, 'utf8')]);
 
 describe('the WebAssembly backend matches the TypeScript backend', () => {
-  it.each(NETS)('%s', async (name, text) => {
-    const { trainer, wasm } = await backends(text, name.startsWith('configs/') ? name : undefined);
+  it.each([...OP_NET_CASES.map(([label, net]): [string, string] => [label, net.text]), ...REFERENCE])('%s', async (name, text) => {
+    const { trainer, wasm, parallel } = await backends(text, name.startsWith('configs/') ? name : undefined);
+    expect(wasm.KERNELS.fma).toBe(true);
     const model = trainer.MODEL;
-    for (const n of [model.batch, 3]) {
+    for (const n of [model.batch, Math.max(1, model.batch - 1)]) {
       const ts = new trainer.Net();
       const expected = run(ts, model, n, () => ts.grads);
       const fast = new wasm.Net();
@@ -57,10 +58,23 @@ describe('the WebAssembly backend matches the TypeScript backend', () => {
       expect(actual.loss).toBeCloseTo(expected.loss, 4);
       expect(actual.predictions).toEqual(expected.predictions);
       expect(mismatches(model, actual.grads, expected.grads)).toEqual([]);
-      // And one SGD step on those gradients.
+      // And one optimiser step on those gradients.
       ts.step(0.05);
       fast.step(0.05);
       expect(mismatches(model, Float64Array.from(fast.params), Float64Array.from(ts.params))).toEqual([]);
+    }
+    // Split across two threads: the same gradients (summed from both).
+    const split = await parallel(2);
+    try {
+      const main = (split as unknown as { main: TrainableNet }).main;
+      const single = new wasm.Net();
+      const expected = run(single, model, model.batch, () => single.grads);
+      const actual = run(split, model, model.batch, () => main.grads);
+      expect(actual.predictions).toEqual(expected.predictions);
+      expect(actual.loss).toBeCloseTo(expected.loss, 4);
+      expect(mismatches(model, actual.grads, expected.grads)).toEqual([]);
+    } finally {
+      await split.close();
     }
   });
 
@@ -79,6 +93,27 @@ describe('the WebAssembly backend matches the TypeScript backend', () => {
       } finally {
         await net.close();
       }
+    }
+  });
+});
+
+describe('the plain SIMD build (runtimes without relaxed SIMD)', () => {
+  it('matches the TypeScript backend too', async () => {
+    const before = process.env.NETC_WASM;
+    process.env.NETC_WASM = 'simd';
+    try {
+      const net = OP_NET_CASES.find(([label]) => label.includes('GEMM micro-kernel'))![1];
+      const { trainer, wasm } = await backends(net.text);
+      expect(wasm.KERNELS.fma).toBe(false);
+      const ts = new trainer.Net();
+      const expected = run(ts, trainer.MODEL, 3, () => ts.grads);
+      const plain = new wasm.Net();
+      const actual = run(plain, trainer.MODEL, 3, () => plain.grads);
+      expect(actual.loss).toBeCloseTo(expected.loss, 4);
+      expect(mismatches(trainer.MODEL, actual.grads, expected.grads)).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.NETC_WASM;
+      else process.env.NETC_WASM = before;
     }
   });
 });
