@@ -4,10 +4,16 @@
 // tests — reads this list.
 import type { TsKernels } from '../emit/ts/plan.js';
 import type { WasmKernels } from '../emit/wasm/plan.js';
+import { add } from './add/index.js';
+import { batchnorm } from './batchnorm/index.js';
 import { conv } from './conv/index.js';
 import { dense } from './dense/index.js';
+import { gelu } from './gelu/index.js';
+import { leaky_relu } from './leaky_relu/index.js';
 import { maxpool } from './maxpool/index.js';
 import { relu } from './relu/index.js';
+import { sigmoid } from './sigmoid/index.js';
+import { tanh } from './tanh/index.js';
 import type { OpDefinition } from './types.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table holds ops of every option type
@@ -20,6 +26,12 @@ export const OPS: readonly Op[] = [
   dense,
   relu,
   maxpool,
+  add,
+  batchnorm,
+  leaky_relu,
+  gelu,
+  tanh,
+  sigmoid,
 ];
 
 const byType = new Map(OPS.map((op) => [op.type, op]));

@@ -3,7 +3,7 @@
 // row over the interiors.
 import { bufferView, type WasmBuffer, type WasmKernels } from '../emit/wasm/plan.js';
 
-export function wasmElementwise(options: { keepsZero: boolean; fields?: (op: Parameters<WasmKernels['view']>[0]) => Record<string, unknown> }): WasmKernels {
+export function wasmElementwise(options: { keepsZero: boolean; helpers?: readonly string[]; fields?: (op: Parameters<WasmKernels['view']>[0]) => Record<string, unknown> }): WasmKernels {
   return {
     view(op, plan) {
       const [xId] = op.inputs;
@@ -12,8 +12,10 @@ export function wasmElementwise(options: { keepsZero: boolean; fields?: (op: Par
       const mode = op.inputGrads[0]!;
       const { readsInputs, readsOutput } = op.op.gradient;
       const flat = x.pad === y.pad && (options.keepsZero || x.pad === 0);
+      const fields = options.fields?.(op) ?? {};
       return {
         backward: mode !== 'none',
+        helpers: options.helpers,
         template: {
           name: op.name,
           x: bufferView(x),
@@ -23,9 +25,10 @@ export function wasmElementwise(options: { keepsZero: boolean; fields?: (op: Par
           accumulate: mode === 'accumulate',
           readsInput: readsInputs,
           readsOutput,
-          forward: { flat, sampleBytes: x.sampleBytes, from: x.at, to: y.at, ...rows(x, y, x.at, y.at) },
-          backwardPass: { flat, sampleBytes: x.sampleBytes, dy: y.gradAt, dx: x.gradAt, xv: x.at, yv: y.at, accumulate: mode === 'accumulate', readsInput: readsInputs, readsOutput, ...rows(x, y, x.gradAt, y.gradAt), xvRow: x.at + x.originBytes, yvRow: y.at + y.originBytes },
-          ...options.fields?.(op),
+          // The loops' own contexts carry the op's fields too (the expressions inside them read them).
+          forward: { flat, sampleBytes: x.sampleBytes, from: x.at, to: y.at, ...rows(x, y, x.at, y.at), ...fields },
+          backwardPass: { flat, sampleBytes: x.sampleBytes, dy: y.gradAt, dx: x.gradAt, xv: x.at, yv: y.at, accumulate: mode === 'accumulate', readsInput: readsInputs, readsOutput, ...rows(x, y, x.gradAt, y.gradAt), xvRow: x.at + x.originBytes, yvRow: y.at + y.originBytes, ...fields },
+          ...fields,
         },
       };
     },

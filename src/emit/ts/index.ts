@@ -8,7 +8,7 @@ export function tsModelView(graph: Graph, dtype: DType, source: SourceInfo) {
   const plan = new TsPlan(graph, dtype);
   const ops = graph.ops.map((op) => {
     const view = op.op.kernels.ts(op, plan);
-    return { name: op.name, partial: `ops/${op.type}/ts`, view: view.template, forward: view.forward, backward: view.backward, extras: view.extras ?? [] };
+    return { name: op.name, partial: `ops/${op.type}/ts`, view: view.template, forward: view.forward, backward: view.backward, extras: view.extras ?? [], updates: view.updates ?? [] };
   });
   const input = plan.storageBuffer(0);
   const needsGrad = (storage: number) => graph.storages[storage]!.tensors.some((t) => graph.tensors[t]!.needsGrad) || graph.tensors[graph.logits]!.storage === storage;
@@ -16,7 +16,7 @@ export function tsModelView(graph: Graph, dtype: DType, source: SourceInfo) {
     .filter((s) => s.id !== 0)
     .map((s) => ({ ...bufferView(plan.storageBuffer(s.id)), size: plan.storageBuffer(s.id).sampleStride * graph.batch, grad: needsGrad(s.id) }));
   const extras = ops.flatMap((op) =>
-    op.extras.map((e) => ({ name: `${op.name}_${e.suffix}`, type: e.type === 'float' ? plan.array : e.type, size: e.perSample * graph.batch, what: e.what })),
+    op.extras.map((e) => ({ name: `${op.name}_${e.suffix}`, type: e.type === 'float' ? plan.array : e.type, size: e.size ?? (e.perSample ?? 0) * graph.batch, what: e.what, shared: e.shared === true })),
   );
   const { trainer } = graph;
   return {
@@ -33,7 +33,9 @@ export function tsModelView(graph: Graph, dtype: DType, source: SourceInfo) {
     input: { ...bufferView(input), size: input.sampleStride * graph.batch },
     pixelScale: pixelScaleText(trainer.pixelScale),
     buffers,
-    extras,
+    extras: extras.filter((e) => !e.shared),
+    sharedExtras: extras.filter((e) => e.shared),
+    updates: ops.flatMap((op) => op.updates),
     ops,
     backward: [...ops].reverse().filter((op) => op.backward !== undefined),
     loss: { logits: plan.buffer(graph.logits).name, classes: graph.classes, stride: graph.classes },

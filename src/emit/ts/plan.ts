@@ -21,13 +21,28 @@ export interface TsBuffer {
   readonly origin: number;
 }
 
-/** An op's own buffer (maxpool's argmax), one per sample of this size. */
+/** An op's own buffer (maxpool's argmax): per sample (`perSample` each) or `size` in all. */
 export interface TsExtra {
   /** The field is named <op>_<suffix>. */
   readonly suffix: string;
   readonly type: 'Int32Array' | 'Uint8Array' | 'float';
-  readonly perSample: number;
+  readonly perSample?: number;
+  readonly size?: number;
   readonly what: string;
+  /** One array every thread's Net shares (batch norm's group statistics), rather than one a thread. */
+  readonly shared?: boolean;
+}
+
+/** Batch norm's running statistics, updated after each training step (runtime/statistics.ts). */
+export interface StatsUpdate {
+  /** The shared extra holding the groups' statistics. */
+  readonly stats: string;
+  readonly groups: number;
+  readonly channels: number;
+  readonly stride: number;
+  readonly mean: string;
+  readonly variance: string;
+  readonly momentum: number;
 }
 
 export interface TsOpView {
@@ -36,6 +51,7 @@ export interface TsOpView {
   /** Arguments of <name>_backward(…, n, ctx); absent when the op has no backward pass. */
   readonly backward?: readonly string[];
   readonly extras?: readonly TsExtra[];
+  readonly updates?: readonly StatsUpdate[];
   /** What its template (src/ops/<type>/ts.hbs) prints. */
   readonly template: Readonly<Record<string, unknown>>;
 }

@@ -9,6 +9,10 @@ import { template } from '../templates.js';
 import { assemble } from './assemble.js';
 import { F, type Packing, WasmPlan } from './plan.js';
 
+/** The shared helper functions, in the order they are emitted, and what each calls. */
+const HELPERS = ['exp', 'erf'];
+const DEPENDS: Record<string, readonly string[]> = { erf: ['exp'] };
+
 export interface WasmFiles {
   readonly wat: string;
   /** With fused multiply-adds (relaxed SIMD). */
@@ -21,15 +25,21 @@ export interface WasmFiles {
 
 export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
   const plan = new WasmPlan(graph);
-  const ops = graph.ops.map((op) => {
-    const view = op.op.kernels.wasm.view(op, plan);
-    return { name: op.name, partial: `ops/${op.type}/wasm`, view: view.template, backward: view.backward, packs: view.packs ?? [], unpacks: view.unpacks ?? [] };
+  const views = graph.ops.map((op) => op.op.kernels.wasm.view(op, plan));
+  const ops = graph.ops.map((op, i) => {
+    const view = views[i]!;
+    return { name: op.name, partial: `ops/${op.type}/wasm`, view: view.template, backward: view.backward, packs: view.packs ?? [], unpacks: view.unpacks ?? [], updates: view.updates ?? [] };
   });
+  // Helper functions, once each, those they call first (erf calls exp).
+  const requested = new Set(graph.ops.flatMap((op, i) => (views[i]!.helpers ?? []) as string[]));
+  const needed = new Set([...requested].flatMap((name) => [...(DEPENDS[name] ?? []), name]));
+  const helpers = HELPERS.filter((name) => needed.has(name)).map((name) => ({ partial: `ops/shared/wasm-${name}` }));
   const labels = plan.take(graph.batch);
   const predictions = plan.take(graph.batch);
   const { trainer } = graph;
   const module = (fma: boolean) => ({
     fma,
+    helpers,
     ops,
     backward: [...ops].reverse().filter((op) => op.backward),
     momentum: trainer.momentum,
@@ -66,6 +76,7 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
     logits: { at: logits.at + logits.originBytes, gradAt: logits.gradAt + logits.originBytes, stride: logits.cp, length: graph.batch * logits.cp - (logits.cp - graph.classes) },
     packs: ops.flatMap((op) => op.packs).map(packingView),
     unpacks: ops.flatMap((op) => op.unpacks).map(packingView),
+    updates: ops.flatMap((op) => op.updates).map((u) => ({ ...u, length: u.groups * 2 * u.stride })),
   });
   return { wat, wasm: assemble('model.wat', wat), simd: assemble('model-simd.wat', text(false)), glue };
 }

@@ -46,7 +46,22 @@ export interface WasmOpView {
   readonly packs?: readonly Packing[];
   /** Gradients computed in a packed layout, unpacked into the canonical one after backward. */
   readonly unpacks?: readonly Packing[];
+  /** Batch norm's running statistics, updated after each training step (runtime/statistics.ts). */
+  readonly updates?: readonly WasmStatsUpdate[];
+  /** Shared functions its kernels call (src/ops/shared/wasm-<name>.hbs), emitted once: 'exp', 'erf'. */
+  readonly helpers?: readonly string[];
   readonly template: Readonly<Record<string, unknown>>;
+}
+
+export interface WasmStatsUpdate {
+  /** Absolute address of the groups' statistics ([slot][mean, variance][stride]). */
+  readonly stats: number;
+  readonly groups: number;
+  readonly channels: number;
+  readonly stride: number;
+  readonly mean: string;
+  readonly variance: string;
+  readonly momentum: number;
 }
 
 /**
@@ -58,7 +73,8 @@ export interface WasmOpView {
  */
 export interface Packing {
   readonly name: string;
-  readonly from: ParamView;
+  /** A parameter view (or a state view, for packings read by kernels only). */
+  readonly from: Pick<ParamView, 'name' | 'offset' | 'size'>;
   readonly kind: 'blocks' | 'rows';
   /** Absolute (shared) or region-relative address. */
   readonly to: number;
