@@ -35,7 +35,7 @@ export function gradientMismatches(net: TrainableNet, params: readonly { name: s
     net.labels[s] = rng.below(input.classes);
   }
   // Training mode (batch statistics; dropout masks fixed by the step number).
-  const ctx = { training: true, first: 0, step: 1 };
+  const ctx = { training: true, first: 0, step: 1, seed: 0 };
   net.prepare();
   const lossAt = () => {
     net.forward(options.n, ctx);

@@ -5,10 +5,14 @@
 import type { TsKernels } from '../emit/ts/plan.js';
 import type { WasmKernels } from '../emit/wasm/plan.js';
 import { add } from './add/index.js';
+import { avgpool } from './avgpool/index.js';
 import { batchnorm } from './batchnorm/index.js';
+import { concat } from './concat/index.js';
 import { conv } from './conv/index.js';
 import { dense } from './dense/index.js';
+import { dropout } from './dropout/index.js';
 import { gelu } from './gelu/index.js';
+import { globalavgpool } from './globalavgpool/index.js';
 import { leaky_relu } from './leaky_relu/index.js';
 import { maxpool } from './maxpool/index.js';
 import { relu } from './relu/index.js';
@@ -32,6 +36,10 @@ export const OPS: readonly Op[] = [
   gelu,
   tanh,
   sigmoid,
+  dropout,
+  avgpool,
+  globalavgpool,
+  concat,
 ];
 
 const byType = new Map(OPS.map((op) => [op.type, op]));

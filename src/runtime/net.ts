@@ -15,8 +15,9 @@ export interface StepContext {
   readonly training: boolean;
   /** Index in the whole batch of this thread's first sample (batch-norm groups, dropout masks). */
   readonly first: number;
-  /** The iteration being trained (dropout masks). */
+  /** The iteration being trained, and the run's seed (dropout masks). */
   readonly step: number;
+  readonly seed: number;
 }
 
 /** What the training loop needs of a network, whether one Net or several in parallel. */
@@ -35,8 +36,8 @@ export interface Trainable {
   readonly predictions: Uint8Array;
   /** Copy one image into batch slot `slot`, scaled, `mean[c]` subtracted, maybe augmented. */
   setImage(slot: number, pixels: Uint8Array, offset: number, mean: Float64Array, augment?: Augmentation): void;
-  /** Forward, loss and backward over the first n samples of iteration `step`: their mean loss. */
-  computeGradients(n: number, step: number): number;
+  /** Forward, loss and backward over the first n samples of iteration `step` of a run seeded with `seed`: their mean loss. */
+  computeGradients(n: number, step: number, seed?: number): number;
   /** Forward (evaluation mode) and loss over the first n samples: their mean loss. */
   evaluate(n: number): number;
   step(learningRate: number): void;

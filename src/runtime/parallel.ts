@@ -102,7 +102,7 @@ class ParallelNet implements Trainable {
     }
   }
 
-  private run(command: number, n: number, step: number): number {
+  private run(command: number, n: number, step: number, seed: number): number {
     const sequence = ++this.sequence;
     // Packed weights and the like, made once for every thread.
     this.main.prepare();
@@ -114,11 +114,12 @@ class ParallelNet implements Trainable {
       Atomics.store(part.control, SLOT.total, n);
       Atomics.store(part.control, SLOT.first, start);
       Atomics.store(part.control, SLOT.step, step);
+      Atomics.store(part.control, SLOT.seed, seed | 0);
       Atomics.store(part.control, SLOT.posted, sequence);
       Atomics.notify(part.control, SLOT.posted);
     });
     const own = this.share(0, n).count;
-    const ctx = { training: command === COMMAND.train, first: 0, step };
+    const ctx = { training: command === COMMAND.train, first: 0, step, seed };
     this.main.labels.set(this.labels.subarray(0, own));
     this.main.forward(own, ctx);
     let lossSum = this.main.loss(own, n) * own;
@@ -146,12 +147,12 @@ class ParallelNet implements Trainable {
     return lossSum / n;
   }
 
-  computeGradients(n: number, step: number): number {
-    return this.run(COMMAND.train, n, step);
+  computeGradients(n: number, step: number, seed = 0): number {
+    return this.run(COMMAND.train, n, step, seed);
   }
 
   evaluate(n: number): number {
-    return this.run(COMMAND.evaluate, n, 0);
+    return this.run(COMMAND.evaluate, n, 0, 0);
   }
 
   step(learningRate: number): void {

@@ -260,7 +260,7 @@ async function trainNet(
       net.labels[slot] = data.train.labels[index]!;
     }
     const learningRate = learningRateAt(iteration, iterations, settings);
-    const loss = net.computeGradients(batch, iteration) + net.weightDecayLoss();
+    const loss = net.computeGradients(batch, iteration, seed) + net.weightDecayLoss();
     if (!Number.isFinite(loss)) {
       const message = `iteration ${iteration}: the loss is ${loss}; ${firstNonFinite(net, model)}. Training diverged: lower the learning rate (now ${learningRate})`;
       log(message);

@@ -3,8 +3,8 @@
 export const COMMAND = { train: 1, evaluate: 2, exit: 3 } as const;
 
 /** Slots of the Int32 control block. */
-export const SLOT = { posted: 0, command: 1, n: 2, total: 3, done: 4, first: 5, step: 6 } as const;
-export const CONTROL_SLOTS = 7;
+export const SLOT = { posted: 0, command: 1, n: 2, total: 3, done: 4, first: 5, step: 6, seed: 7 } as const;
+export const CONTROL_SLOTS = 8;
 
 export interface WorkerData {
   /** The generated model module the worker imports its Net from. */

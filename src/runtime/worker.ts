@@ -18,7 +18,7 @@ try {
     if (command === COMMAND.exit) break;
     const n = Atomics.load(control, SLOT.n);
     if (n > 0) {
-      const ctx = { training: command === COMMAND.train, first: Atomics.load(control, SLOT.first), step: Atomics.load(control, SLOT.step) };
+      const ctx = { training: command === COMMAND.train, first: Atomics.load(control, SLOT.first), step: Atomics.load(control, SLOT.step), seed: Atomics.load(control, SLOT.seed) >>> 0 };
       net.forward(n, ctx);
       data.loss[0] = net.loss(n, Atomics.load(control, SLOT.total));
       if (command === COMMAND.train) net.backward(n, ctx);

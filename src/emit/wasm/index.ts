@@ -10,7 +10,7 @@ import { assemble } from './assemble.js';
 import { F, type Packing, WasmPlan } from './plan.js';
 
 /** The shared helper functions, in the order they are emitted, and what each calls. */
-const HELPERS = ['exp', 'erf'];
+const HELPERS = ['exp', 'erf', 'hash'];
 const DEPENDS: Record<string, readonly string[]> = { erf: ['exp'] };
 
 export interface WasmFiles {
