@@ -59,8 +59,8 @@ describe('the WebAssembly backend matches the TypeScript backend', () => {
       expect(actual.predictions).toEqual(expected.predictions);
       expect(mismatches(model, actual.grads, expected.grads)).toEqual([]);
       // And one optimiser step on those gradients.
-      ts.step(0.05);
-      fast.step(0.05);
+      ts.step(0.05, 1);
+      fast.step(0.05, 1);
       expect(mismatches(model, Float64Array.from(fast.params), Float64Array.from(ts.params))).toEqual([]);
     }
     // Split across two threads: the same gradients (summed from both).

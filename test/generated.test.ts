@@ -55,8 +55,10 @@ describe('generated trainers', () => {
     // The first conv computes no input gradient; the second does.
     expect(model).toMatch(/conv1_backward\(this\.input, this\.conv1_w, this\.dconv1_out, this\.dconv1_w, this\.dconv1_b, n, ctx\)/);
     expect(model).toMatch(/conv2_backward\(this\.maxpool1_out, this\.conv2_w, this\.dconv2_out, this\.dconv2_w, this\.dconv2_b, this\.dmaxpool1_out, n, ctx\)/);
-    expect(model).toContain('const MOMENTUM = 0.9;');
-    expect(model).toContain('const WEIGHT_DECAY = 0.005;');
+    // The reference's optimiser, its constants literal: momentum 0.9, weight decay 0.005 on every parameter.
+    expect(model).toContain('const m = 0.9 * momentum[i] + (1 - 0.9) * g;');
+    expect(model).toContain('this.decays.fill(0.005, 0, 400);');
+    expect(model).toContain('this.decays.fill(0.005, 14672, 14682);');
   });
 
   it('emits a float64 variant for gradient checks', () => {

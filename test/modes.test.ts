@@ -49,7 +49,7 @@ describe('training and evaluation modes', () => {
       // Evaluation before any step: the running statistics (0, 1) are the identity.
       const before = net.evaluate(model.batch);
       net.computeGradients(model.batch, 1);
-      net.step(0);
+      net.step(0, 1);
       const after = stateOf(net);
       // With lr 0 only the statistics moved: the mean halfway from 0 towards the batch's.
       expect(after.slice(mean.offset, mean.offset + mean.size).some((m) => m !== 0), name).toBe(true);
@@ -73,7 +73,7 @@ describe('training and evaluation modes', () => {
       net.init(() => rng.normal());
       fill(net, model, 4);
       net.computeGradients(model.batch, 1);
-      net.step(0.01);
+      net.step(0.01, 1);
       return Array.from(net.state);
     });
     states[1]!.forEach((v, i) => expect(v, `state[${i}]`).toBeCloseTo(states[0]![i]!, 5));
@@ -104,7 +104,7 @@ describe('training and evaluation modes', () => {
         for (let step = 1; step <= 3; step++) {
           fill(net, model, 10 + step);
           losses.push(net.computeGradients(model.batch, step, 5));
-          net.step(0.01);
+          net.step(0.01, step);
         }
         return { losses, state: Array.from(net.state), evaluation: net.evaluate(model.batch) };
       };

@@ -13,6 +13,26 @@ export interface SourceInfo {
   readonly command: string;
 }
 
+/** The optimiser and the loss as templates print them (both backends). */
+export function trainingView(graph: Graph) {
+  const o = graph.optimizer;
+  const eps = graph.loss.labelSmoothing;
+  return {
+    optimizer: {
+      ...o,
+      sgd: o.kind === 'sgd',
+      adam: o.kind !== 'sgd',
+      decoupled: o.kind === 'adamw',
+      // Adam's second moment, and the moving averages, exist only where used.
+      varianceLength: o.kind === 'sgd' ? 0 : graph.paramCount,
+      averageLength: o.ema > 0 ? graph.paramCount : 0,
+      averageStateLength: o.ema > 0 ? graph.stateCount : 0,
+    },
+    loss: { classes: graph.classes, smoothing: eps > 0, keep: 1 - eps, spread: eps / graph.classes },
+    params: graph.params.map((view) => ({ ...paramView(view), decay: o.decays[view.name] ?? 0 })),
+  };
+}
+
 /** A parameter view as templates print it: its field, shape and how it starts. */
 export function paramView(view: ParamView) {
   const init = view.init;

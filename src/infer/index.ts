@@ -9,6 +9,7 @@ import type { Path } from '../parse/index.js';
 import type { Layer, Resolved, ResolvedConfig } from '../resolve/index.js';
 import { DATASETS } from '../runtime/datasets.js';
 import { checkBudgets } from './budgets.js';
+import { checkTraining } from './training.js';
 import { formatShape, type Shape } from './shape.js';
 
 export { formatShape, type Shape } from './shape.js';
@@ -57,6 +58,7 @@ export function infer(resolved: Resolved): NetworkInfo {
       `set input to { height: ${dataset.height}, width: ${dataset.width}, channels: ${dataset.channels} }`,
     );
   }
+  checkTraining(config, locate);
   const order = topologicalOrder(config.layers, fail);
   checkAllUsed(config.layers, fail);
   const byName = new Map<string, LayerInfo>();

@@ -101,6 +101,21 @@ export interface LossSpec {
   readonly labelSmoothing: number;
 }
 
+/** How the optimiser updates the parameters (see the schema's train options). */
+export interface OptimizerSpec {
+  readonly kind: 'sgd' | 'adam' | 'adamw';
+  /** μ of sgd, β1 of adam. */
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
+  /** Weight decay of each parameter view, by name (0 where left out). */
+  readonly decays: Readonly<Record<string, number>>;
+  /** The weights' moving average's decay (0: none). */
+  readonly ema: number;
+}
+
 export interface Graph {
   readonly name: string;
   readonly batch: number;
@@ -116,6 +131,7 @@ export interface Graph {
   /** The tensor holding the logits (the last op's output). */
   readonly logits: number;
   readonly loss: LossSpec;
+  readonly optimizer: OptimizerSpec;
   /**
    * Threads split each batch in whole groups of this many samples (batch norm's groups),
    * so that what a thread computes does not depend on how many threads there are.

@@ -10,7 +10,7 @@
 import type { LayerInfo, NetworkInfo } from '../infer/index.js';
 import { opOf } from '../ops/index.js';
 import { DATASETS } from '../runtime/datasets.js';
-import type { GradMode, Graph, GraphOp, LayerSummary, ParamView, StateView, Storage, Tensor, TrainerSettings } from './graph.js';
+import type { GradMode, Graph, GraphOp, LayerSummary, OptimizerSpec, ParamView, StateView, Storage, Tensor, TrainerSettings } from './graph.js';
 import { verify } from './verify.js';
 
 export type * from './graph.js';
@@ -61,7 +61,8 @@ export function lower(network: NetworkInfo): Graph {
     state,
     stateCount,
     logits: last.output,
-    loss: { kind: 'softmax_cross_entropy', classes: network.classes, labelSmoothing: 0 },
+    loss: { kind: 'softmax_cross_entropy', classes: network.classes, labelSmoothing: network.config.train.label_smoothing },
+    optimizer: optimizerSpec(network, params),
     splitUnit: splitUnit(network),
     layers: network.layers.map(summarise),
     trainer: trainerSettings(network),
@@ -223,6 +224,22 @@ function summarise(info: LayerInfo): LayerSummary {
   };
 }
 
+function optimizerSpec(network: NetworkInfo, params: readonly ParamView[]): OptimizerSpec {
+  const { train } = network.config;
+  // Frozen parameters are not decayed either; `decay: weights` leaves biases and normalisation parameters out.
+  const decayed = (view: ParamView) => view.trainable && (train.decay === 'all' || view.role === 'weight');
+  return {
+    kind: train.optimizer,
+    momentum: train.momentum,
+    nesterov: train.nesterov,
+    beta2: train.beta2,
+    epsilon: train.epsilon,
+    weightDecay: train.weight_decay,
+    decays: Object.fromEntries(params.map((view) => [view.name, decayed(view) ? train.weight_decay : 0])),
+    ema: train.ema,
+  };
+}
+
 function trainerSettings(network: NetworkInfo): TrainerSettings {
   const { data, train, report } = network.config;
   return {
@@ -235,10 +252,9 @@ function trainerSettings(network: NetworkInfo): TrainerSettings {
     learningRate: train.learning_rate,
     schedule: train.schedule,
     warmup: train.warmup,
+    schedulePoints: train.schedule_points,
     augmentFlip: data.augment.flip,
     augmentCrop: data.augment.crop,
-    momentum: train.momentum,
-    weightDecay: train.weight_decay,
     seed: train.seed,
     reportEvery: report.every,
     smoothing: report.smoothing,

@@ -71,7 +71,7 @@ export function readCheckpointState(file: string): CheckpointState {
 }
 
 /** A checkpoint, checked: magic, version, checksum, and the sizes when given. */
-export function readCheckpoint(file: string, expected?: { tensors: Readonly<Record<string, number>>; order: number }): Checkpoint {
+export function readCheckpoint(file: string, expected?: { tensors?: Readonly<Record<string, number>>; order: number }): Checkpoint {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);

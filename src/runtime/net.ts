@@ -26,8 +26,11 @@ export interface Trainable {
   readonly params: FloatArray;
   /** Non-trained state kept with the weights (batch norm's running statistics). */
   readonly state: FloatArray;
-  /** The optimiser's momentum, one per parameter. */
-  readonly momentum: FloatArray;
+  /**
+   * What a checkpoint keeps, by name: params and state, the optimiser's (momentum, and
+   * Adam's variance) and the weights' moving average (average, averageState) where used.
+   */
+  readonly tensors: Readonly<Record<string, FloatArray>>;
   /** The batch's gradients (after computeGradients), one per parameter. */
   readonly grads: FloatArray;
   /** The batch's class labels, written by the caller. */
@@ -40,7 +43,13 @@ export interface Trainable {
   computeGradients(n: number, step: number, seed?: number): number;
   /** Forward (evaluation mode) and loss over the first n samples: their mean loss. */
   evaluate(n: number): number;
-  step(learningRate: number): void;
+  /** The optimiser's update from the gradients, at iteration `iteration` (1, 2, …); then running statistics and the moving average. */
+  step(learningRate: number, iteration: number): void;
+  /**
+   * Evaluate with the weights' moving average (train.ema) or with the weights: swaps them
+   * in place. A no-op without a moving average.
+   */
+  useAverage(on: boolean): void;
   /** wd/2 · Σ w² over the decayed parameters. */
   weightDecayLoss(): number;
   init(normal: () => number): void;

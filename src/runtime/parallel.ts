@@ -53,7 +53,7 @@ export async function createParallel<Shared>(model: ModelInfo, Net: NetClass<Sha
 class ParallelNet implements Trainable {
   readonly params: FloatArray;
   readonly state: FloatArray;
-  readonly momentum: FloatArray;
+  readonly tensors: Readonly<Record<string, FloatArray>>;
   readonly grads: FloatArray;
   readonly labels: Uint8Array;
   readonly predictions: Uint8Array;
@@ -66,7 +66,7 @@ class ParallelNet implements Trainable {
   ) {
     this.params = main.params;
     this.state = main.state;
-    this.momentum = main.momentum;
+    this.tensors = main.tensors;
     this.grads = main.grads;
     this.labels = new Uint8Array(model.batch);
     this.predictions = new Uint8Array(model.batch);
@@ -155,8 +155,12 @@ class ParallelNet implements Trainable {
     return this.run(COMMAND.evaluate, n, 0, 0);
   }
 
-  step(learningRate: number): void {
-    this.main.step(learningRate);
+  step(learningRate: number, iteration: number): void {
+    this.main.step(learningRate, iteration);
+  }
+
+  useAverage(on: boolean): void {
+    this.main.useAverage(on);
   }
 
   weightDecayLoss(): number {

@@ -5,12 +5,12 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import { loadDataset } from './load.js';
-import { readCheckpoint, writeCheckpoint, type CheckpointState } from './checkpoint.js';
+import { readCheckpoint, writeCheckpoint, type Checkpoint, type CheckpointState } from './checkpoint.js';
 import { prepare, Sampler, type Prepared } from './data.js';
 import { BatchCursor, countCorrect, evaluate, type Misclassified } from './evaluate.js';
 import { DataError, type ImageSet } from './images.js';
 import { availableParallelism } from 'node:os';
-import type { FloatArray, ModelInfo, NetClass, Trainable } from './net.js';
+import type { ModelInfo, NetClass, Trainable } from './net.js';
 import { createParallel, threadCount } from './parallel.js';
 import { Rng } from './rng.js';
 import { learningRateAt, type Schedule } from './schedule.js';
@@ -31,8 +31,8 @@ export interface TrainerSettings {
   readonly augmentFlip: boolean;
   /** Random shifts of training images by up to this many pixels. */
   readonly augmentCrop: number;
-  readonly momentum: number;
-  readonly weightDecay: number;
+  /** Piecewise-linear schedule corners: [fraction of training, factor of the learning rate]. */
+  readonly schedulePoints: readonly (readonly [number, number])[];
   readonly seed: number;
   readonly reportEvery: number;
   readonly smoothing: number;
@@ -172,7 +172,7 @@ export async function train<Shared>(module: ModelModule<Shared>, settings: Train
   const dataset = loadDataset(settings.dataset, dataPath);
   checkShape(dataset.train, model, dataPath ?? settings.dataset);
   const data = prepare(dataset, settings);
-  const checkpoint = options.resumeFrom === undefined ? undefined : readCheckpoint(options.resumeFrom, { tensors: checkpointSizes(model), order: data.trainCount });
+  const checkpoint = options.resumeFrom === undefined ? undefined : readCheckpoint(options.resumeFrom, { order: data.trainCount });
   if (checkpoint && checkpoint.state.configHash !== settings.configHash) {
     throw new DataError(
       options.resumeFrom!,
@@ -223,7 +223,7 @@ async function trainNet(
   const augmentation = () => ({ dx: crop ? rng.below(2 * crop + 1) - crop : 0, dy: crop ? rng.below(2 * crop + 1) - crop : 0, flip: settings.augmentFlip && rng.uniform() < 0.5 });
   const state: LoopState = { iteration: 0, lossAverage: 0, accuracyAverage: 0, history: [], trainSeconds: 0, validationSeconds: 0, startedAt: new Date().toISOString() };
   if (resumed) {
-    restoreTensors(net, resumed.tensors);
+    restoreTensors(net, resumed, options.resumeFrom!);
     rng.state = resumed.state.rng;
     sampler.restore(resumed.order, resumed.state.samplerCursor);
     validation.position = resumed.state.validationCursor;
@@ -246,7 +246,7 @@ async function trainNet(
     mkdirSync(options.out!, { recursive: true });
     const order = sampler.state;
     const saved: CheckpointState = { ...state, configHash: settings.configHash, iterations, seed, rng: rng.state, samplerCursor: order.cursor, validationCursor: validation.position };
-    writeCheckpoint(checkpointFile, { state: saved, tensors: tensorsOf(net), order: order.order });
+    writeCheckpoint(checkpointFile, { state: saved, tensors: net.tensors, order: order.order });
     lastCheckpoint = state.iteration;
   };
 
@@ -267,7 +267,7 @@ async function trainNet(
       divergence = { iteration, message, testedIteration: lastCheckpoint };
       break;
     }
-    net.step(learningRate);
+    net.step(learningRate, iteration);
     state.trainSeconds += (performance.now() - start) / 1000;
     state.iteration = iteration;
     const accuracy = countCorrect(net, batch) / batch;
@@ -277,7 +277,7 @@ async function trainNet(
 
     if (iteration % settings.reportEvery === 0 || iteration === iterations) {
       const validationStart = performance.now();
-      const validationAccuracy = settings.validationBatches > 0 && data.validationCount > 0 ? validation.accuracy(net, data, settings.validationBatches, batch, imageSize) : null;
+      const validationAccuracy = settings.validationBatches > 0 && data.validationCount > 0 ? averaged(net, () => validation.accuracy(net, data, settings.validationBatches, batch, imageSize)) : null;
       state.validationSeconds += (performance.now() - validationStart) / 1000;
       state.history.push({ iteration, learningRate, loss: state.lossAverage, accuracy: state.accuracyAverage, validationAccuracy });
       log(
@@ -297,11 +297,12 @@ async function trainNet(
   }
   if (divergence && checkpointFile !== undefined && lastCheckpoint !== null) {
     // Test what training had reached before it diverged: the last good checkpoint.
-    const good = readCheckpoint(checkpointFile, { tensors: checkpointSizes(model), order: data.trainCount });
-    restoreTensors(net, good.tensors);
+    restoreTensors(net, readCheckpoint(checkpointFile, { order: data.trainCount }), checkpointFile);
     log(`testing the last good checkpoint, from iteration ${lastCheckpoint}`);
   }
 
+  // The test (and weights.bin) measure what evaluation uses: the moving average, where there is one.
+  net.useAverage(true);
   const testStart = performance.now();
   const test = await evaluate(net, data.test, data.mean, batch, imageSize, settings.classNames.length, (evaluated, accuracy) =>
     options.onProgress?.({ phase: 'test', done: evaluated, total: data.test.count, loss: 0, accuracy, samplesPerSecond: evaluated / ((performance.now() - testStart) / 1000) }),
@@ -347,17 +348,25 @@ async function trainNet(
   return metrics;
 }
 
-/** The tensors a checkpoint keeps, by name. */
-function tensorsOf(net: Trainable): Record<string, FloatArray> {
-  return { params: net.params, momentum: net.momentum, state: net.state };
+/** The checkpoint's tensors into the net, each checked to be there and of its size. */
+function restoreTensors(net: Trainable, checkpoint: Checkpoint, file: string): void {
+  for (const [name, array] of Object.entries(net.tensors)) {
+    const saved = checkpoint.tensors[name];
+    if (!saved || saved.length !== array.length) {
+      throw new DataError(file, `is not a usable checkpoint: it holds ${saved ? `${saved.length} values of ${name}` : `no ${name}`}; this network has ${array.length}`, 'resume with the config that started the run, or start it again');
+    }
+    array.set(saved);
+  }
 }
 
-function checkpointSizes(model: ModelInfo): Record<string, number> {
-  return { params: model.paramCount, momentum: model.paramCount, state: model.stateCount };
-}
-
-function restoreTensors(net: Trainable, tensors: Readonly<Record<string, FloatArray>>): void {
-  for (const [name, array] of Object.entries(tensorsOf(net))) array.set(tensors[name]!);
+/** `measure` with the weights' moving average in place of the weights (where there is one). */
+function averaged<T>(net: Trainable, measure: () => T): T {
+  net.useAverage(true);
+  try {
+    return measure();
+  } finally {
+    net.useAverage(false);
+  }
 }
 
 /** Which tensor went wrong first: a parameter, or else a gradient, by name. */

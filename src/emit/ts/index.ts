@@ -1,7 +1,7 @@
 // The TypeScript backend: the graph, planned (ts/plan.ts), as the values model.hbs prints.
 // Each op's kernels come from its own template (src/ops/<type>/ts.hbs) and view.
 import type { Graph } from '../../lower/graph.js';
-import { literal, modelInfo, paramView, pixelScaleText, stateView, type SourceInfo } from '../common.js';
+import { literal, modelInfo, pixelScaleText, stateView, trainingView, type SourceInfo } from '../common.js';
 import { bufferView, type DType, TsPlan } from './plan.js';
 
 export function tsModelView(graph: Graph, dtype: DType, source: SourceInfo) {
@@ -28,7 +28,7 @@ export function tsModelView(graph: Graph, dtype: DType, source: SourceInfo) {
     paramCount: graph.paramCount,
     stateCount: graph.stateCount,
     modelInfo: literal(modelInfo(graph, dtype, input.sampleStride * graph.batch)),
-    params: graph.params.map(paramView),
+    ...trainingView(graph),
     state: graph.state.map(stateView),
     input: { ...bufferView(input), size: input.sampleStride * graph.batch },
     pixelScale: pixelScaleText(trainer.pixelScale),
@@ -38,9 +38,7 @@ export function tsModelView(graph: Graph, dtype: DType, source: SourceInfo) {
     updates: ops.flatMap((op) => op.updates),
     ops,
     backward: [...ops].reverse().filter((op) => op.backward !== undefined),
-    loss: { logits: plan.buffer(graph.logits).name, classes: graph.classes, stride: graph.classes },
-    momentum: trainer.momentum,
-    weightDecay: trainer.weightDecay,
+    logits: plan.buffer(graph.logits).name,
     settings: literal({ ...trainer, configHash: source.hash }),
   };
 }

@@ -4,7 +4,7 @@
 // interface. The graph is planned by plan.ts; each op's kernels come from its own
 // template (src/ops/<type>/wasm.hbs) and view.
 import type { Graph } from '../../lower/graph.js';
-import { paramView, pixelScaleText, stateView, type SourceInfo } from '../common.js';
+import { pixelScaleText, stateView, trainingView, type SourceInfo } from '../common.js';
 import { template } from '../templates.js';
 import { assemble } from './assemble.js';
 import { F, type Packing, WasmPlan } from './plan.js';
@@ -31,22 +31,26 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
     return { name: op.name, partial: `ops/${op.type}/wasm`, view: view.template, backward: view.backward, packs: view.packs ?? [], unpacks: view.unpacks ?? [], updates: view.updates ?? [] };
   });
   // Helper functions, once each, those they call first (erf calls exp).
-  const requested = new Set(graph.ops.flatMap((op, i) => (views[i]!.helpers ?? []) as string[]));
+  const requested = new Set(views.flatMap((view) => view.helpers ?? []));
   const needed = new Set([...requested].flatMap((name) => [...(DEPENDS[name] ?? []), name]));
   const helpers = HELPERS.filter((name) => needed.has(name)).map((name) => ({ partial: `ops/shared/wasm-${name}` }));
   const labels = plan.take(graph.batch);
   const predictions = plan.take(graph.batch);
   const { trainer } = graph;
+  const training = trainingView(graph);
   const module = (fma: boolean) => ({
     fma,
     helpers,
     ops,
     backward: [...ops].reverse().filter((op) => op.backward),
-    momentum: trainer.momentum,
-    damping: 1 - trainer.momentum,
-    weightDecay: trainer.weightDecay,
+    optimizer: training.optimizer,
+    damping: 1 - graph.optimizer.momentum,
+    squaredDamping: 1 - graph.optimizer.beta2,
     params: plan.params,
     momentumAt: plan.momentum,
+    varianceAt: plan.variance,
+    rates: plan.rates,
+    decays: plan.decays,
     grads: plan.grads,
     paramBytes: Math.ceil(graph.paramCount / 4) * 16,
   });
@@ -63,9 +67,10 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
     classes: graph.classes,
     paramCount: graph.paramCount,
     stateCount: graph.stateCount,
-    params: graph.params.map(paramView),
+    ...training,
+    array: 'Float32Array',
     state: graph.state.map(stateView),
-    layout: { params: plan.params, momentum: plan.momentum, state: plan.state, grads: plan.grads, labels, predictions },
+    layout: { params: plan.params, momentum: plan.momentum, variance: plan.variance, rates: plan.rates, decays: plan.decays, state: plan.state, grads: plan.grads, labels, predictions },
     input: {
       ...input,
       floats: (input.sampleBytes * graph.batch) / F,

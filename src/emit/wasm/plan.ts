@@ -103,6 +103,10 @@ export interface WasmKernels {
 export class WasmPlan {
   readonly params: number;
   readonly momentum: number;
+  /** Adam's second moments (-1: none), and each parameter's learning-rate factor and weight decay. */
+  readonly variance: number;
+  readonly rates: number;
+  readonly decays: number;
   readonly state: number;
   private shared: number;
   private region = 0;
@@ -114,6 +118,12 @@ export class WasmPlan {
     this.params = shared;
     shared += align(graph.paramCount * F);
     this.momentum = shared;
+    shared += align(graph.paramCount * F);
+    this.variance = graph.optimizer.kind === 'sgd' ? -1 : shared;
+    if (graph.optimizer.kind !== 'sgd') shared += align(graph.paramCount * F);
+    this.rates = shared;
+    shared += align(graph.paramCount * F);
+    this.decays = shared;
     shared += align(graph.paramCount * F);
     this.state = shared;
     shared += align(graph.stateCount * F);

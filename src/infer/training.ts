@@ -1,0 +1,22 @@
+// The training options the schema cannot check alone: a piecewise schedule's corners, and
+// options that belong to another optimiser than the one chosen.
+import { NetcError, type Diagnostic } from '../diagnostics.js';
+import type { Locator, ResolvedConfig } from '../resolve/index.js';
+
+export function checkTraining(config: ResolvedConfig, locate: Locator): void {
+  const { train } = config;
+  const diagnostics: Diagnostic[] = [];
+  const problem = (path: (string | number)[], message: string, hint?: string) => diagnostics.push({ ...locate(path), message, hint });
+  if (train.schedule === 'piecewise') {
+    const points = train.schedule_points;
+    if (points[0]![0] !== 0 || points[points.length - 1]![0] !== 1) {
+      problem(['train', 'schedule_points'], `the corners of a piecewise schedule run from fraction 0 to fraction 1 of training; found ${points[0]![0]} to ${points[points.length - 1]![0]}`, 'e.g. [[0, 0], [0.25, 1], [1, 0]]');
+    }
+    points.forEach(([at], i) => {
+      if (i > 0 && at <= points[i - 1]![0]) problem(['train', 'schedule_points', i], `the corners' fractions must rise: ${points[i - 1]![0]} then ${at}`);
+    });
+    if (train.warmup > 0) problem(['train', 'warmup'], 'a piecewise schedule has no separate warm-up', 'rise from 0 in schedule_points instead, and set warmup: 0');
+  }
+  if (train.nesterov && train.optimizer !== 'sgd') problem(['train', 'nesterov'], `nesterov is an option of sgd; the optimizer is ${train.optimizer}`, 'remove nesterov, or use optimizer: sgd');
+  if (diagnostics.length > 0) throw new NetcError(diagnostics);
+}
