@@ -138,3 +138,27 @@ describe('documentation', () => {
     expect(readFileSync('schema/netc.schema.json', 'utf8')).toBe(schemaText());
   });
 });
+
+describe('the op table', () => {
+  it("every op is one folder of the files the README's \"Adding a layer type\" lists, and one line of the table", async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { OPS } = await import('../src/ops/index.js');
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(readme.indexOf('<!-- op-folder:start -->'), readme.indexOf('<!-- op-folder:end -->'));
+    // Each bullet names a file; a bullet that says "may be left out" names an optional one.
+    const bullets = section.split(/^- /m).slice(1);
+    const listed = bullets.map((b) => /^`([^`]+)`/.exec(b)![1]!);
+    const optional = bullets.filter((b) => b.includes('may be left out')).map((b) => /^`([^`]+)`/.exec(b)![1]!);
+    expect(listed).toEqual(['index.ts', 'ts.hbs', 'ts.ts', 'wasm.hbs', 'wasm.ts', 'tests.ts']);
+    expect(optional).toEqual(['ts.ts', 'wasm.ts']);
+    const folders = readdirSync('src/ops', { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'shared').map((e) => e.name);
+    expect(folders.sort()).toEqual(OPS.map((op) => op.type).sort());
+    const table = readFileSync('src/ops/index.ts', 'utf8');
+    for (const op of OPS) {
+      const files = readdirSync(`src/ops/${op.type}`).sort();
+      expect(files.filter((f) => !listed.includes(f)), op.type).toEqual([]);
+      expect(listed.filter((f) => !optional.includes(f) && !files.includes(f)), op.type).toEqual([]);
+      expect(table.split('\n').filter((line) => line.trim() === `${op.type},`), op.type).toHaveLength(1);
+    }
+  });
+});

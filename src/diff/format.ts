@@ -35,7 +35,7 @@ function layerCells(row: LayerRow): string[] {
     `${MARK[row.status]}${row.moved ? '↕' : ' '}`,
     l.name,
     l.type,
-    describeLayer(l.layer, l.inputShapes),
+    row.block ? `block, ${row.block.layers} layers` : describeLayer(l.layer, l.inputShapes),
     outputs,
     row.status === 'added' ? signed(row.b!.params) : row.status === 'removed' ? signed(-row.a!.params) : pair(row.a?.params, row.b?.params),
     row.status === 'added' ? signed(row.b!.flops, humanCount) : row.status === 'removed' ? signed(-row.a!.flops, humanCount) : pair(row.a?.flops, row.b?.flops, humanCount),
@@ -56,6 +56,31 @@ function totalRows(diff: Diff): string[][] {
     ['activations per batch', bytes(a.activationBytes), bytes(b.activationBytes), change(a.activationBytes, b.activationBytes, bytes)],
   ];
 }
+
+/** Runs of more unchanged layers than this are shown as their first and last two. */
+const LONGEST_UNCHANGED_RUN = 7;
+
+/** The rows to show: long runs of unchanged layers folded into a count (deep networks). */
+function shownRows(rows: readonly LayerRow[]): (LayerRow | { readonly folded: number })[] {
+  const out: (LayerRow | { readonly folded: number })[] = [];
+  let run: LayerRow[] = [];
+  const flush = () => {
+    if (run.length > LONGEST_UNCHANGED_RUN) out.push(...run.slice(0, 2), { folded: run.length - 4 }, ...run.slice(-2));
+    else out.push(...run);
+    run = [];
+  };
+  for (const row of rows) {
+    if (row.status === 'same' && !row.moved) run.push(row);
+    else {
+      flush();
+      out.push(row);
+    }
+  }
+  flush();
+  return out;
+}
+
+const foldedCells = (n: number) => ['', `⋯ ${n} unchanged layers`, '', '', '', '', '', ''];
 
 /** "1 setting changed; layers: 2 added, 1 removed" or "no differences". */
 export function summarise(diff: Diff): string {
@@ -98,10 +123,11 @@ export function formatDiffText(diff: Diff, c: Colors): string[] {
     for (const line of table([['', '', ''], ...diff.hyperparameters.map((h) => [h.path, value(h.before), `→ ${value(h.after)}`])], [false, true, false]).slice(1)) lines.push(`  ${line}`);
   }
   lines.push('', c.bold('Layers'));
-  const rows = table([['', 'layer', 'type', 'options', 'output', 'params', 'FLOPs/sample', ''], ...diff.layers.map(layerCells)], [false, false, false, false, false, true, true, false]);
+  const shown = shownRows(diff.layers);
+  const rows = table([['', 'layer', 'type', 'options', 'output', 'params', 'FLOPs/sample', ''], ...shown.map((row) => ('folded' in row ? foldedCells(row.folded) : layerCells(row)))], [false, false, false, false, false, true, true, false]);
   lines.push(c.dim(`  ${rows[0]}`));
-  diff.layers.forEach((row, i) => {
-    const paint = row.status === 'added' ? c.green : row.status === 'removed' ? c.red : row.status === 'same' && !row.moved ? (s: string) => s : c.yellow;
+  shown.forEach((row, i) => {
+    const paint = 'folded' in row ? c.dim : row.status === 'added' ? c.green : row.status === 'removed' ? c.red : row.status === 'same' && !row.moved ? (s: string) => s : c.yellow;
     lines.push(paint(`  ${rows[i + 1]}`));
   });
   lines.push('', c.bold('Totals'));
@@ -119,7 +145,8 @@ export function formatDiffMarkdown(diff: Diff): string {
   const md = (header: string[], rows: string[][]) => [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(escape).join(' | ')} |`)].join('\n');
   const parts = [`### \`${diff.a.name}\` → \`${diff.b.name}\``, '', `${diff.a.label} → ${diff.b.label}: ${summarise(diff)}.`, ''];
   parts.push('**Settings**', '', diff.hyperparameters.length === 0 ? 'The same.' : md(['setting', 'a', 'b'], diff.hyperparameters.map((h) => [`\`${h.path}\``, value(h.before), value(h.after)])), '');
-  parts.push('**Layers**', '', md(['', 'layer', 'type', 'options', 'output', 'params', 'FLOPs/sample', 'notes'], diff.layers.map(layerCells).map((cells) => [cells[0]!.trim() || ' ', ...cells.slice(1)])), '');
+  const cells = shownRows(diff.layers).map((row) => ('folded' in row ? foldedCells(row.folded) : layerCells(row)));
+  parts.push('**Layers**', '', md(['', 'layer', 'type', 'options', 'output', 'params', 'FLOPs/sample', 'notes'], cells.map((row) => [row[0]!.trim() || ' ', ...row.slice(1)])), '');
   parts.push('**Totals**', '', md(['', 'a', 'b', 'change'], totalRows(diff)), '');
   if (diff.runs) parts.push('**Results**', '', md(['', 'a', 'b', 'change'], resultRows(diff)), '');
   return parts.join('\n');

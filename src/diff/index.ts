@@ -37,6 +37,8 @@ export interface LayerSide {
 
 export interface LayerRow {
   readonly status: 'same' | 'added' | 'removed' | 'changed' | 'reshaped';
+  /** A whole block use added or removed, shown as one row (its side sums its layers). */
+  readonly block?: { readonly use: string; readonly block: string; readonly layers: number };
   readonly a?: LayerSide;
   readonly b?: LayerSide;
   /** Options that differ (changed layers). */
@@ -142,19 +144,63 @@ function layerRows(a: Checked, b: Checked): LayerRow[] {
       for (let steps = 0; at !== 'input' && !other.has(at) && steps < own.size; steps++) at = own.get(at)?.inputs[0] ?? 'input';
       return at;
     });
-  return alignLayers(
+  const rows = alignLayers(
     la.map((l) => l.layer),
     lb.map((l) => l.layer),
-  ).map((row) => {
+  ).map((row): LayerRow => {
     const left = row.a === undefined ? undefined : side(la[row.a]!);
     const right = row.b === undefined ? undefined : side(lb[row.b]!);
     if (!left) return { status: 'added', b: right, changes: [], moved: false };
     if (!right) return { status: 'removed', a: left, changes: [], moved: false };
-    const changes = changedOptions({ ...left.layer, inputs: surviving(left.layer.inputs, mapA, mapB) }, { ...right.layer, inputs: surviving(right.layer.inputs, mapB, mapA) });
+    const changes = changedOptions(withoutUses({ ...left.layer, inputs: surviving(left.layer.inputs, mapA, mapB) }), withoutUses({ ...right.layer, inputs: surviving(right.layer.inputs, mapB, mapA) }));
     const reshaped = JSON.stringify(left.output) !== JSON.stringify(right.output) || left.params !== right.params;
     const status = changes.length > 0 ? 'changed' : reshaped ? 'reshaped' : 'same';
     return { status, a: left, b: right, changes, moved: row.moved };
   });
+  return groupBlocks(groupBlocks(rows, 'b', lb), 'a', la);
+}
+
+function withoutUses(layer: Layer): Layer {
+  const { uses: _uses, ...rest } = layer;
+  return rest;
+}
+
+/**
+ * Rows of a block use whose layers were all added (side b) or all removed (side a) become
+ * one row, for the outermost such use: an added block is one addition.
+ */
+function groupBlocks(rows: LayerRow[], on: 'a' | 'b', layers: readonly LayerInfo[]): LayerRow[] {
+  const status = on === 'b' ? 'added' : 'removed';
+  const total = new Map<string, number>();
+  for (const info of layers) for (const use of info.layer.uses ?? []) total.set(use.use, (total.get(use.use) ?? 0) + 1);
+  const changed = new Map<string, number>();
+  for (const row of rows) if (row.status === status) for (const use of row[on]!.layer.uses ?? []) changed.set(use.use, (changed.get(use.use) ?? 0) + 1);
+  const whole = (use: string) => changed.get(use) === total.get(use);
+  const out: LayerRow[] = [];
+  const done = new Set<string>();
+  for (const row of rows) {
+    const use = row.status === status ? row[on]!.layer.uses?.find((u) => whole(u.use)) : undefined;
+    if (!use) {
+      out.push(row);
+      continue;
+    }
+    if (done.has(use.use)) continue;
+    done.add(use.use);
+    const members = rows.filter((r) => r.status === status && r[on]!.layer.uses?.some((u) => u.use === use.use)).map((r) => r[on]!);
+    const last = members[members.length - 1]!;
+    const sum: LayerSide = {
+      name: use.use,
+      type: use.block,
+      layer: { type: use.block, name: use.use, inputs: members[0]!.layer.inputs },
+      input: members[0]!.input,
+      inputShapes: members[0]!.inputShapes,
+      output: last.output,
+      params: members.reduce((n, m) => n + m.params, 0),
+      flops: members.reduce((n, m) => n + m.flops, 0),
+    };
+    out.push({ status, [on]: sum, changes: [], moved: false, block: { use: use.use, block: use.block, layers: members.length } });
+  }
+  return out;
 }
 
 function changedOptions(a: Layer, b: Layer): Change[] {

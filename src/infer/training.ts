@@ -12,8 +12,9 @@ export function checkTraining(config: ResolvedConfig, locate: Locator): void {
     if (points[0]![0] !== 0 || points[points.length - 1]![0] !== 1) {
       problem(['train', 'schedule_points'], `the corners of a piecewise schedule run from fraction 0 to fraction 1 of training; found ${points[0]![0]} to ${points[points.length - 1]![0]}`, 'e.g. [[0, 0], [0.25, 1], [1, 0]]');
     }
+    // Equal fractions make a step (the learning rate divided at once).
     points.forEach(([at], i) => {
-      if (i > 0 && at <= points[i - 1]![0]) problem(['train', 'schedule_points', i], `the corners' fractions must rise: ${points[i - 1]![0]} then ${at}`);
+      if (i > 0 && at < points[i - 1]![0]) problem(['train', 'schedule_points', i], `the corners' fractions must not fall: ${points[i - 1]![0]} then ${at}`);
     });
     if (train.warmup > 0) problem(['train', 'warmup'], 'a piecewise schedule has no separate warm-up', 'rise from 0 in schedule_points instead, and set warmup: 0');
   }

@@ -15,6 +15,7 @@ import { gelu } from './gelu/index.js';
 import { globalavgpool } from './globalavgpool/index.js';
 import { leaky_relu } from './leaky_relu/index.js';
 import { maxpool } from './maxpool/index.js';
+import { pad } from './pad/index.js';
 import { relu } from './relu/index.js';
 import { sigmoid } from './sigmoid/index.js';
 import { tanh } from './tanh/index.js';
@@ -40,6 +41,7 @@ export const OPS: readonly Op[] = [
   avgpool,
   globalavgpool,
   concat,
+  pad,
 ];
 
 const byType = new Map(OPS.map((op) => [op.type, op]));

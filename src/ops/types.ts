@@ -22,7 +22,8 @@ export interface Layer {
   readonly type: string;
   readonly name: string;
   readonly inputs: readonly string[];
-  readonly block?: BlockOrigin;
+  /** The block uses it was expanded from, outermost first (none: written in `layers`). */
+  readonly uses?: readonly BlockOrigin[];
   readonly [option: string]: unknown;
 }
 

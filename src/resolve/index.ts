@@ -36,7 +36,9 @@ export function resolve(parsed: ParsedConfig): Resolved {
     train: filled.train as ResolvedConfig['train'],
     report: filled.report as ResolvedConfig['report'],
   };
-  return { config, file: parsed.file, locate: (path) => parsed.locate(sourcePath(path, expanded)) };
+  // A layer as a whole is located at its type (`- conv:`), an option at its value.
+  const wholeLayer = (path: Path) => path.length === 2 && path[0] === 'layers';
+  return { config, file: parsed.file, locate: (path) => parsed.locate(sourcePath(path, expanded), { key: wholeLayer(path) }) };
 }
 
 let ajv: Ajv2020 | undefined;
@@ -78,8 +80,8 @@ function resolveLayer(layer: Expanded, parsed: ParsedConfig): Layer {
     }
   }
   const options = op.complete ? op.complete(withDefaults(layer.options, node, schema) as Record<string, unknown>) : (withDefaults(layer.options, node, schema) as Record<string, unknown>);
-  const block = layer.origin.uses.at(-1);
-  return { type: layer.type, name: layer.name, ...options, inputs: layer.inputs, ...(block ? { block } : {}) };
+  const uses = layer.origin.uses;
+  return { type: layer.type, name: layer.name, ...options, inputs: layer.inputs, ...(uses.length > 0 ? { uses } : {}) };
 }
 
 /** Where option `rest` of an expanded layer was written: its block parameter's value, or the layer. */

@@ -18,7 +18,7 @@ export const definition: OpDefinition = {
     }
     return { output: { ...first, channels: ctx.exact(inputs.reduce((n, s) => n + s.channels, 0)) }, flops: 0 };
   },
-  describe: (layer, inputs) => inputs.map((s, i) => `${(layer.inputs as readonly string[])[i]} (${s.channels})`).join(' ‖ '),
+  describe: (_layer, inputs) => inputs.map((s) => s.channels).join(' + ') + ' channels',
   gradient: { readsInputs: false, readsOutput: false },
 };
 
