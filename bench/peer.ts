@@ -12,13 +12,13 @@ const send = (reply: Reply) => process.send!(reply);
 
 async function setup(): Promise<Runner> {
   const { resolved, network } = check(config);
-  const { trainer } = compile(config).program;
+  const { trainer, optimizer } = compile(config).graph;
   const data = await benchData(trainer, network.config.train.batch_size);
   const layers = summaryJson(network).layers.map((l, i) => ({ ...l, ...resolved.config.layers[i] }));
   // tfjs and ConvNetJS use classic momentum (v ← μ·v + g; w ← w − lr·v), whose steps are
   // 1/(1 − μ) times those of the configs' dampened form: the same update needs lr·(1 − μ).
   // (With the configs' lr as it is, ConvNetJS diverged on MNIST and crawled on denormals.)
-  const classicLearningRate = trainer.learningRate * (1 - trainer.momentum);
+  const classicLearningRate = trainer.learningRate * (1 - optimizer.momentum);
   switch (peer) {
     case 'netc':
       return netcRunner(config, data, 2, 'wasm');

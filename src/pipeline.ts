@@ -48,6 +48,8 @@ export function check(file: string, options: SourceOptions = {}): Checked {
 export interface CompileOptions extends SourceOptions {
   /** float32 (default) to train; float64 for gradient checks. */
   readonly dtype?: DType;
+  /** Samples a thread's memory holds (default: the compiler's choice); tests force small chunks. */
+  readonly chunk?: number;
 }
 
 export interface Compiled extends Checked {
@@ -59,7 +61,7 @@ export interface Compiled extends Checked {
 
 export function compile(file: string, options: CompileOptions = {}): Compiled {
   const checked = check(file, options);
-  const graph = lower(checked.network);
+  const graph = lower(checked.network, { chunk: options.chunk });
   const hash = configHash(checked);
   const shown = displayPath(file);
   const emitted = emit(graph, {

@@ -39,8 +39,8 @@ export function run(net: Trainable, model: ModelInfo, n: number, grads: () => Ar
   return { loss, predictions: Array.from(net.predictions.subarray(0, n)), grads: Float64Array.from(grads()) };
 }
 
-function mismatches(model: ModelInfo, actual: ArrayLike<number>, expected: ArrayLike<number>): string[] {
-  return tensorMismatches(model, actual, expected, RELATIVE, ABSOLUTE);
+function mismatches(model: ModelInfo, actual: ArrayLike<number>, expected: ArrayLike<number>, options: { frozen?: boolean } = {}): string[] {
+  return tensorMismatches(model, actual, expected, RELATIVE, ABSOLUTE, options);
 }
 
 const REFERENCE: [string, string][] = ['configs/mnist.yaml', 'configs/cifar10-deep.yaml'].map((file) => [file, readFileSync(file, 'utf8')]);
@@ -59,9 +59,11 @@ describe('the WebAssembly backend matches the TypeScript backend', () => {
       expect(actual.predictions).toEqual(expected.predictions);
       expect(mismatches(model, actual.grads, expected.grads)).toEqual([]);
       // And one optimiser step on those gradients.
+      const before = Float64Array.from(ts.params);
       ts.step(0.05, 1);
       fast.step(0.05, 1);
-      expect(mismatches(model, Float64Array.from(fast.params), Float64Array.from(ts.params))).toEqual([]);
+      expect(mismatches(model, Float64Array.from(fast.params), Float64Array.from(ts.params), { frozen: true })).toEqual([]);
+      for (const p of model.params.filter((p) => p.trainable === false)) expect(Float64Array.from(ts.params.subarray(p.offset, p.offset + p.size)), `${p.name} is frozen`).toEqual(Float64Array.from(before.subarray(p.offset, p.offset + p.size)));
     }
     // Split across two threads: the same gradients (summed from both).
     const split = await parallel(2);

@@ -47,8 +47,8 @@ export interface LoadedTrainer {
 }
 
 /** Compile a config (from text) and import the generated trainer from a temp folder. */
-export async function loadTrainer(text: string, options: { dtype?: 'float32' | 'float64'; file?: string } = {}): Promise<LoadedTrainer> {
-  const compiled = compile(options.file ?? 'test.yaml', { text, dtype: options.dtype });
+export async function loadTrainer(text: string, options: { dtype?: 'float32' | 'float64'; file?: string; chunk?: number } = {}): Promise<LoadedTrainer> {
+  const compiled = compile(options.file ?? 'test.yaml', { text, dtype: options.dtype, chunk: options.chunk });
   const dir = join(tempDir(), 'trainer');
   writeTree(dir, compiled.emitted.files);
   const module = (await import(pathToFileURL(join(dir, 'train.js')).href)) as Omit<LoadedTrainer, 'compiled' | 'dir'>;
@@ -89,8 +89,9 @@ export async function runCli(...argv: string[]): Promise<{ code: number; out: st
  * Per parameter tensor: names of those where max |actual − expected| > relative · max |expected|
  * + absolute, with the numbers. Empty when all agree.
  */
-export function tensorMismatches(model: ModelInfo, actual: ArrayLike<number>, expected: ArrayLike<number>, relative: number, absolute: number): string[] {
-  return model.params.flatMap((p) => {
+export function tensorMismatches(model: ModelInfo, actual: ArrayLike<number>, expected: ArrayLike<number>, relative: number, absolute: number, options: { frozen?: boolean } = {}): string[] {
+  // Frozen parameters' gradients are not computed (or not used): compare them only when asked (values).
+  return model.params.filter((p) => options.frozen === true || p.trainable !== false).flatMap((p) => {
     let scale = 0;
     let worst = 0;
     for (let i = p.offset; i < p.offset + p.size; i++) {

@@ -34,13 +34,13 @@ function reference(rule: Rule, w: number[], grads: number[][], rates: number[], 
       if (rule.optimizer === 'sgd') {
         m[i] = mu * m[i]! + (1 - mu) * g[i]!;
         const update = rule.nesterov ? mu * m[i]! + (1 - mu) * g[i]! : m[i]!;
-        w[i] = w[i]! - lr * rates[i]! * (update + decays[i]! * w[i]!);
+        w[i] = w[i]! - lr * (rates[i]! * update + decays[i]! * w[i]!);
       } else {
         const gi = rule.optimizer === 'adam' ? g[i]! + decays[i]! * w[i]! : g[i]!;
         m[i] = mu * m[i]! + (1 - mu) * gi;
         v[i] = beta2 * v[i]! + (1 - beta2) * gi * gi;
         const update = (m[i]! / (1 - mu ** t)) / (Math.sqrt(v[i]! / (1 - beta2 ** t)) + epsilon);
-        w[i] = w[i]! - lr * rates[i]! * (update + (rule.optimizer === 'adamw' ? decays[i]! * w[i]! : 0));
+        w[i] = w[i]! - lr * (rates[i]! * update + (rule.optimizer === 'adamw' ? decays[i]! * w[i]! : 0));
       }
       average[i] = ema * average[i]! + (1 - ema) * w[i]!;
     });

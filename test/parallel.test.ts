@@ -5,17 +5,19 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { train } from '../src/pipeline.js';
-import type { Trainable, TrainableNet } from '../src/runtime/net.js';
+import type { ModelInfo, NetClass, Trainable, TrainableNet } from '../src/runtime/net.js';
 import { Rng } from '../src/runtime/rng.js';
 import { configYaml, loadTrainer, tempDir } from './helpers.js';
 
 interface ParallelModule {
   createParallel(...args: unknown[]): Promise<Trainable>;
+  createNet(...args: unknown[]): Promise<Trainable>;
   threadCount(threads: number | 'auto', batch: number, cores: number): number;
 }
 
-async function setup(dtype: 'float32' | 'float64', batch = 16) {
-  const trainer = await loadTrainer(configYaml({ train: { iterations: 10, batch_size: batch } }), { dtype });
+async function setup(dtype: 'float32' | 'float64', batch = 16, options: { chunk?: number; layers?: unknown[] } = {}) {
+  const patch = { train: { iterations: 10, batch_size: batch }, ...(options.layers ? { layers: options.layers } : {}) };
+  const trainer = await loadTrainer(configYaml(patch), { dtype, chunk: options.chunk });
   const url = (file: string) => pathToFileURL(join(trainer.dir, file)).href;
   const parallel = (await import(url('runtime/parallel.js'))) as ParallelModule;
   const make = (threads: number) => parallel.createParallel(trainer.MODEL, trainer.Net, url('model.js'), threads);
@@ -72,6 +74,62 @@ describe('data-parallel training', () => {
     } finally {
       await net.close();
     }
+  });
+
+  it('works through regions of at most `chunk` samples, one thread or two: the same gradients, batch-norm groups and dropout masks', async () => {
+    // Batch norm in groups of 2 and dropout: both see each sample's place in the whole batch.
+    const layers = [{ conv: { filters: 4, size: 3, padding: 1, bias: false } }, { batchnorm: { group: 2 } }, 'relu', { dropout: { rate: 0.3 } }, { maxpool: { size: 4 } }, { dense: { units: 10 } }];
+    const whole = await setup('float64', 12, { layers });
+    expect(whole.trainer.MODEL.chunk).toBe(12);
+    const single = new whole.trainer.Net();
+    const reference = gradientsOf(single, 12, () => single.grads);
+    const chunked = await setup('float64', 12, { layers, chunk: 4 });
+    expect(chunked.trainer.MODEL.chunk).toBe(4);
+    for (const threads of [1, 2]) {
+      const net = await chunked.parallel.createNet(chunked.trainer.MODEL, chunked.trainer.Net, pathToFileURL(join(chunked.trainer.dir, 'model.js')).href, threads);
+      try {
+        const main = (net as unknown as { main: TrainableNet }).main;
+        const split = gradientsOf(net, 12, () => main.grads);
+        expect(split.predictions, `${threads} threads`).toEqual(reference.predictions);
+        expect(split.loss).toBeCloseTo(reference.loss, 12);
+        expect(Math.max(...split.grads.map((g, i) => Math.abs(g - reference.grads[i]!))), `${threads} threads`).toBeLessThan(1e-12);
+      } finally {
+        await net.close();
+      }
+    }
+    // The WebAssembly backend (float32), chunked against whole.
+    const wasmOf = async (dir: string) => (await import(pathToFileURL(join(dir, 'model-wasm.js')).href)) as { Net: NetClass; MODEL: ModelInfo };
+    const whole32 = await setup('float32', 12, { layers });
+    const chunked32 = await setup('float32', 12, { layers, chunk: 4 });
+    const plain = new (await wasmOf(whole32.trainer.dir)).Net();
+    const expected = gradientsOf(plain, 12, () => plain.grads);
+    const wasm = await wasmOf(chunked32.trainer.dir);
+    const net = await chunked32.parallel.createNet(wasm.MODEL, wasm.Net, pathToFileURL(join(chunked32.trainer.dir, 'model-wasm.js')).href, 2);
+    try {
+      const main = (net as unknown as { main: TrainableNet }).main;
+      const split = gradientsOf(net, 12, () => main.grads);
+      expect(split.predictions).toEqual(expected.predictions);
+      const scale = Math.max(...expected.grads.map(Math.abs));
+      expect(Math.max(...split.grads.map((g, i) => Math.abs(g - expected.grads[i]!)))).toBeLessThan(1e-5 * scale);
+    } finally {
+      await net.close();
+    }
+  });
+
+  it('cuts a batch into enough regions for the threads and the chunk, in whole groups', async () => {
+    const { regionCount, regionShare, regionsOf } = await import('../src/runtime/parallel.js');
+    const model = { batch: 512, chunk: 64, splitUnit: 64 };
+    expect(regionCount(model, 2)).toBe(8);
+    expect(regionCount(model, 16)).toBe(8);
+    expect(Array.from({ length: 8 }, (_, r) => regionShare(model, 8, r).start)).toEqual([0, 64, 128, 192, 256, 320, 384, 448]);
+    expect(regionsOf(8, 2, 0)).toEqual([0, 1, 2, 3]);
+    expect(regionsOf(8, 3, 2)).toEqual([5, 6, 7]);
+    // The batch fits one region: one a thread, as before chunks.
+    expect(regionCount({ batch: 16, chunk: 16, splitUnit: 1 }, 2)).toBe(2);
+    expect(regionCount({ batch: 16, chunk: 16, splitUnit: 1 }, 1)).toBe(1);
+    // A last, partial group: 10 samples in groups of 4 (4, 4, 2), at most 4 a region.
+    expect(regionCount({ batch: 10, chunk: 4, splitUnit: 4 }, 1)).toBe(3);
+    expect(regionShare({ batch: 10, splitUnit: 4 }, 3, 2)).toEqual({ start: 8, count: 2 });
   });
 
   it('a worker that cannot start is an error, not a hang', async () => {

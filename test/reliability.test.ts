@@ -72,14 +72,16 @@ describe('numerics', () => {
   it('softmax cross-entropy stays finite for extreme logits', async () => {
     const trainer = await loadTrainer(configYaml());
     const model = (await import(pathToFileURL(join(trainer.dir, 'model.js')).href)) as {
-      softmax_cross_entropy(logits: Float32Array, labels: Uint8Array, dlogits: Float32Array, predictions: Uint8Array, n: number, total: number): number;
+      softmax_cross_entropy(logits: Float32Array, labels: Uint8Array, dlogits: Float32Array, predictions: Uint8Array, probabilities: Float32Array, n: number, total: number): number;
     };
     const logits = Float32Array.from([1e30, -1e30, 3e38, -3e38, 0, 1, 2, 3, 4, 5]);
     const dlogits = new Float32Array(10);
-    const loss = model.softmax_cross_entropy(logits, Uint8Array.of(2), dlogits, new Uint8Array(1), 1, 1);
+    const probabilities = new Float32Array(10);
+    const loss = model.softmax_cross_entropy(logits, Uint8Array.of(2), dlogits, new Uint8Array(1), probabilities, 1, 1);
     expect(Number.isFinite(loss)).toBe(true);
     expect(loss).toBe(0);
     expect(dlogits.every(Number.isFinite)).toBe(true);
+    expect([...probabilities]).toEqual([0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
   });
 
   it('stops at the first non-finite loss, names the tensor, keeps the last good checkpoint', async () => {

@@ -16,13 +16,13 @@ export async function netcRunner(config: string, data: BenchData, threads: numbe
   const url = (file: string) => pathToFileURL(join(dir, file)).href;
   const modelFile = backend === 'wasm' ? 'model-wasm.js' : 'model.js';
   const model = (await import(url(modelFile))) as { MODEL: ModelInfo; Net: NetClass };
-  const { createParallel } = (await import(url('runtime/parallel.js'))) as { createParallel(...args: unknown[]): Promise<Trainable> };
+  const { createNet } = (await import(url('runtime/parallel.js'))) as { createNet(...args: unknown[]): Promise<Trainable> };
   const { Rng } = (await import(url('runtime/rng.js'))) as typeof import('netc/runtime/rng.js');
-  const net = threads > 1 ? await createParallel(model.MODEL, model.Net, url(modelFile), threads) : new model.Net();
+  const net = await createNet(model.MODEL, model.Net, url(modelFile), threads);
   const rng = new Rng(1);
   net.init(() => rng.normal());
   const size = data.height * data.width * data.channels;
-  const learningRate = compiled.program.trainer.learningRate;
+  const learningRate = compiled.graph.trainer.learningRate;
   const batch = model.MODEL.batch;
   return {
     version: `${version} ${backend}`,
@@ -33,8 +33,8 @@ export async function netcRunner(config: string, data: BenchData, threads: numbe
         net.setImage(s, data.train.images, indexes[s]! * size, data.mean);
         net.labels[s] = data.train.labels[indexes[s]!]!;
       }
-      net.computeGradients(batch);
-      net.step(learningRate);
+      net.computeGradients(batch, index + 1);
+      net.step(learningRate, index + 1);
     },
     predict(first, count) {
       // The trainer's batch is fixed at compile time: larger batches are run in chunks.

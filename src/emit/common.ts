@@ -29,7 +29,7 @@ export function trainingView(graph: Graph) {
       averageStateLength: o.ema > 0 ? graph.stateCount : 0,
     },
     loss: { classes: graph.classes, smoothing: eps > 0, keep: 1 - eps, spread: eps / graph.classes },
-    params: graph.params.map((view) => ({ ...paramView(view), decay: o.decays[view.name] ?? 0 })),
+    params: graph.params.map((view) => ({ ...paramView(view), decay: o.decays[view.name] ?? 0, rateScaled: view.lrScale !== 1 })),
   };
 }
 
@@ -43,6 +43,7 @@ export function paramView(view: ParamView) {
     shapeText: view.shape.map((d) => `[${d}]`).join(''),
     normal: init.kind === 'normal',
     constant: init.kind === 'constant',
+    whiten: init.kind === 'whiten',
     std: init.kind === 'normal' || init.kind === 'identity' ? init.std : 0,
     value: init.kind === 'constant' ? init.value : 0,
     identity: init.kind === 'identity' ? { filters: Math.min(filters, channels), filterSize: channels * size * size, taps: size * size, centre: Math.floor(size / 2) * size + Math.floor(size / 2) } : undefined,
@@ -60,6 +61,7 @@ export function modelInfo(graph: Graph, dtype: 'float32' | 'float64', inputLengt
     name: graph.name,
     dtype,
     batch: graph.batch,
+    chunk: graph.chunk,
     classes: graph.classes,
     paramCount: graph.paramCount,
     stateCount: graph.stateCount,
@@ -67,8 +69,9 @@ export function modelInfo(graph: Graph, dtype: 'float32' | 'float64', inputLengt
     input: { ...graph.tensors[0]!.shape },
     splitUnit: graph.splitUnit,
     layers: graph.layers,
-    params: graph.params.map(summary),
+    params: graph.params.map((v) => ({ ...summary(v), trainable: v.trainable })),
     state: graph.state.map(summary),
+    whiten: graph.params.filter((v) => v.init.kind === 'whiten').map((v) => ({ offset: v.offset, filters: v.shape[0]!, channels: v.shape[1]!, size: v.shape[2]! })),
   };
 }
 

@@ -57,7 +57,7 @@ export function emit(graph: Graph, options: EmitOptions): Emitted {
     ...(wasm ? ([['model-wasm.ts', wasm.glue]] as const) : []),
   ]);
   const copied = new Map(runtimeSources().map(([name, text]) => [`runtime/${name}`, `// Copied from netc's src/runtime/${name}.\n//\n${text}`]));
-  const typescript = buildProject(new Map([...generated, ...copied]), template('header')(source));
+  const typescript = buildProject(generated, copied, template('header')(source));
   const files = new Map<string, FileContents>([
     ...typescript,
     ...(wasm ? ([['model.wat', wasm.wat], ['model.wasm', wasm.wasm], ['model-simd.wasm', wasm.simd]] as const) : []),

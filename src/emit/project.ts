@@ -9,11 +9,60 @@ import { CompilerBug } from '../lower/verify.js';
 const ROOT = '/__netc_generated__';
 
 /**
- * Type-check `sources` (relative path → TypeScript) and emit JavaScript beside them; every
- * output file starts with `header` (the compiler drops comments above elided imports).
+ * Format, type-check and emit the generated TypeScript (`generated`, relative path → text)
+ * together with the runtime copied beside it (`copied`); every output file starts with
+ * `header` (the compiler drops comments above elided imports). The copied files are the same
+ * in every build of a process (and are type-checked with netc's own sources), so their
+ * formatted text and JavaScript are computed once.
  */
-export function buildProject(sources: ReadonlyMap<string, string>, header = ''): Map<string, string> {
-  const project = new Project({
+export function buildProject(generated: ReadonlyMap<string, string>, copied: ReadonlyMap<string, string>, header = ''): Map<string, string> {
+  const project = sharedProject();
+  // The previous build's files go; the lib and @types/node files stay, parsed.
+  for (const file of project.getSourceFiles()) if (file.getFilePath().startsWith(`${ROOT}/`)) project.removeSourceFile(file);
+  const add = (path: string, text: string) => project.createSourceFile(`${ROOT}/${path}`, text, { overwrite: true });
+  const files = [...generated].map(([path, text]) => {
+    const file = add(path, text);
+    file.formatText(FORMAT);
+    return file;
+  });
+  const runtime = [...copied].map(([path, text]) => {
+    const cached = FORMATTED.get(text);
+    const file = add(path, cached ?? text);
+    if (cached === undefined) {
+      file.formatText(FORMAT);
+      FORMATTED.set(text, file.getFullText());
+    }
+    return file;
+  });
+  const diagnostics = files.flatMap((file) => file.getPreEmitDiagnostics());
+  if (diagnostics.length > 0) {
+    throw new CompilerBug(`the generated code does not type-check:\n${describe(diagnostics)}`);
+  }
+  const out = new Map<string, string>();
+  const relative = (path: string) => path.slice(ROOT.length + 1);
+  for (const file of [...files, ...runtime]) out.set(relative(file.getFilePath()), header + file.getFullText());
+  const emit = (file: (typeof files)[number]) => project.emitToMemory({ targetSourceFile: file }).getFiles().map((f) => [relative(f.filePath), f.text] as const);
+  for (const file of files) for (const [path, text] of emit(file)) out.set(path, header + text);
+  for (const file of runtime) {
+    const source = file.getFullText();
+    const js = EMITTED.get(source) ?? emit(file);
+    EMITTED.set(source, js);
+    for (const [path, text] of js) out.set(path, header + text);
+  }
+  return out;
+}
+
+const FORMAT = { indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true };
+/** A copied file's text → formatted. */
+const FORMATTED = new Map<string, string>();
+/** A formatted copied file → its emitted JavaScript (path and text). */
+const EMITTED = new Map<string, readonly (readonly [string, string])[]>();
+
+let project: Project | undefined;
+
+/** One project for every build in this process: TypeScript parses its lib files once. */
+function sharedProject(): Project {
+  project ??= new Project({
     skipAddingFilesFromTsConfig: true,
     compilerOptions: {
       target: ScriptTarget.ES2022,
@@ -29,21 +78,7 @@ export function buildProject(sources: ReadonlyMap<string, string>, header = ''):
       newLine: ts.NewLineKind.LineFeed,
     },
   });
-  const files = [...sources].map(([path, text]) => {
-    const file = project.createSourceFile(`${ROOT}/${path}`, text, { overwrite: true });
-    file.formatText({ indentSize: 2, convertTabsToSpaces: true, ensureNewLineAtEndOfFile: true });
-    return file;
-  });
-  const diagnostics = project.getPreEmitDiagnostics();
-  if (diagnostics.length > 0) {
-    throw new CompilerBug(`the generated code does not type-check:\n${describe(diagnostics)}`);
-  }
-  const out = new Map<string, string>();
-  for (const file of files) out.set(file.getFilePath().slice(ROOT.length + 1), header + file.getFullText());
-  for (const emitted of project.emitToMemory().getFiles()) {
-    out.set(emitted.filePath.slice(ROOT.length + 1), header + emitted.text);
-  }
-  return out;
+  return project;
 }
 
 /** The folder holding @types/node, wherever npm installed it. */

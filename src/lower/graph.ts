@@ -59,6 +59,8 @@ export interface ParamView {
   readonly init: ParamInit;
   readonly role: 'weight' | 'bias' | 'norm';
   readonly trainable: boolean;
+  /** Factor on the learning rate (0 where frozen). */
+  readonly lrScale: number;
 }
 
 /** A named slice of the flat state array (batch norm's running statistics). */
@@ -119,6 +121,11 @@ export interface OptimizerSpec {
 export interface Graph {
   readonly name: string;
   readonly batch: number;
+  /**
+   * Samples one thread's memory holds: the batch, or for large activations fewer, in whole
+   * split units — a thread then works through its share of a batch a chunk at a time.
+   */
+  readonly chunk: number;
   readonly classes: number;
   /** Tensor 0 is the network's input. */
   readonly tensors: readonly Tensor[];

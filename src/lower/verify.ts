@@ -69,4 +69,5 @@ export function verify(graph: Graph, network: NetworkInfo): void {
   }
   if (stateOffset !== graph.stateCount) fail(`state totals ${stateOffset}, declared ${graph.stateCount}`);
   if (graph.batch % graph.splitUnit !== 0 && graph.splitUnit > graph.batch) fail(`split unit ${graph.splitUnit} exceeds the batch`);
+  if (graph.chunk !== graph.batch && (graph.chunk % graph.splitUnit !== 0 || graph.chunk < 1 || graph.chunk > graph.batch)) fail(`chunk ${graph.chunk} is not a whole number of split units (${graph.splitUnit}) up to the batch (${graph.batch})`);
 }

@@ -12,11 +12,17 @@ export interface InitOptions {
   readonly bias: number;
   /** Filters that pass their input channel through (conv only). */
   readonly identity: boolean;
+  /** Filters that whiten the input's patches, computed from the training images (conv only). */
+  readonly whiten: boolean;
 }
+
+/** `trainable:` of layers with parameters. */
+export const TRAINABLE_OPTION = { description: 'Whether the layer\'s parameters are trained; false keeps them as initialised (frozen).', type: 'boolean', default: true } as const;
 
 /** How weights with `fanIn` inputs per output start. */
 export function weightInit(init: InitOptions, fanIn: number): ParamInit {
   const std = init.scale * Math.sqrt(2 / fanIn);
+  if (init.whiten) return { kind: 'whiten' };
   return init.identity ? { kind: 'identity', std } : { kind: 'normal', std };
 }
 

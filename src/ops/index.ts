@@ -17,6 +17,7 @@ import { leaky_relu } from './leaky_relu/index.js';
 import { maxpool } from './maxpool/index.js';
 import { pad } from './pad/index.js';
 import { relu } from './relu/index.js';
+import { scale } from './scale/index.js';
 import { sigmoid } from './sigmoid/index.js';
 import { tanh } from './tanh/index.js';
 import type { OpDefinition } from './types.js';
@@ -42,6 +43,7 @@ export const OPS: readonly Op[] = [
   globalavgpool,
   concat,
   pad,
+  scale,
 ];
 
 const byType = new Map(OPS.map((op) => [op.type, op]));

@@ -49,6 +49,8 @@ export interface ParamSpec {
   readonly role: 'weight' | 'bias' | 'norm';
   /** Frozen parameters keep their initial values. */
   readonly trainable: boolean;
+  /** Factor on the learning rate for this parameter (batch norm's lr_scale); default 1. */
+  readonly lrScale?: number;
 }
 
 /** A tensor of non-trained state kept with the weights (batch norm's running statistics). */

@@ -27,7 +27,8 @@ export function wasmElementwise(options: { keepsZero: boolean; helpers?: readonl
           readsOutput,
           // The loops' own contexts carry the op's fields too (the expressions inside them read them).
           forward: { flat, sampleBytes: x.sampleBytes, from: x.at, to: y.at, ...rows(x, y, x.at, y.at), ...fields },
-          backwardPass: { flat, sampleBytes: x.sampleBytes, dy: y.gradAt, dx: x.gradAt, xv: x.at, yv: y.at, accumulate: mode === 'accumulate', readsInput: readsInputs, readsOutput, ...rows(x, y, x.gradAt, y.gradAt), xvRow: x.at + x.originBytes, yvRow: y.at + y.originBytes, ...fields },
+          // No backward loop where x needs no gradient (its gradient buffer does not exist).
+          backwardPass: mode === 'none' ? undefined : { flat, sampleBytes: x.sampleBytes, dy: y.gradAt, dx: x.gradAt, xv: x.at, yv: y.at, accumulate: mode === 'accumulate', readsInput: readsInputs, readsOutput, ...rows(x, y, x.gradAt, y.gradAt), xvRow: x.at + x.originBytes, yvRow: y.at + y.originBytes, ...fields },
           ...fields,
         },
       };

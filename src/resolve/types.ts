@@ -37,7 +37,7 @@ export interface ResolvedConfig {
     readonly validation: number;
     readonly pixels: '0-1' | '0-255';
     readonly mean: 'channel' | 'none';
-    readonly augment: { readonly flip: boolean; readonly crop: number };
+    readonly augment: { readonly flip: boolean; readonly crop: number; readonly test: 'none' | 'flip' | 'flip_shift' };
   };
   readonly train: {
     readonly iterations: number;
@@ -55,6 +55,8 @@ export interface ResolvedConfig {
     readonly decay: 'all' | 'weights';
     readonly label_smoothing: number;
     readonly ema: number;
+    readonly lookahead: number;
+    readonly lookahead_every: number;
     readonly seed: number;
     readonly threads: number | 'auto';
     readonly backend: 'wasm' | 'ts';

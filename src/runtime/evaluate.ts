@@ -1,16 +1,69 @@
-// Measuring a network: validation batches during training, the whole test set at the end.
+// Measuring a network: validation batches during training, the whole test set at the end —
+// each image alone, or with test-time augmentation: the network's probabilities for the
+// image and for its mirror (and shifted copies), averaged.
 import type { Prepared } from './data.js';
 import type { ImageSet } from './images.js';
-import type { Trainable } from './net.js';
+import type { Augmentation, Trainable } from './net.js';
 
 /** How many misclassified test images a run keeps for its report. */
 export const KEPT_MISCLASSIFIED = 48;
+
+export type TestAugment = 'none' | 'flip' | 'flip_shift';
 
 export interface Misclassified {
   /** Index in the test set. */
   readonly index: number;
   readonly label: number;
   readonly predicted: number;
+}
+
+/** The views of each image a test-time augmentation averages, with their weights. */
+const VIEWS: Record<TestAugment, readonly { augment?: Augmentation; weight: number }[]> = {
+  none: [{ weight: 1 }],
+  flip: [{ weight: 0.5 }, { augment: { dx: 0, dy: 0, flip: true }, weight: 0.5 }],
+  // The image and its mirror, half the weight; the same shifted one pixel up-left and down-right, the rest.
+  flip_shift: [
+    { weight: 0.25 },
+    { augment: { dx: 0, dy: 0, flip: true }, weight: 0.25 },
+    ...[-1, 1].flatMap((d) => [
+      { augment: { dx: d, dy: d, flip: false }, weight: 0.125 },
+      { augment: { dx: d, dy: d, flip: true }, weight: 0.125 },
+    ]),
+  ],
+};
+
+export interface Measured {
+  readonly loss: number;
+  readonly predictions: Uint8Array;
+}
+
+/**
+ * The first n images of `set` from `first` on, through the net in evaluation mode: their
+ * mean loss and predicted classes (with test-time augmentation, from averaged probabilities).
+ */
+export function measure(net: Trainable, set: ImageSet, first: number, n: number, mean: Float64Array, imageSize: number, classes: number, augment: TestAugment): Measured {
+  for (let slot = 0; slot < n; slot++) net.labels[slot] = set.labels[first + slot]!;
+  const views = VIEWS[augment];
+  if (views.length === 1) {
+    for (let slot = 0; slot < n; slot++) net.setImage(slot, set.images, (first + slot) * imageSize, mean);
+    const loss = net.evaluate(n);
+    return { loss, predictions: Uint8Array.from(net.predictions.subarray(0, n)) };
+  }
+  const average = new Float64Array(n * classes);
+  for (const view of views) {
+    for (let slot = 0; slot < n; slot++) net.setImage(slot, set.images, (first + slot) * imageSize, mean, view.augment);
+    net.evaluate(n);
+    for (let i = 0; i < n * classes; i++) average[i] = average[i]! + view.weight * net.probabilities[i]!;
+  }
+  const predictions = new Uint8Array(n);
+  let loss = 0;
+  for (let slot = 0; slot < n; slot++) {
+    let best = 0;
+    for (let k = 1; k < classes; k++) if (average[slot * classes + k]! > average[slot * classes + best]!) best = k;
+    predictions[slot] = best;
+    loss -= Math.log(Math.max(average[slot * classes + net.labels[slot]!]!, Number.MIN_VALUE));
+  }
+  return { loss: loss / n, predictions };
 }
 
 export function countCorrect(net: Trainable, n: number): number {
@@ -28,17 +81,18 @@ export class BatchCursor {
     public position = 0,
   ) {}
 
-  accuracy(net: Trainable, data: Prepared, batches: number, batch: number, imageSize: number): number {
+  accuracy(net: Trainable, data: Prepared, batches: number, batch: number, imageSize: number, classes: number, augment: TestAugment): number {
     let correct = 0;
     for (let b = 0; b < batches; b++) {
-      for (let slot = 0; slot < batch; slot++) {
-        const index = this.start + this.position;
-        this.position = (this.position + 1) % this.count;
-        net.setImage(slot, data.train.images, index * imageSize, data.mean);
-        net.labels[slot] = data.train.labels[index]!;
+      // A batch of validation images, wrapping around: measured as one contiguous run or two.
+      let left = batch;
+      while (left > 0) {
+        const n = Math.min(left, this.count - this.position);
+        const { predictions } = measure(net, data.train, this.start + this.position, n, data.mean, imageSize, classes, augment);
+        for (let s = 0; s < n; s++) if (predictions[s] === data.train.labels[this.start + this.position + s]) correct++;
+        this.position = (this.position + n) % this.count;
+        left -= n;
       }
-      net.evaluate(batch);
-      correct += countCorrect(net, batch);
     }
     return correct / (batches * batch);
   }
@@ -51,6 +105,7 @@ export async function evaluate(
   batch: number,
   imageSize: number,
   classes: number,
+  augment: TestAugment,
   onProgress: (evaluated: number, accuracy: number) => void,
 ): Promise<{ accuracy: number; loss: number; confusion: number[][]; misclassified: Misclassified[] }> {
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
@@ -59,14 +114,11 @@ export async function evaluate(
   let correct = 0;
   for (let first = 0; first < set.count; first += batch) {
     const n = Math.min(batch, set.count - first);
+    const { loss, predictions } = measure(net, set, first, n, mean, imageSize, classes, augment);
+    lossSum += loss * n;
     for (let slot = 0; slot < n; slot++) {
-      net.setImage(slot, set.images, (first + slot) * imageSize, mean);
-      net.labels[slot] = set.labels[first + slot]!;
-    }
-    lossSum += net.evaluate(n) * n;
-    for (let slot = 0; slot < n; slot++) {
-      const truth = net.labels[slot]!;
-      const predicted = net.predictions[slot]!;
+      const truth = set.labels[first + slot]!;
+      const predicted = predictions[slot]!;
       confusion[truth]![predicted]!++;
       if (truth === predicted) correct++;
       else if (misclassified.length < KEPT_MISCLASSIFIED) misclassified.push({ index: first + slot, label: truth, predicted });

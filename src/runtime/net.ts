@@ -37,6 +37,8 @@ export interface Trainable {
   readonly labels: Uint8Array;
   /** The predicted class of each sample, written by computeGradients() and evaluate(). */
   readonly predictions: Uint8Array;
+  /** [batch][classes]: each sample's softmax, written with the predictions. */
+  readonly probabilities: FloatArray;
   /** Copy one image into batch slot `slot`, scaled, `mean[c]` subtracted, maybe augmented. */
   setImage(slot: number, pixels: Uint8Array, offset: number, mean: Float64Array, augment?: Augmentation): void;
   /** Forward, loss and backward over the first n samples of iteration `step` of a run seeded with `seed`: their mean loss. */
@@ -58,14 +60,14 @@ export interface Trainable {
 }
 
 /**
- * A generated Net class. `allocate(threads)` makes memory for several threads' Nets —
- * the parameters once, and one region (gradients, input, labels, predictions) a thread —
- * that can be posted to worker threads; `new Net(shared, t)` is thread t's Net over it.
- * `new Net()` allocates a private Net.
+ * A generated Net class. `allocate(regions)` makes memory for several Nets — the parameters
+ * once, and one region (gradients, input, activations, labels, predictions; model.chunk
+ * samples) a Net — that can be posted to worker threads; `new Net(shared, r)` is region r's
+ * Net over it. `new Net()` allocates a private Net.
  */
 export interface NetClass<Shared = unknown> {
-  new (shared?: Shared, thread?: number): TrainableNet;
-  allocate(threads: number): Shared;
+  new (shared?: Shared, region?: number): TrainableNet;
+  allocate(regions: number): Shared;
 }
 
 /** One generated network, with its kernels' entry points. */
@@ -95,12 +97,16 @@ export interface ParamSummary {
   readonly offset: number;
   readonly size: number;
   readonly shape: readonly number[];
+  /** Parameters only: false where frozen (their gradients are not computed, or not used). */
+  readonly trainable?: boolean;
 }
 
 export interface ModelInfo {
   readonly name: string;
   readonly dtype: 'float32' | 'float64';
   readonly batch: number;
+  /** Samples one Net holds (its share of a batch is worked through this many at a time). */
+  readonly chunk: number;
   readonly classes: number;
   readonly paramCount: number;
   /** Values of non-trained state (batch norm's running statistics). */
@@ -113,4 +119,6 @@ export interface ModelInfo {
   readonly layers: readonly LayerSummary[];
   readonly params: readonly ParamSummary[];
   readonly state: readonly ParamSummary[];
+  /** Weights that start as whitening filters computed from the training images (runtime/whiten.ts). */
+  readonly whiten: readonly { readonly offset: number; readonly filters: number; readonly channels: number; readonly size: number }[];
 }

@@ -1,7 +1,11 @@
-// Data-parallel training on several threads: each thread runs the same generated Net on
-// its share of the batch; parameters live in shared memory; gradients are summed in a
-// fixed order (this thread's, then each worker's), so a run is reproducible for a given
-// number of threads. Workers wait on Atomics, not messages: a handoff costs microseconds.
+// Data-parallel training on several threads. A batch is cut into regions — one Net's
+// memory each, holding at most model.chunk samples, in whole batch-norm groups — and each
+// thread works through its regions one after another: with large activations, a thread
+// then works on a chunk that stays near its caches rather than on its whole share at once.
+// Parameters live in shared memory; gradients are summed in a fixed order (region by
+// region), so a run is reproducible for a given number of threads (and, where the chunk
+// sets the number of regions, for any). Workers wait on Atomics, not messages: a handoff
+// costs microseconds.
 import { Worker } from 'node:worker_threads';
 import type { Augmentation, FloatArray, ModelInfo, NetClass, Trainable, TrainableNet } from './net.js';
 import { COMMAND, CONTROL_SLOTS, SLOT, type WorkerData } from './worker-protocol.js';
@@ -13,8 +17,6 @@ interface Part {
   readonly worker: Worker;
   readonly control: Int32Array;
   readonly loss: Float64Array;
-  /** The worker's Net seen from this thread: its input, labels, predictions, gradients. */
-  readonly view: TrainableNet;
   readonly failure: Uint8Array;
 }
 
@@ -26,18 +28,52 @@ export function threadCount(threads: number | 'auto', batch: number, cores: numb
   return Math.max(1, Math.min(threads === 'auto' ? cores : threads, Math.ceil(batch / unit)));
 }
 
+/** Regions a batch is cut into on `threads` threads: one a thread at least, and enough that none holds more than model.chunk samples. */
+export function regionCount(model: Pick<ModelInfo, 'batch' | 'chunk' | 'splitUnit'>, threads: number): number {
+  const groups = Math.ceil(model.batch / model.splitUnit);
+  let regions = Math.max(threads, Math.ceil(model.batch / model.chunk));
+  while (regions < groups && Math.ceil(groups / regions) * model.splitUnit > model.chunk) regions++;
+  return Math.min(regions, groups);
+}
+
+/** The samples [start, start + count) of region r among `regions`, of a batch of n (≤ model.batch): whole groups, spread evenly. */
+export function regionShare(model: Pick<ModelInfo, 'batch' | 'splitUnit'>, regions: number, r: number, n = model.batch): { start: number; count: number } {
+  const unit = model.splitUnit;
+  const groups = Math.ceil(model.batch / unit);
+  const base = Math.floor(groups / regions);
+  const extra = groups % regions;
+  const start = Math.min(model.batch, (r * base + Math.min(r, extra)) * unit);
+  const end = Math.min(model.batch, start + (base + (r < extra ? 1 : 0)) * unit);
+  return { start, count: Math.max(0, Math.min(end - start, n - start)) };
+}
+
+/** The regions thread t of `threads` works through: a contiguous run. */
+export function regionsOf(regions: number, threads: number, t: number): number[] {
+  const from = Math.floor((t * regions) / threads);
+  const to = Math.floor(((t + 1) * regions) / threads);
+  return Array.from({ length: to - from }, (_, k) => from + k);
+}
+
+/** The Net to train with on `threads` threads: one plain Net where one region holds the batch, else a ParallelNet. */
+export async function createNet<Shared>(model: ModelInfo, Net: NetClass<Shared>, modelUrl: string, threads: number): Promise<Trainable> {
+  return threads === 1 && regionCount(model, 1) === 1 ? new Net() : createParallel(model, Net, modelUrl, threads);
+}
+
 export async function createParallel<Shared>(model: ModelInfo, Net: NetClass<Shared>, modelUrl: string, threads: number): Promise<Trainable> {
-  const shared = Net.allocate(threads);
-  const main = new Net(shared, 0);
+  const regions = regionCount(model, threads);
+  const shared = Net.allocate(regions);
+  const nets = Array.from({ length: regions }, (_, r) => new Net(shared, r));
+  // Each region's share of the current batch: [r][count, first].
+  const shares = new Int32Array(new SharedArrayBuffer(regions * 2 * 4));
   const parts: Part[] = [];
   try {
     for (let thread = 1; thread < threads; thread++) {
       const control = new Int32Array(new SharedArrayBuffer(CONTROL_SLOTS * 4));
       const loss = new Float64Array(new SharedArrayBuffer(8));
       const failure = new Uint8Array(new SharedArrayBuffer(1024));
-      const data: WorkerData = { modelUrl, shared, thread, control, loss, failure };
+      const data: WorkerData = { modelUrl, shared, regions: regionsOf(regions, threads, thread), shares, control, loss, failure };
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: data });
-      parts.push({ worker, control, loss, failure, view: new Net(shared, thread) });
+      parts.push({ worker, control, loss, failure });
       await new Promise<void>((resolve, reject) => {
         worker.once('message', () => resolve());
         worker.once('error', reject);
@@ -47,7 +83,7 @@ export async function createParallel<Shared>(model: ModelInfo, Net: NetClass<Sha
     await Promise.all(parts.map((p) => p.worker.terminate()));
     throw error;
   }
-  return new ParallelNet(model, main, parts);
+  return new ParallelNet(model, nets, shares, parts, regionsOf(regions, threads, 0));
 }
 
 class ParallelNet implements Trainable {
@@ -57,46 +93,39 @@ class ParallelNet implements Trainable {
   readonly grads: FloatArray;
   readonly labels: Uint8Array;
   readonly predictions: Uint8Array;
+  readonly probabilities: Float64Array;
+  /** Region 0's Net: the parameters, and the summed gradients step() updates from. */
+  private readonly main: TrainableNet;
   private sequence = 0;
 
   constructor(
     private readonly model: ModelInfo,
-    private readonly main: TrainableNet,
+    /** Every region's Net, seen from this thread (inputs, labels, outputs, gradients). */
+    private readonly nets: readonly TrainableNet[],
+    private readonly shares: Int32Array,
     private readonly parts: readonly Part[],
+    /** The regions this thread works through itself. */
+    private readonly own: readonly number[],
   ) {
-    this.params = main.params;
-    this.state = main.state;
-    this.tensors = main.tensors;
-    this.grads = main.grads;
+    this.main = nets[0]!;
+    this.params = this.main.params;
+    this.state = this.main.state;
+    this.tensors = this.main.tensors;
+    this.grads = this.main.grads;
     this.labels = new Uint8Array(model.batch);
     this.predictions = new Uint8Array(model.batch);
+    this.probabilities = new Float64Array(model.batch * model.classes);
   }
 
-  /**
-   * The batch slots part p (0 is this thread) computes: [start, start + size) of a full
-   * batch, in whole groups of model.splitUnit samples; of a shorter one (n samples), those
-   * below n.
-   */
-  private share(p: number, n = this.model.batch): { start: number; count: number } {
-    const threads = this.parts.length + 1;
-    const unit = this.model.splitUnit;
-    const groups = Math.ceil(this.model.batch / unit);
-    const base = Math.floor(groups / threads);
-    const extra = groups % threads;
-    const start = Math.min(this.model.batch, (p * base + Math.min(p, extra)) * unit);
-    const end = Math.min(this.model.batch, start + (base + (p < extra ? 1 : 0)) * unit);
-    return { start, count: Math.max(0, Math.min(end - start, n - start)) };
-  }
-
-  private net(p: number): TrainableNet {
-    return p === 0 ? this.main : this.parts[p - 1]!.view;
+  private share(r: number, n?: number): { start: number; count: number } {
+    return regionShare(this.model, this.nets.length, r, n);
   }
 
   setImage(slot: number, pixels: Uint8Array, offset: number, mean: Float64Array, augment?: Augmentation): void {
-    for (let p = this.parts.length; p >= 0; p--) {
-      const { start } = this.share(p);
+    for (let r = this.nets.length - 1; r >= 0; r--) {
+      const { start } = this.share(r);
       if (slot >= start) {
-        this.net(p).setImage(slot - start, pixels, offset, mean, augment);
+        this.nets[r]!.setImage(slot - start, pixels, offset, mean, augment);
         return;
       }
     }
@@ -106,25 +135,30 @@ class ParallelNet implements Trainable {
     const sequence = ++this.sequence;
     // Packed weights and the like, made once for every thread.
     this.main.prepare();
-    this.parts.forEach((part, k) => {
-      const { start, count } = this.share(k + 1, n);
-      part.view.labels.set(this.labels.subarray(start, start + count));
+    this.nets.forEach((net, r) => {
+      const { start, count } = this.share(r, n);
+      net.labels.set(this.labels.subarray(start, start + count));
+      this.shares[2 * r] = count;
+      this.shares[2 * r + 1] = start;
+    });
+    for (const part of this.parts) {
       Atomics.store(part.control, SLOT.command, command);
-      Atomics.store(part.control, SLOT.n, count);
       Atomics.store(part.control, SLOT.total, n);
-      Atomics.store(part.control, SLOT.first, start);
       Atomics.store(part.control, SLOT.step, step);
       Atomics.store(part.control, SLOT.seed, seed | 0);
       Atomics.store(part.control, SLOT.posted, sequence);
       Atomics.notify(part.control, SLOT.posted);
-    });
-    const own = this.share(0, n).count;
-    const ctx = { training: command === COMMAND.train, first: 0, step, seed };
-    this.main.labels.set(this.labels.subarray(0, own));
-    this.main.forward(own, ctx);
-    let lossSum = this.main.loss(own, n) * own;
-    if (command === COMMAND.train) this.main.backward(own, ctx);
-    this.predictions.set(this.main.predictions.subarray(0, own), 0);
+    }
+    let lossSum = 0;
+    for (const r of this.own) {
+      const { start, count } = this.share(r, n);
+      if (count === 0) continue;
+      const net = this.nets[r]!;
+      const ctx = { training: command === COMMAND.train, first: start, step, seed };
+      net.forward(count, ctx);
+      lossSum += net.loss(count, n) * count;
+      if (command === COMMAND.train) net.backward(count, ctx);
+    }
     this.parts.forEach((part, k) => {
       const deadline = Date.now() + STALL_MS;
       while (Atomics.load(part.control, SLOT.done) !== sequence) {
@@ -133,14 +167,17 @@ class ParallelNet implements Trainable {
         // A worker that died without a word (killed, out of memory) would leave us waiting.
         if (Date.now() > deadline) throw new Error(`training thread ${k + 1} has not answered for ${STALL_MS / 60000} minutes; it may have died`);
       }
-      const { start, count } = this.share(k + 1, n);
+      lossSum += part.loss[0]!;
+    });
+    // Outputs gathered, gradients summed into region 0's in a fixed order: region by region.
+    const grads = this.main.grads;
+    this.nets.forEach((net, r) => {
+      const { start, count } = this.share(r, n);
       if (count === 0) return;
-      lossSum += part.loss[0]! * count;
-      this.predictions.set(part.view.predictions.subarray(0, count), start);
-      // Gradients summed in a fixed order: this thread's, then each worker's in turn.
-      if (command === COMMAND.train) {
-        const grads = this.main.grads;
-        const other = part.view.grads;
+      this.predictions.set(net.predictions.subarray(0, count), start);
+      this.probabilities.set(net.probabilities.subarray(0, count * this.model.classes), start * this.model.classes);
+      if (command === COMMAND.train && r > 0) {
+        const other = net.grads;
         for (let i = 0; i < grads.length; i++) grads[i] = grads[i]! + other[i]!;
       }
     });

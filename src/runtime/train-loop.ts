@@ -7,13 +7,15 @@ import { writeFileAtomic } from './atomic.js';
 import { loadDataset } from './load.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint, type CheckpointState } from './checkpoint.js';
 import { prepare, Sampler, type Prepared } from './data.js';
-import { BatchCursor, countCorrect, evaluate, type Misclassified } from './evaluate.js';
+import { BatchCursor, countCorrect, evaluate, type Misclassified, type TestAugment } from './evaluate.js';
 import { DataError, type ImageSet } from './images.js';
 import { availableParallelism } from 'node:os';
 import type { ModelInfo, NetClass, Trainable } from './net.js';
-import { createParallel, threadCount } from './parallel.js';
+import { createNet, threadCount } from './parallel.js';
 import { Rng } from './rng.js';
+import { whiteningWeights } from './whiten.js';
 import { learningRateAt, type Schedule } from './schedule.js';
+import { Lookahead } from './lookahead.js';
 
 export interface TrainerSettings {
   readonly dataset: 'mnist' | 'cifar10';
@@ -31,6 +33,11 @@ export interface TrainerSettings {
   readonly augmentFlip: boolean;
   /** Random shifts of training images by up to this many pixels. */
   readonly augmentCrop: number;
+  /** Test-time augmentation of validation and test images. */
+  readonly testAugment: TestAugment;
+  /** Lookahead's largest decay (0: off) and the steps between its updates. */
+  readonly lookahead: number;
+  readonly lookaheadEvery: number;
   /** Piecewise-linear schedule corners: [fraction of training, factor of the learning rate]. */
   readonly schedulePoints: readonly (readonly [number, number])[];
   readonly seed: number;
@@ -183,7 +190,7 @@ export async function train<Shared>(module: ModelModule<Shared>, settings: Train
   const iterations = options.iterations ?? checkpoint?.state.iterations ?? settings.iterations;
   const seed = options.seed ?? checkpoint?.state.seed ?? settings.seed;
   const threads = threadCount(options.threads ?? settings.threads, model.batch, availableParallelism(), model.splitUnit);
-  const net: Trainable = threads > 1 ? await createParallel(model, module.Net, module.url, threads) : new module.Net();
+  const net: Trainable = await createNet(model, module.Net, module.url, threads);
   try {
     return await trainNet(net, model, data, settings, { ...options, seed, iterations, threads }, checkpoint);
   } finally {
@@ -216,6 +223,10 @@ async function trainNet(
   const imageSize = model.input.height * model.input.width * model.input.channels;
   const rng = new Rng(seed);
   net.init(() => rng.normal());
+  // Whitening filters come from the training images, as the network sees them.
+  for (const w of model.whiten) {
+    net.params.set(whiteningWeights(data.train.images, data.trainCount, data.train, settings.pixelScale, data.mean, w.size), w.offset);
+  }
   const sampler = new Sampler(data.trainCount, rng);
   const validation = new BatchCursor(data.trainCount, data.validationCount);
   const augmenting = settings.augmentFlip || settings.augmentCrop > 0;
@@ -239,6 +250,8 @@ async function trainNet(
     } satisfies LoopState);
     log(`resuming after iteration ${state.iteration} of ${iterations}`);
   }
+  const lookahead = settings.lookahead > 0 ? new Lookahead(net, settings.lookahead, settings.lookaheadEvery, iterations) : undefined;
+  if (resumed && lookahead) lookahead.restore(resumed, options.resumeFrom!);
   const checkpointFile = options.out === undefined ? undefined : join(options.out, CHECKPOINT_FILE);
   let lastCheckpoint = resumed ? state.iteration : null;
   const saveCheckpoint = () => {
@@ -246,7 +259,7 @@ async function trainNet(
     mkdirSync(options.out!, { recursive: true });
     const order = sampler.state;
     const saved: CheckpointState = { ...state, configHash: settings.configHash, iterations, seed, rng: rng.state, samplerCursor: order.cursor, validationCursor: validation.position };
-    writeCheckpoint(checkpointFile, { state: saved, tensors: net.tensors, order: order.order });
+    writeCheckpoint(checkpointFile, { state: saved, tensors: { ...net.tensors, ...lookahead?.tensors }, order: order.order });
     lastCheckpoint = state.iteration;
   };
 
@@ -268,6 +281,7 @@ async function trainNet(
       break;
     }
     net.step(learningRate, iteration);
+    lookahead?.update(iteration);
     state.trainSeconds += (performance.now() - start) / 1000;
     state.iteration = iteration;
     const accuracy = countCorrect(net, batch) / batch;
@@ -277,7 +291,7 @@ async function trainNet(
 
     if (iteration % settings.reportEvery === 0 || iteration === iterations) {
       const validationStart = performance.now();
-      const validationAccuracy = settings.validationBatches > 0 && data.validationCount > 0 ? averaged(net, () => validation.accuracy(net, data, settings.validationBatches, batch, imageSize)) : null;
+      const validationAccuracy = settings.validationBatches > 0 && data.validationCount > 0 ? averaged(net, () => validation.accuracy(net, data, settings.validationBatches, batch, imageSize, settings.classNames.length, settings.testAugment)) : null;
       state.validationSeconds += (performance.now() - validationStart) / 1000;
       state.history.push({ iteration, learningRate, loss: state.lossAverage, accuracy: state.accuracyAverage, validationAccuracy });
       log(
@@ -297,14 +311,16 @@ async function trainNet(
   }
   if (divergence && checkpointFile !== undefined && lastCheckpoint !== null) {
     // Test what training had reached before it diverged: the last good checkpoint.
-    restoreTensors(net, readCheckpoint(checkpointFile, { order: data.trainCount }), checkpointFile);
+    const good = readCheckpoint(checkpointFile, { order: data.trainCount });
+    restoreTensors(net, good, checkpointFile);
+    lookahead?.restore(good, checkpointFile);
     log(`testing the last good checkpoint, from iteration ${lastCheckpoint}`);
   }
 
   // The test (and weights.bin) measure what evaluation uses: the moving average, where there is one.
   net.useAverage(true);
   const testStart = performance.now();
-  const test = await evaluate(net, data.test, data.mean, batch, imageSize, settings.classNames.length, (evaluated, accuracy) =>
+  const test = await evaluate(net, data.test, data.mean, batch, imageSize, settings.classNames.length, settings.testAugment, (evaluated, accuracy) =>
     options.onProgress?.({ phase: 'test', done: evaluated, total: data.test.count, loss: 0, accuracy, samplesPerSecond: evaluated / ((performance.now() - testStart) / 1000) }),
   );
   const testSeconds = (performance.now() - testStart) / 1000;

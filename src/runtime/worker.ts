@@ -1,11 +1,11 @@
-// A training thread: runs the generated Net on its share of each batch, on command.
+// A training thread: works through its regions of each batch (see parallel.ts), on command.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { NetClass } from './net.js';
 import { COMMAND, SLOT, type WorkerData } from './worker-protocol.js';
 
 const data = workerData as WorkerData;
 const { Net } = (await import(data.modelUrl)) as { Net: NetClass };
-const net = new Net(data.shared, data.thread);
+const nets = data.regions.map((r) => ({ r, net: new Net(data.shared, r) }));
 const control = data.control;
 parentPort?.postMessage('ready');
 
@@ -16,13 +16,20 @@ try {
     seen = Atomics.load(control, SLOT.posted);
     const command = Atomics.load(control, SLOT.command);
     if (command === COMMAND.exit) break;
-    const n = Atomics.load(control, SLOT.n);
-    if (n > 0) {
-      const ctx = { training: command === COMMAND.train, first: Atomics.load(control, SLOT.first), step: Atomics.load(control, SLOT.step), seed: Atomics.load(control, SLOT.seed) >>> 0 };
+    const total = Atomics.load(control, SLOT.total);
+    const step = Atomics.load(control, SLOT.step);
+    const seed = Atomics.load(control, SLOT.seed) >>> 0;
+    // The sum of the regions' losses (each a mean over its samples, times their count).
+    let lossSum = 0;
+    for (const { r, net } of nets) {
+      const n = data.shares[2 * r]!;
+      if (n === 0) continue;
+      const ctx = { training: command === COMMAND.train, first: data.shares[2 * r + 1]!, step, seed };
       net.forward(n, ctx);
-      data.loss[0] = net.loss(n, Atomics.load(control, SLOT.total));
+      lossSum += net.loss(n, total) * n;
       if (command === COMMAND.train) net.backward(n, ctx);
     }
+    data.loss[0] = lossSum;
     Atomics.store(control, SLOT.done, seen);
     Atomics.notify(control, SLOT.done);
   }

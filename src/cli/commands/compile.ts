@@ -32,12 +32,22 @@ export function registerCompile(program: Command, io: Output): void {
       }
       writeTree(dir, compiled.emitted.files);
       const { stats } = compiled.emitted;
-      const unrolled = stats.unrolled.map((u) => `${u.op} ${u.taps}${u.mode === 'row' ? ' (by row)' : ''}`).join(', ');
+      const unrolled = unrollText(stats.unrolled);
       io.out(
         `${io.color.green('compiled')} ${file} → ${shown}/  ${compiled.emitted.files.size} files, ${stats.generatedLines} generated lines (${stats.totalLines} with runtime, ${(stats.bytes / 1024).toFixed(0)} KiB; model.wasm ${(stats.wasmBytes / 1024).toFixed(1)} KiB)` +
-          (unrolled ? `; unrolled window taps: ${unrolled}` : ''),
+          (unrolled ? `; unrolled window taps: ${unrolled}` : '') +
+          (compiled.graph.chunk < compiled.graph.batch ? `; batches worked through in chunks of ${compiled.graph.chunk} samples` : ''),
       );
     }
     if (drifted > 0) throw new ExitCode(EXIT.failed);
   });
+}
+
+/** "conv1 25, maxpool1 4" — or, for deep networks, counts: "19 layers of 9, 2 of 1". */
+function unrollText(unrolled: readonly { op: string; taps: number; mode: 'full' | 'row' }[]): string {
+  const each = (u: (typeof unrolled)[number]) => `${u.taps}${u.mode === 'row' ? ' (by row)' : ''}`;
+  if (unrolled.length <= 8) return unrolled.map((u) => `${u.op} ${each(u)}`).join(', ');
+  const counts = new Map<string, number>();
+  for (const u of unrolled) counts.set(each(u), (counts.get(each(u)) ?? 0) + 1);
+  return [...counts].map(([taps, n], i) => `${n} ${i === 0 ? 'layers ' : ''}of ${taps}`).join(', ');
 }

@@ -11,7 +11,6 @@ import { F, type Packing, WasmPlan } from './plan.js';
 
 /** The shared helper functions, in the order they are emitted, and what each calls. */
 const HELPERS = ['exp', 'erf', 'hash'];
-const DEPENDS: Record<string, readonly string[]> = { erf: ['exp'] };
 
 export interface WasmFiles {
   readonly wat: string;
@@ -28,14 +27,14 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
   const views = graph.ops.map((op) => op.op.kernels.wasm.view(op, plan));
   const ops = graph.ops.map((op, i) => {
     const view = views[i]!;
-    return { name: op.name, partial: `ops/${op.type}/wasm`, view: view.template, backward: view.backward, packs: view.packs ?? [], unpacks: view.unpacks ?? [], updates: view.updates ?? [] };
+    return { name: op.name, partial: `ops/${op.type}/wasm`, view: view.template, backward: op.backward && view.backward, packs: view.packs ?? [], unpacks: view.unpacks ?? [], updates: view.updates ?? [] };
   });
-  // Helper functions, once each, those they call first (erf calls exp).
-  const requested = new Set(views.flatMap((view) => view.helpers ?? []));
-  const needed = new Set([...requested].flatMap((name) => [...(DEPENDS[name] ?? []), name]));
+  // Helper functions, once each (an op lists every helper its kernels call).
+  const needed = new Set(views.flatMap((view) => view.helpers ?? []));
   const helpers = HELPERS.filter((name) => needed.has(name)).map((name) => ({ partial: `ops/shared/wasm-${name}` }));
-  const labels = plan.take(graph.batch);
-  const predictions = plan.take(graph.batch);
+  const labels = plan.take(graph.chunk);
+  const predictions = plan.take(graph.chunk);
+  const probabilities = plan.take(graph.chunk * graph.classes * F);
   const { trainer } = graph;
   const training = trainingView(graph);
   const module = (fma: boolean) => ({
@@ -64,21 +63,22 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
     regionBytes: plan.regionBytes,
     pixelScale: pixelScaleText(trainer.pixelScale),
     batch: graph.batch,
+    chunk: graph.chunk,
     classes: graph.classes,
     paramCount: graph.paramCount,
     stateCount: graph.stateCount,
     ...training,
     array: 'Float32Array',
     state: graph.state.map(stateView),
-    layout: { params: plan.params, momentum: plan.momentum, variance: plan.variance, rates: plan.rates, decays: plan.decays, state: plan.state, grads: plan.grads, labels, predictions },
+    layout: { params: plan.params, momentum: plan.momentum, variance: plan.variance, rates: plan.rates, decays: plan.decays, state: plan.state, grads: plan.grads, labels, predictions, probabilities },
     input: {
       ...input,
-      floats: (input.sampleBytes * graph.batch) / F,
+      floats: (input.sampleBytes * graph.chunk) / F,
       sampleFloats: input.sampleBytes / F,
       originFloats: input.originBytes / F,
       rowFloats: input.rowBytes / F,
     },
-    logits: { at: logits.at + logits.originBytes, gradAt: logits.gradAt + logits.originBytes, stride: logits.cp, length: graph.batch * logits.cp - (logits.cp - graph.classes) },
+    logits: { at: logits.at + logits.originBytes, gradAt: logits.gradAt + logits.originBytes, stride: logits.cp, length: graph.chunk * logits.cp - (logits.cp - graph.classes) },
     packs: ops.flatMap((op) => op.packs).map(packingView),
     unpacks: ops.flatMap((op) => op.unpacks).map(packingView),
     updates: ops.flatMap((op) => op.updates).map((u) => ({ ...u, length: u.groups * 2 * u.stride })),

@@ -142,8 +142,8 @@ export class WasmPlan {
       const pixelBytes = cp * F;
       const rowBytes = (s.shape.width + 2 * pad) * pixelBytes;
       const sampleBytes = (s.shape.height + 2 * pad) * rowBytes;
-      const at = this.take(sampleBytes * graph.batch);
-      const gradAt = s.id !== 0 && needsGrad(s.id) ? this.take(sampleBytes * graph.batch) : -1;
+      const at = this.take(sampleBytes * graph.chunk);
+      const gradAt = s.id !== 0 && needsGrad(s.id) ? this.take(sampleBytes * graph.chunk) : -1;
       return {
         name: s.name,
         channels: s.shape.channels,

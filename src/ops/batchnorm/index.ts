@@ -17,6 +17,7 @@ export interface BatchNormOptions {
   readonly scale: boolean;
   readonly center: boolean;
   readonly group: number;
+  readonly lr_scale: number;
 }
 
 export const definition: OpDefinition<BatchNormOptions> = {
@@ -35,6 +36,7 @@ export const definition: OpDefinition<BatchNormOptions> = {
     epsilon: { description: 'Added to the variance before its square root.', type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.00001 },
     scale: { description: 'Whether each channel has a trained scale γ (else 1).', type: 'boolean', default: true },
     center: { description: 'Whether each channel has a trained shift β (else 0).', type: 'boolean', default: true },
+    lr_scale: { description: 'Factor on the learning rate of γ and β (airbench trains its shifts 64× faster); weight decay stays as it is.', type: 'number', exclusiveMinimum: 0, maximum: 10000, default: 1 },
   },
   arity: { min: 1, max: 1 },
   example: '- batchnorm',
@@ -43,8 +45,8 @@ export const definition: OpDefinition<BatchNormOptions> = {
     return {
       output: input!,
       params: [
-        ...(layer.scale ? [{ suffix: 'gamma', shape: [c], init: { kind: 'constant', value: 1 }, role: 'norm', trainable: true } as const] : []),
-        ...(layer.center ? [{ suffix: 'beta', shape: [c], init: { kind: 'constant', value: 0 }, role: 'norm', trainable: true } as const] : []),
+        ...(layer.scale ? [{ suffix: 'gamma', shape: [c], init: { kind: 'constant', value: 1 }, role: 'norm', trainable: true, lrScale: layer.lr_scale } as const] : []),
+        ...(layer.center ? [{ suffix: 'beta', shape: [c], init: { kind: 'constant', value: 0 }, role: 'norm', trainable: true, lrScale: layer.lr_scale } as const] : []),
       ],
       state: [
         { suffix: 'mean', shape: [c], init: 0 },
@@ -53,7 +55,7 @@ export const definition: OpDefinition<BatchNormOptions> = {
       flops: 4 * elements(input!),
     };
   },
-  describe: (layer) => [layer.group !== 32 ? `groups of ${layer.group}` : '', layer.scale ? '' : 'no scale', layer.center ? '' : 'no shift'].filter(Boolean).join(', '),
+  describe: (layer) => [layer.group !== 32 ? `groups of ${layer.group}` : '', layer.scale ? '' : 'no scale', layer.center ? '' : 'no shift', layer.lr_scale !== 1 ? `lr × ${layer.lr_scale}` : ''].filter(Boolean).join(', '),
   gradient: { readsInputs: true, readsOutput: false },
   group: (layer) => layer.group,
 };

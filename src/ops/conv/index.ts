@@ -1,6 +1,6 @@
 // conv: a 2-D convolution with square kernels, any stride and zero padding, with or
 // without a bias.
-import { elements, INIT_OPTION, type InitOptions, weightInit, windowedShape } from '../common.js';
+import { elements, INIT_OPTION, type InitOptions, TRAINABLE_OPTION, weightInit, windowedShape } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
 import { wasmKernels } from './wasm.js';
@@ -12,6 +12,7 @@ export interface ConvOptions {
   readonly padding: number;
   readonly bias: boolean;
   readonly init: InitOptions;
+  readonly trainable: boolean;
 }
 
 export const definition: OpDefinition<ConvOptions> = {
@@ -24,6 +25,7 @@ export const definition: OpDefinition<ConvOptions> = {
     padding: { description: 'Zeros added on each side of the input.', type: 'integer', minimum: 0, maximum: 30, default: 0 },
     bias: { description: 'Whether each output channel adds a trained bias (leave it out before batch normalisation, which has its own).', type: 'boolean', default: true },
     init: INIT_OPTION,
+    trainable: TRAINABLE_OPTION,
   },
   required: ['filters', 'size'],
   arity: { min: 1, max: 1 },
@@ -35,13 +37,20 @@ export const definition: OpDefinition<ConvOptions> = {
     }
     const output = windowedShape(input!, size, stride, padding, filters, 'kernel', ctx, name);
     const fanIn = ctx.exact(size * size * input!.channels);
-    const weights = { suffix: 'w', shape: [filters, input!.channels, size, size], init: weightInit(layer.init, fanIn), role: 'weight', trainable: true } as const;
-    const bias = { suffix: 'b', shape: [filters], init: { kind: 'constant', value: layer.init.bias }, role: 'bias', trainable: true } as const;
+    if (layer.init.whiten && filters !== 2 * fanIn) {
+      ctx.fail('filters', `${name}: whitening filters come in ${fanIn} pairs (one a ${size}×${size}×${input!.channels} patch dimension, and its negative); found filters: ${filters}`, `set filters: ${2 * fanIn}`);
+    }
+    if (layer.init.whiten && layer.init.identity) ctx.fail('init', `${name}: init.whiten and init.identity are two ways to start; choose one`);
+    if (layer.init.whiten && ctx.from(0) !== `the network input (${input!.height}×${input!.width}×${input!.channels})`) {
+      ctx.fail('init', `${name}: whitening filters are computed from the images, so the layer must read the network's input; it reads ${ctx.from(0)}`, 'make it the first layer');
+    }
+    const weights = { suffix: 'w', shape: [filters, input!.channels, size, size], init: weightInit(layer.init, fanIn), role: 'weight', trainable: layer.trainable } as const;
+    const bias = { suffix: 'b', shape: [filters], init: { kind: 'constant', value: layer.init.bias }, role: 'bias', trainable: layer.trainable } as const;
     ctx.exact(fanIn * filters);
     return { output, params: layer.bias ? [weights, bias] : [weights], flops: ctx.exact(2 * elements(output) * fanIn) };
   },
   describe(layer, [input]) {
-    return `${layer.size}×${layer.size}, ${input!.channels}→${layer.filters}${layer.stride !== 1 ? `, stride ${layer.stride}` : ''}${layer.padding ? `, pad ${layer.padding}` : ''}${layer.bias ? '' : ', no bias'}`;
+    return `${layer.size}×${layer.size}, ${input!.channels}→${layer.filters}${layer.stride !== 1 ? `, stride ${layer.stride}` : ''}${layer.padding ? `, pad ${layer.padding}` : ''}${layer.bias ? '' : ', no bias'}${layer.init.whiten ? ', whitening' : ''}${layer.trainable ? '' : ', frozen'}`;
   },
   gradient: { readsInputs: true, readsOutput: false },
   border: (layer) => layer.padding,

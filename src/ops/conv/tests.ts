@@ -24,6 +24,9 @@ export const tests: OpTests = {
       layers: [{ conv: { filters: 20, size: 3, padding: 1 } }, { maxpool: { size: 4 } }, { conv: { filters: 36, size: 3, padding: 1 } }, 'relu', { conv: { filters: 12, size: 3 } }, { dense: { units: 10 } }],
       batch: 3,
     },
+    'a frozen first conv (no gradients behind it), an activation on its output': {
+      layers: [{ conv: { filters: 4, size: 2, trainable: false } }, 'gelu', { conv: { filters: 5, size: 3, padding: 1 } }, 'relu', { maxpool: { size: 2 } }, { dense: { units: 10, trainable: false } }, { scale: { factor: 0.5 } }],
+    },
   },
   oracle(layer, [x], params, { tf }) {
     const { stride, padding } = layer as Layer & { stride: number; padding: number };

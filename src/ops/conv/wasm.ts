@@ -29,6 +29,7 @@ function pass(options: {
 }) {
   const { x, y, k, stride, cin } = options;
   const groups = columnBlocks(y.cp / 4);
+  const chunk = samplesInCache(x.sampleBytes);
   let wStart = options.weights;
   const fullWidth = Math.floor(y.width / TILE_ROWS) * TILE_ROWS;
   const rest = y.width - fullWidth;
@@ -36,6 +37,7 @@ function pass(options: {
   const common = { bias: options.bias !== undefined, accumulate: options.accumulate, cin, k, pixelSkip: x.pixelBytes - cin * F, rowSkip: x.rowBytes - k * x.pixelBytes };
   return {
     label: options.label,
+    chunk,
     corner: options.xAt + x.originBytes - options.pad * (x.rowBytes + x.pixelBytes),
     xSample: x.sampleBytes,
     rowStep: stride * x.rowBytes,
@@ -67,6 +69,14 @@ function pass(options: {
       return group;
     }),
   };
+}
+
+/** Bytes of one core's cache a pass's inputs may fill (half its L2 on the machines netc is tuned on). */
+const CACHE_BYTES = 256 * 1024;
+
+/** How many samples' inputs fit in that budget (at least one). */
+function samplesInCache(bytesPerSample: number): number {
+  return Math.max(1, Math.floor(CACHE_BYTES / bytesPerSample));
 }
 
 /** Packs weights [co][ci][k][k] into blocks of output channels (or of input channels, swapped). */
@@ -139,6 +149,7 @@ export const wasmKernels: WasmKernels = {
         width: y.width,
         // Rows of the GEMM: four input channels at a time, over the padded channels.
         ciBlocks: x.cp / 4,
+        chunk: samplesInCache(x.sampleBytes + y.sampleBytes),
         tapBytes: x.cp * y.cp * F,
         ciBlockBytes: 4 * y.cp * F,
         groups: columnBlocks(y.cp / 4).map((g) => ({ ...g, tile: tile(4, g.nv, F, y.cp * F), first16: g.first * 16, chanStep: g.nv * 16 })),

@@ -10,4 +10,4 @@ export const definition = activation({
   gradient: { readsInputs: true, readsOutput: false },
 });
 
-export const gelu = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true, helpers: ['erf'] }) } };
+export const gelu = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true, helpers: ['erf', 'exp'] }) } };

@@ -15,7 +15,7 @@ export const wasmKernels: WasmKernels = {
     const mode = op.inputGrads[0]!;
     // The winning tap of every output value: [n][height][width][cp] int32.
     const argSample = y.height * y.width * y.cp * F;
-    const arg = plan.take(argSample * plan.graph.batch);
+    const arg = plan.take(argSample * plan.graph.chunk);
     const kx = Array.from({ length: layer.size }, (_, i) => ({ kx: i, xoff: i * x.pixelBytes }));
     return {
       backward: mode !== 'none',
