@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { train } from '../src/pipeline.js';
 import { learningRateAt } from '../src/runtime/schedule.js';
+import { alternateFlip } from '../src/runtime/hash.js';
 import { parseConfig } from '../src/parse/index.js';
 import { validate } from '../src/validate/index.js';
 import { configYaml, loadTrainer, tempDir } from './helpers.js';
@@ -60,11 +61,26 @@ describe('data augmentation', () => {
     expect(a.metrics.history.at(-1)!.learningRate).toBeCloseTo(0.05 * 0.5 * (1 + Math.cos((Math.PI * 19) / 20)), 10);
   });
 
+  it('alternating flip: a coin per image for the first epoch, then the other way each epoch', () => {
+    const images = 2000;
+    let first = 0;
+    for (let index = 0; index < images; index++) {
+      const flips = Array.from({ length: 6 }, (_, epoch) => alternateFlip(7, index, epoch));
+      if (flips[0]) first++;
+      for (let epoch = 1; epoch < 6; epoch++) expect(flips[epoch]).toBe(!flips[epoch - 1]);
+    }
+    // Fair coins: 1000 ± 3.5σ (σ ≈ 22).
+    expect(Math.abs(first - images / 2)).toBeLessThan(80);
+    // Another seed, other coins.
+    const differ = Array.from({ length: images }, (_, i) => alternateFlip(7, i, 0) !== alternateFlip(8, i, 0)).filter(Boolean).length;
+    expect(Math.abs(differ - images / 2)).toBeLessThan(80);
+  });
+
   it('explains YAML 1.1 booleans', () => {
     const text = configYaml().replace('dataset: mnist', 'dataset: mnist\n  augment:\n    flip: yes');
     expect(text).toContain('    flip: yes\n');
     const errors = validate(parseConfig('a.yaml', text));
-    expect(errors[0]!.message).toBe('data.augment.flip must be a boolean; found "yes"');
+    expect(errors[0]!.message).toMatch(/^data\.augment\.flip must be one of .*false.*true.*alternate.*; found "yes"$/);
     expect(errors[0]!.hint).toBe('YAML 1.2 reads yes/no/on/off as text: write true or false');
   });
 });

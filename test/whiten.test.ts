@@ -65,6 +65,18 @@ describe('whitening', () => {
     expect(WHITEN_EPSILON).toBe(5e-4);
   });
 
+  it('ε is relative to the patches\' variance: the filters do not depend on the pixel scale', () => {
+    // airbench's ε is for unit-variance pixels; pixels in [0, 1] or 0–255 must give the same
+    // whitened responses, i.e. filters scaled by the inverse of the pixel scale.
+    const rng = new Rng(3);
+    const [count, side, channels] = [20, 8, 3];
+    const images = Uint8Array.from({ length: count * channels * side * side }, (_, p) => (rng.below(60) + (p % side) * 20) & 255);
+    const shape = { height: side, width: side, channels };
+    const unit = whiteningWeights(images, count, shape, 1 / 255, new Float64Array(channels).fill(0.5), 2);
+    const bytes = whiteningWeights(images, count, shape, 1, new Float64Array(channels).fill(127.5), 2);
+    for (let k = 0; k < unit.length; k++) expect(bytes[k]! * 255).toBeCloseTo(unit[k]!, 6);
+  });
+
   it('needs 2·size²·channels filters on the network input', () => {
     const layers = (filters: number, first = true) => `input: {height: 32, width: 32, channels: 3}
 layers:

@@ -37,7 +37,7 @@ export interface ResolvedConfig {
     readonly validation: number;
     readonly pixels: '0-1' | '0-255';
     readonly mean: 'channel' | 'none';
-    readonly augment: { readonly flip: boolean; readonly crop: number; readonly test: 'none' | 'flip' | 'flip_shift' };
+    readonly augment: { readonly flip: boolean | 'alternate'; readonly crop: number; readonly test: 'none' | 'flip' | 'flip_shift' };
   };
   readonly train: {
     readonly iterations: number;

@@ -54,7 +54,7 @@ export function describeError(error: ErrorObject, path: Path, data: unknown): De
       const allowed = (params.allowedValues as unknown[]).map(String);
       return {
         message: `${where} must be one of ${list(allowed)}; found ${describeValue(value)}`,
-        hint: typeof value === 'string' ? didYouMean(value, allowed) : undefined,
+        hint: typeof value === 'string' ? (allowed.includes('true') ? typeHint(['boolean'], value) : undefined) ?? didYouMean(value, allowed) : undefined,
       };
     }
     case 'type': {

@@ -20,6 +20,7 @@ import { Rng } from './rng.js';
 import { whiteningWeights } from './whiten.js';
 import { learningRateAt, type Schedule } from './schedule.js';
 import { Lookahead } from './lookahead.js';
+import { alternateFlip } from './hash.js';
 
 export interface TrainerSettings {
   readonly dataset: 'mnist' | 'cifar10';
@@ -33,8 +34,8 @@ export interface TrainerSettings {
   readonly schedule: Schedule;
   /** Iterations of linear learning-rate warm-up. */
   readonly warmup: number;
-  /** Random horizontal flips of training images. */
-  readonly augmentFlip: boolean;
+  /** Horizontal flips of training images: at random, or each image every other epoch. */
+  readonly augmentFlip: boolean | 'alternate';
   /** Random shifts of training images by up to this many pixels. */
   readonly augmentCrop: number;
   /** Test-time augmentation of validation and test images. */
@@ -233,9 +234,12 @@ async function trainNet(
   }
   const sampler = new Sampler(data.trainCount, rng);
   const validation = new BatchCursor(data.trainCount, data.validationCount);
-  const augmenting = settings.augmentFlip || settings.augmentCrop > 0;
+  const augmenting = settings.augmentFlip !== false || settings.augmentCrop > 0;
   const crop = settings.augmentCrop;
-  const augmentation = () => ({ dx: crop ? rng.below(2 * crop + 1) - crop : 0, dy: crop ? rng.below(2 * crop + 1) - crop : 0, flip: settings.augmentFlip && rng.uniform() < 0.5 });
+  // `drawn`: samples drawn before this one, so its epoch is drawn / trainCount (resumes too).
+  const flipped = (index: number, drawn: number) =>
+    settings.augmentFlip === 'alternate' ? alternateFlip(seed, index, Math.floor(drawn / data.trainCount)) : settings.augmentFlip && rng.uniform() < 0.5;
+  const augmentation = (index: number, drawn: number) => ({ dx: crop ? rng.below(2 * crop + 1) - crop : 0, dy: crop ? rng.below(2 * crop + 1) - crop : 0, flip: flipped(index, drawn) });
   const state: LoopState = { iteration: 0, lossAverage: 0, accuracyAverage: 0, history: [], trainSeconds: 0, validationSeconds: 0, startedAt: new Date().toISOString() };
   if (resumed) {
     restoreTensors(net, resumed, options.resumeFrom!);
@@ -273,7 +277,7 @@ async function trainNet(
     const start = performance.now();
     for (let slot = 0; slot < batch; slot++) {
       const index = sampler.next();
-      net.setImage(slot, data.train.images, index * imageSize, data.mean, augmenting ? augmentation() : undefined);
+      net.setImage(slot, data.train.images, index * imageSize, data.mean, augmenting ? augmentation(index, (iteration - 1) * batch + slot) : undefined);
       net.labels[slot] = data.train.labels[index]!;
     }
     const learningRate = learningRateAt(iteration, iterations, settings);

@@ -19,6 +19,7 @@ import { Rng } from './rng.js';
 import { whiteningWeights } from './whiten.js';
 import { learningRateAt } from './schedule.js';
 import { Lookahead } from './lookahead.js';
+import { alternateFlip } from './hash.js';
 /** The file in a run folder that holds the latest checkpoint. */
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 /** Training stopped on request (Ctrl-C): a checkpoint was written, the run can resume. */
@@ -70,9 +71,11 @@ async function trainNet(net, model, data, settings, options, resumed) {
     }
     const sampler = new Sampler(data.trainCount, rng);
     const validation = new BatchCursor(data.trainCount, data.validationCount);
-    const augmenting = settings.augmentFlip || settings.augmentCrop > 0;
+    const augmenting = settings.augmentFlip !== false || settings.augmentCrop > 0;
     const crop = settings.augmentCrop;
-    const augmentation = () => ({ dx: crop ? rng.below(2 * crop + 1) - crop : 0, dy: crop ? rng.below(2 * crop + 1) - crop : 0, flip: settings.augmentFlip && rng.uniform() < 0.5 });
+    // `drawn`: samples drawn before this one, so its epoch is drawn / trainCount (resumes too).
+    const flipped = (index, drawn) => settings.augmentFlip === 'alternate' ? alternateFlip(seed, index, Math.floor(drawn / data.trainCount)) : settings.augmentFlip && rng.uniform() < 0.5;
+    const augmentation = (index, drawn) => ({ dx: crop ? rng.below(2 * crop + 1) - crop : 0, dy: crop ? rng.below(2 * crop + 1) - crop : 0, flip: flipped(index, drawn) });
     const state = { iteration: 0, lossAverage: 0, accuracyAverage: 0, history: [], trainSeconds: 0, validationSeconds: 0, startedAt: new Date().toISOString() };
     if (resumed) {
         restoreTensors(net, resumed, options.resumeFrom);
@@ -111,7 +114,7 @@ async function trainNet(net, model, data, settings, options, resumed) {
         const start = performance.now();
         for (let slot = 0; slot < batch; slot++) {
             const index = sampler.next();
-            net.setImage(slot, data.train.images, index * imageSize, data.mean, augmenting ? augmentation() : undefined);
+            net.setImage(slot, data.train.images, index * imageSize, data.mean, augmenting ? augmentation(index, (iteration - 1) * batch + slot) : undefined);
             net.labels[slot] = data.train.labels[index];
         }
         const learningRate = learningRateAt(iteration, iterations, settings);

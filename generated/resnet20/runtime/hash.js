@@ -2,10 +2,11 @@
 // Regenerate with `netc compile configs/resnet20.yaml`.
 // Copied from netc's src/runtime/hash.ts.
 //
-// The counter-based random bits of dropout masks: a function of (seed, step, layer,
-// element) alone, so that both backends, any number of threads and the tests draw the
-// same masks without sharing a generator. lowbias32 is Chris Wellons' 32-bit integer hash
-// (two multiply-xorshift rounds); the WebAssembly kernels compute the same, four at a time.
+// Counter-based random bits: dropout masks as a function of (seed, step, layer, element)
+// alone, so that both backends, any number of threads and the tests draw the same masks
+// without sharing a generator; alternating flips as one of (seed, image, epoch). lowbias32
+// is Chris Wellons' 32-bit integer hash (two multiply-xorshift rounds); the WebAssembly
+// kernels compute the same, four at a time.
 export function lowbias32(x) {
     x ^= x >>> 16;
     x = Math.imul(x, 0x7feb352d);
@@ -25,4 +26,11 @@ export function maskKey(seed, step, salt) {
  */
 export function kept(key, element, threshold) {
     return lowbias32((element ^ key) >>> 0) >= threshold;
+}
+/**
+ * Alternating flip (airbench): image `index` is mirrored in epoch 0 by a coin of its own,
+ * and in each later epoch the other way round from the one before.
+ */
+export function alternateFlip(seed, index, epoch) {
+    return ((lowbias32((lowbias32(seed >>> 0) ^ index) >>> 0) ^ epoch) & 1) === 1;
 }
