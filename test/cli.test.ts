@@ -100,5 +100,8 @@ describe('netc CLI', () => {
     cpSync('configs/example.yaml', join(dir, 'example.yaml'));
     const out = execFileSync(process.execPath, ['dist/cli/bin.js', 'check', join(dir, 'example.yaml')], { encoding: 'utf8' });
     expect(out).toContain('ok ');
+    // As `npx netc` runs it: the file itself, through its #! line (npm links no bin on a
+    // fresh clone before prepare builds it, so the build must make it executable).
+    expect(execFileSync('dist/cli/bin.js', ['check', join(dir, 'example.yaml')], { encoding: 'utf8' })).toContain('ok ');
   });
 });
