@@ -95,6 +95,34 @@ describe('report figures', () => {
     expect(html).toContain('<td class="n">66.7%</td>'.replace('66.7', '60.0'));
     expect(html).not.toMatch(/(src|href)="https?:/);
   });
+
+  // metrics.json as a diverged run writes it: NaN and Infinity became null.
+  const diverged = (history: Metrics['history']): RunRecord => {
+    const run = syntheticRun();
+    const message = 'iteration 4: the loss is NaN; the first non-finite gradients are in dconv1_w';
+    const metrics = { ...run.metrics, status: 'diverged', divergence: { iteration: 4, message, testedIteration: null }, history, test: { ...run.metrics.test, loss: null as unknown as number } } satisfies Metrics;
+    return { ...run, metrics: { ...metrics, train: { ...metrics.train, iterations: 3 } } };
+  };
+
+  it('renders a diverged run: no history yet, a null test loss, the divergence marked', async () => {
+    const files = await renderReport(diverged([]), 'runs/tiny/x');
+    const curves = files.get('learning-curves.svg') as string;
+    expect(curves).toContain('diverged at iteration 4');
+    expect(PNG.sync.read(files.get('learning-curves.png') as Buffer).width).toBeGreaterThan(300);
+    const html = files.get('report.html') as string;
+    expect(html).toContain('Training diverged at iteration 4');
+    expect(html).toContain('the first non-finite gradients are in dconv1_w');
+    expect(html).toContain('<b>not a number</b><span>test loss</span>');
+  });
+
+  it('renders a loss that explodes on a log scale, and a history of one point', async () => {
+    const exploding = [1, 2, 3].map((iteration) => ({ iteration, learningRate: 100, loss: 10 ** (iteration * 8), accuracy: 0, validationAccuracy: null }));
+    const curves = (await renderReport(diverged([...exploding, { ...exploding[2]!, iteration: 4, loss: null as unknown as number }]), 'x')).get('learning-curves.svg') as string;
+    expect(curves).toContain('loss (log scale)');
+    const one = (await renderReport({ ...syntheticRun(), metrics: { ...syntheticRun().metrics, history: [syntheticRun().metrics.history[0]!] } }, 'x')).get('learning-curves.svg') as string;
+    expect(one).not.toContain('diverged');
+    expect(one).toContain('Training loss');
+  });
 });
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

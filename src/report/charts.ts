@@ -6,13 +6,43 @@ import { FONT } from './render.js';
 
 const CONFIG = { font: FONT, view: { stroke: null }, axis: { labelFontSize: 11, titleFontSize: 12 }, title: { fontSize: 14 } } as const;
 
-/** Training loss and accuracy (moving averages) and validation accuracy over iterations. */
-export function learningCurvesSpec(history: readonly HistoryEntry[], title: string): TopLevelSpec {
-  const values = history.map((h) => ({ iteration: h.iteration, loss: h.loss, accuracy: h.accuracy, validation: h.validationAccuracy }));
+/** Where a run's curves end: its last iteration, and the one it diverged at, if it did. */
+export interface CurvesRun {
+  readonly iterations: number;
+  readonly divergedAt?: number;
+}
+
+/**
+ * Training loss and accuracy (moving averages) and validation accuracy over iterations.
+ * Renders for any run that has metrics: no history yet, one point, or non-finite values
+ * (a diverged run's last loss), with the divergence marked on both panels.
+ */
+export function learningCurvesSpec(history: readonly HistoryEntry[], title: string, run: CurvesRun): TopLevelSpec {
+  const finite = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+  const values = history.map((h) => ({ iteration: h.iteration, loss: finite(h.loss), accuracy: finite(h.accuracy), validation: finite(h.validationAccuracy) }));
   const series = [
     { key: 'accuracy', label: 'training (moving average)' },
     { key: 'validation', label: 'validation' },
   ];
+  const last = Math.max(1, run.iterations, run.divergedAt ?? 0, ...values.map((v) => v.iteration));
+  const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration', scale: { domain: [0, last] }, axis: { tickMinStep: 1, format: 'd' } };
+  const losses = values.flatMap((v) => (v.loss === null ? [] : [v.loss]));
+  // A loss that grows by orders of magnitude (a run diverging) is read on a log scale.
+  const logLoss = losses.length > 0 && Math.min(...losses) > 0 && Math.max(...losses) / Math.min(...losses) > 1000;
+  const lossScale = losses.length === 0 ? { domain: [0, 1] } : logLoss ? { type: 'log' as const } : { zero: false };
+  // A dashed red rule where training diverged, labelled at the top of the panel.
+  const divergence =
+    run.divergedAt === undefined
+      ? []
+      : [
+          {
+            data: { values: [{ iteration: run.divergedAt, label: `diverged at iteration ${run.divergedAt}` }] },
+            layer: [
+              { mark: { type: 'rule' as const, color: '#c0392b', strokeDash: [4, 3], strokeWidth: 2 }, encoding: { x } },
+              { mark: { type: 'text' as const, align: 'right' as const, baseline: 'top' as const, dx: -4, dy: 4, color: '#c0392b', fontSize: 11 }, encoding: { x, y: { value: 0 }, text: { field: 'label', type: 'nominal' as const } } },
+            ],
+          },
+        ];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: title },
@@ -23,27 +53,39 @@ export function learningCurvesSpec(history: readonly HistoryEntry[], title: stri
         title: 'Training loss (moving average)',
         width: 360,
         height: 240,
-        mark: { type: 'line', strokeWidth: 2 },
-        encoding: {
-          x: { field: 'iteration', type: 'quantitative', title: 'iteration' },
-          y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
-        },
+        layer: [
+          {
+            transform: [{ filter: 'datum.loss !== null' }],
+            mark: { type: 'line', strokeWidth: 2, point: values.length === 1 },
+            encoding: {
+              x,
+              // With no finite loss there is nothing to fit the axis to: 0–1 rather than no chart.
+              y: { field: 'loss', type: 'quantitative', title: logLoss ? 'loss (log scale)' : 'loss', scale: lossScale, axis: { format: '~g' } },
+            },
+          },
+          ...divergence,
+        ],
       },
       {
         title: 'Accuracy',
         width: 360,
         height: 240,
-        transform: [
-          { fold: series.map((s) => s.key), as: ['series', 'value'] },
-          { filter: 'datum.value !== null' },
-          { calculate: `{${series.map((s) => `'${s.key}': '${s.label}'`).join(', ')}}[datum.series]`, as: 'curve' },
+        layer: [
+          {
+            transform: [
+              { fold: series.map((s) => s.key), as: ['series', 'value'] },
+              { filter: 'datum.value !== null' },
+              { calculate: `{${series.map((s) => `'${s.key}': '${s.label}'`).join(', ')}}[datum.series]`, as: 'curve' },
+            ],
+            mark: { type: 'line', strokeWidth: 2, point: { size: 12 } },
+            encoding: {
+              x,
+              y: { field: 'value', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } },
+              color: { field: 'curve', type: 'nominal', title: null, sort: series.map((s) => s.label), scale: { domain: series.map((s) => s.label) }, legend: { orient: 'bottom', direction: 'horizontal', labelLimit: 300 } },
+            },
+          },
+          ...divergence,
         ],
-        mark: { type: 'line', strokeWidth: 2, point: { size: 12 } },
-        encoding: {
-          x: { field: 'iteration', type: 'quantitative', title: 'iteration' },
-          y: { field: 'value', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } },
-          color: { field: 'curve', type: 'nominal', title: null, sort: series.map((s) => s.label), legend: { orient: 'bottom', direction: 'horizontal', labelLimit: 300 } },
-        },
       },
     ],
   };

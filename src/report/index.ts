@@ -51,7 +51,8 @@ export async function renderReport(run: RunRecord, runDir: string): Promise<Map<
     return size(svg);
   };
   const classes = metrics.test.classes;
-  const curves = figure('learning-curves', await vegaLiteToSvg(learningCurvesSpec(metrics.history, `${metrics.name}: learning curves`)));
+  const divergedAt = metrics.status === 'diverged' ? metrics.divergence?.iteration : undefined;
+  const curves = figure('learning-curves', await vegaLiteToSvg(learningCurvesSpec(metrics.history, `${metrics.name}: learning curves`, { iterations: metrics.train.iterations, divergedAt })));
   const confusion = figure('confusion', await vegaLiteToSvg(confusionSpec(metrics.test.confusion, classes, `${metrics.name}: confusion matrix (test set, ${metrics.test.count} images)`)));
 
   const kernelParam = run.params.find((p) => p.shape.length === 4);
@@ -72,20 +73,24 @@ export async function renderReport(run: RunRecord, runDir: string): Promise<Map<
   const misclassified = figure('misclassified', gridSvg(wrong, { title: `${metrics.name}: misclassified test images`, columns: 8, scale: 3 }));
 
   const pct = (x: number) => (Number.isNaN(x) ? '–' : `${(100 * x).toFixed(1)}%`);
+  // metrics.json writes NaN and ±Infinity (a diverged run's loss) as null.
+  const fixed = (x: number | null, digits: number) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : 'not a number');
   const html = reportTemplate()({
     version,
     runDir,
     name: metrics.name,
     description: run.description,
-    diverged: metrics.status === 'diverged',
-    testAccuracy: metrics.test.accuracy.toFixed(4),
-    testLoss: metrics.test.loss.toFixed(4),
+    diverged: divergedAt !== undefined,
+    divergedAt: divergedAt ?? 0,
+    divergence: metrics.divergence?.message ?? '',
+    testAccuracy: fixed(metrics.test.accuracy, 4),
+    testLoss: fixed(metrics.test.loss, 4),
     testCount: metrics.test.count,
     params: metrics.params.total,
     iterations: metrics.train.iterations,
     batch: metrics.train.batchSize,
-    seconds: metrics.train.seconds.toFixed(1),
-    samplesPerSecond: metrics.train.samplesPerSecond.toFixed(0),
+    seconds: fixed(metrics.train.seconds, 1),
+    samplesPerSecond: fixed(metrics.train.samplesPerSecond, 0),
     smoothing: metrics.report.smoothing,
     validationBatches: metrics.report.validationBatches,
     figures: { curves, confusion, kernels, misclassified },
