@@ -7,7 +7,7 @@ import { emit, type DType, type Emitted } from './emit/index.js';
 import { infer, type NetworkInfo } from './infer/index.js';
 import { lower, type Graph } from './lower/index.js';
 import { readConfigChain } from './parse/chain.js';
-import { compose } from './resolve/compose.js';
+import { compose, type Override } from './resolve/compose.js';
 import { version } from './paths.js';
 import { resolve, type Resolved } from './resolve/index.js';
 import { toConfigYaml } from './resolve/serialize.js';
@@ -24,7 +24,7 @@ export interface SourceOptions {
   /** The config's text, when it is not to be read from `file` (tests, editors). */
   readonly text?: string;
   /** `key.path=value` overrides, applied after `extends` (as `--set` does). */
-  readonly overrides?: readonly string[];
+  readonly overrides?: readonly Override[];
 }
 
 /**
@@ -75,12 +75,24 @@ export interface TrainResult extends RunResult {
   readonly compiled: Compiled;
 }
 
+/** The options of a run that are config values, and where in the config they go. */
+const CONFIG_FLAGS = { iterations: 'train.iterations', seed: 'train.seed', threads: 'train.threads', backend: 'train.backend' } as const;
+
 /** check → compile → train → evaluate → report, into a run folder. */
 export async function train(file: string, options: RunOptions & SourceOptions = {}): Promise<TrainResult> {
   const { text, overrides, ...runOptions } = options;
+  // `iterations`, `seed`, `threads` and `backend` pass the schema and the budgets like any
+  // config value (an error names the flag). They stay run options, out of the config's hash,
+  // so that a resumed run may set its own length.
+  const flags = Object.entries(CONFIG_FLAGS).flatMap(([name, key]) => {
+    const value = runOptions[name as keyof typeof CONFIG_FLAGS];
+    return value === undefined ? [] : [{ expression: `${key}=${value}`, source: `--${name} ${value}` }];
+  });
+  if (flags.length > 0) check(file, { text, overrides: [...(overrides ?? []), ...flags] });
   const compiled = compile(file, { text, overrides });
   const { config } = compiled.resolved;
-  const extras = new Map([['config.yaml', `# Resolved from ${displayPath(file)} (sha256 ${compiled.hash}) by netc ${version}\n${toConfigYaml(config)}`]]);
+  const given = flags.length > 0 ? `# Trained with ${flags.map((f) => f.source).join(' ')}, which take the place of the values below.\n` : '';
+  const extras = new Map([['config.yaml', `# Resolved from ${displayPath(file)} (sha256 ${compiled.hash}) by netc ${version}\n${given}${toConfigYaml(config)}`]]);
   const result = await run({ name: config.name, hash: compiled.hash, trainer: compiled.emitted.files, extras, dataset: config.data.dataset, dataPath: config.data.path === undefined ? undefined : resolvePath(dirname(file), config.data.path) }, runOptions);
   await writeReport(result.dir);
   return { ...result, compiled };

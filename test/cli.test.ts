@@ -1,6 +1,6 @@
 // The CLI as a user meets it: exit codes, messages, summary numbers, compile --check.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EXIT } from '../src/cli/main.js';
@@ -85,6 +85,24 @@ describe('netc CLI', () => {
     const version = await cli('--version');
     expect(version.code).toBe(EXIT.ok);
     expect(version.out).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version);
+  });
+
+  it('train: --iterations, --seed and --threads pass the schema like config values, errors naming the flag', async () => {
+    const out = join(tempDir(), 'run');
+    for (const [flag, value, message] of [
+      ['--iterations', '1000000000', 'train.iterations must be ≤ 100000000; found 1000000000'],
+      ['--seed', '99999999999', 'train.seed must be ≤ 4294967295; found 99999999999'],
+      ['--threads', '999', 'train.threads must be ≤ 64; found 999'],
+    ] as const) {
+      const r = await cli('train', 'configs/example.yaml', flag, value, '--out', out);
+      expect(r.code).toBe(EXIT.failed);
+      expect(r.err).toContain(`${flag} ${value}: error: ${message}`);
+      expect(existsSync(out)).toBe(false);
+    }
+    // The run folder's config.yaml says which flags took the place of its values.
+    const r = await cli('train', 'configs/example.yaml', '--iterations', '2', '--seed', '5', '--out', out);
+    expect(r.code).toBe(EXIT.ok);
+    expect(readFileSync(join(out, 'config.yaml'), 'utf8')).toContain('# Trained with --iterations 2 --seed 5, which take the place of the values below.');
   });
 
   it('train refuses to overwrite a finished run', async () => {

@@ -135,6 +135,7 @@ describe('checkpoints and resume', () => {
     expect(await message({})).toContain('its checksum does not match');
     writeFileSync(file, good);
     expect(await message({ text: example.replace('seed: 1', 'seed: 2') })).toMatch(/its checkpoint \(after iteration 20\) is from the config with sha256 \w+; this one is \w+/);
+    expect(await message({ seed: 7 })).toContain('the run was started with seed 1; it cannot go on as seed 7');
     await train('example.yaml', { text: example, resume: dir });
     expect(await message({})).toContain('this run has finished; there is nothing to resume');
   });

@@ -51,8 +51,14 @@ class Origins {
 
 type LayerItem = Record<string, Record<string, unknown>>;
 
+/**
+ * An override: `key.path=value` as `--set` gives it, or with the words that gave it, for
+ * errors (`--iterations 1000000000` sets train.iterations).
+ */
+export type Override = string | { readonly expression: string; readonly source: string };
+
 /** The chain (the config first, then what it extends) and overrides, as one config. */
-export function compose(chain: readonly ParsedConfig[], overrides: readonly string[] = []): ParsedConfig {
+export function compose(chain: readonly ParsedConfig[], overrides: readonly Override[] = []): ParsedConfig {
   const child = chain[0]!;
   if (chain.length === 1 && overrides.length === 0) return child;
   const origins = new Origins();
@@ -80,7 +86,7 @@ export function compose(chain: readonly ParsedConfig[], overrides: readonly stri
       merged.layers = applyLayerChanges((merged.layers as LayerItem[] | undefined) ?? [], data.layer_changes as Record<string, unknown>[], source, origins);
     }
   }
-  for (const expression of overrides) applyOverride(merged, expression, origins);
+  for (const override of overrides) applyOverride(merged, override, origins);
   return { file: child.file, text: child.text, data: merged, locate: (path, options = {}) => origins.locate(path, options.key ?? false) };
 }
 
@@ -191,12 +197,13 @@ function applyLayerChanges(inherited: LayerItem[], changes: Record<string, unkno
 }
 
 /** `--set train.learning_rate=1e-4`, or `--set layers.conv2.filters=32`. */
-function applyOverride(config: Record<string, unknown>, expression: string, origins: Origins): void {
+function applyOverride(config: Record<string, unknown>, override: Override, origins: Origins): void {
+  const { expression, source } = typeof override === 'string' ? { expression: override, source: `--set ${override}` } : override;
   const where: ParsedConfig = {
-    file: `--set ${expression}`,
+    file: source,
     text: expression,
     data: undefined,
-    locate: () => ({ file: `--set ${expression}`, line: 0, col: 0 }),
+    locate: () => ({ file: source, line: 0, col: 0 }),
   };
   const fail = (message: string, hint?: string): never => {
     throw new NetcError([{ file: where.file, line: 0, col: 0, message, hint }]);

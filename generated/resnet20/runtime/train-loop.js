@@ -47,6 +47,10 @@ export async function train(module, settings, options = {}) {
     if (checkpoint && checkpoint.state.configHash !== settings.configHash) {
         throw new DataError(options.resumeFrom, `the checkpoint is from the config with sha256 ${checkpoint.state.configHash}; this one is ${settings.configHash}`, "resume with the config that started the run (the run folder's config.yaml is its resolved copy)");
     }
+    if (checkpoint && options.seed !== undefined && options.seed !== checkpoint.state.seed) {
+        // Its weights, data order and random state are seed checkpoint.state.seed's: going on under another seed's name would mislabel the run.
+        throw new DataError(options.resumeFrom, `the run was started with seed ${checkpoint.state.seed}; it cannot go on as seed ${options.seed}`, `leave out --seed to resume (seed ${checkpoint.state.seed} continues), or train a new run with seed ${options.seed}`);
+    }
     const iterations = options.iterations ?? checkpoint?.state.iterations ?? settings.iterations;
     const seed = options.seed ?? checkpoint?.state.seed ?? settings.seed;
     const threads = threadCount(options.threads ?? settings.threads, model.batch, availableParallelism(), model.splitUnit);
