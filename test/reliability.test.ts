@@ -16,6 +16,20 @@ import { configYaml, diagnosticOf, loadTrainer, runCli, tempDir } from './helper
 const firstError = diagnosticOf;
 
 describe('hostile YAML', () => {
+  it('a device or a pipe named as a config is refused at once (reading it would never end)', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const fifo = join(tempDir(), 'fifo.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const extending = join(tempDir(), 'a.yaml');
+    writeFileSync(extending, 'name: a\nextends: /dev/zero\n');
+    for (const file of ['/dev/zero', fifo, extending]) {
+      const r = await runCli('check', file);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('is not a regular file (a device, pipe or socket)');
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('refuses a %YAML 1.1 directive (it would turn yes/no into booleans)', () => {
     expect(firstError(() => parseConfig('a.yaml', '%YAML 1.1\n---\nname: x\n')).message).toContain('YAML directives are not allowed (found %YAML 1.1)');
   });

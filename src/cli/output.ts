@@ -1,8 +1,8 @@
 // How the CLI speaks: colours when the stream is a terminal, diagnostics with source lines.
-import { readFileSync } from 'node:fs';
 import pc from 'picocolors';
 import { formatDiagnostic, NetcError, type Diagnostic } from '../diagnostics.js';
 import { isDataError } from '../runtime/images.js';
+import { MAX_CONFIG_BYTES, readRegularFile } from '../parse/index.js';
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
@@ -28,7 +28,8 @@ export function printDiagnostics(io: Output, diagnostics: readonly Diagnostic[])
   const sourceOf = (file: string) => {
     if (!sources.has(file)) {
       try {
-        sources.set(file, readFileSync(file, 'utf8'));
+        // Only what a config could be: a device or pipe named as a config must not hang the message about it.
+        sources.set(file, readRegularFile(file, MAX_CONFIG_BYTES).toString('utf8'));
       } catch {
         sources.set(file, undefined);
       }

@@ -1,5 +1,5 @@
 // parse: YAML text → plain data, keeping where every node came from.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type Pair } from 'yaml';
 import { NetcError, userError, type Diagnostic, type SourcePos } from '../diagnostics.js';
 
@@ -23,18 +23,7 @@ export interface ParsedConfig {
 export const MAX_CONFIG_BYTES = 1 << 20;
 
 export function readConfigFile(file: string): ParsedConfig {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw userError(file, 'no such file', 'check the path; configs live in configs/*.yaml');
-    if (code === 'EISDIR') throw userError(file, 'is a directory, not a config file');
-    throw userError(file, `cannot read the file (${code ?? String(error)})`);
-  }
-  if (bytes.length > MAX_CONFIG_BYTES) {
-    throw userError(file, `the file is ${bytes.length} bytes; configs are limited to ${MAX_CONFIG_BYTES} bytes`);
-  }
+  const bytes = readRegularFile(file, MAX_CONFIG_BYTES);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -42,6 +31,49 @@ export function readConfigFile(file: string): ParsedConfig {
     throw userError(file, 'the file is not valid UTF-8 text', 'save it as UTF-8');
   }
   return parseConfig(file, text);
+}
+
+/**
+ * A config file's bytes: a regular file only (a device such as /dev/zero or a FIFO would
+ * never end, or block), and at most `limit` bytes, counted as they are read rather than
+ * trusted from the size.
+ */
+export function readRegularFile(file: string, limit: number): Buffer {
+  const fail = (error: unknown): never => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw userError(file, 'no such file', 'check the path; configs live in configs/*.yaml');
+    if (code === 'EACCES' || code === 'EPERM') throw userError(file, 'cannot be read: permission denied', 'check the file\'s permissions');
+    throw userError(file, `cannot read the file (${code ?? String(error)})`);
+  };
+  let kind: Stats;
+  try {
+    kind = statSync(file);
+  } catch (error) {
+    return fail(error);
+  }
+  if (kind.isDirectory()) throw userError(file, 'is a directory, not a config file');
+  if (!kind.isFile()) throw userError(file, 'is not a regular file (a device, pipe or socket); a config is a YAML file', 'name a .yaml file');
+  let fd: number;
+  try {
+    // O_NONBLOCK: should the path have become a pipe since, opening it does not wait for a writer.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    return fail(error);
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw userError(file, 'is not a regular file (a device, pipe or socket); a config is a YAML file', 'name a .yaml file');
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > limit) throw userError(file, `the file is over ${limit} bytes; configs are limited to ${limit} bytes`);
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function parseConfig(file: string, text: string): ParsedConfig {
