@@ -189,6 +189,22 @@ describe('the gradient checker checks', () => {
 });
 
 describe('Ctrl-C on the command line', () => {
+  it('SIGTERM (kill, a scheduler) stops like Ctrl-C: a checkpoint, the lock released, exit 143', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = join(tempDir(), 'run');
+    const child = spawn(process.execPath, ['dist/cli/bin.js', 'train', 'configs/example.yaml', '--iterations', '100000', '--set', 'report.every=10', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/iteration\s+20\//.test(stderr) && !child.killed) child.kill('SIGTERM');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(143);
+    expect(stderr).toMatch(/stopped after iteration \d+; continue with: netc train configs\/example\.yaml --resume /);
+    expect(existsSync(join(out, CHECKPOINT_FILE))).toBe(true);
+    expect(existsSync(join(out, '.lock'))).toBe(false);
+  });
+
   it('stops with a checkpoint and exit code 130; --resume finishes the run', async () => {
     const { spawn } = await import('node:child_process');
     const out = join(tempDir(), 'run');

@@ -69,9 +69,10 @@ async function main() {
             throw new DataError(`--${name}`, `expected a whole number, found ${JSON.stringify(text)}`);
         return value;
     };
-    // Ctrl-C stops after the current iteration and writes a checkpoint to resume from.
+    // Ctrl-C (or SIGTERM, SIGHUP) stops after the current iteration and writes a checkpoint to resume from.
     const stop = new AbortController();
-    process.once('SIGINT', () => stop.abort());
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+        process.once(signal, () => stop.abort());
     const out = values.resume ?? values.out ?? 'out';
     const metrics = await train({
         iterations: count('iterations', values.iterations),

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { displayPath, train } from '../../pipeline.js';
 import { isDataError } from '../../runtime/images.js';
@@ -19,8 +20,13 @@ interface TrainFlags {
   set: string[];
 }
 
-/** The conventional exit code of a program stopped by Ctrl-C (128 + SIGINT). */
-const EXIT_INTERRUPTED = 130;
+/** The signals that stop training after the current iteration, with a checkpoint. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** The conventional exit code of a program stopped by a signal: 128 + its number (130 for Ctrl-C). */
+function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + osConstants.signals[signal];
+}
 
 export function registerTrain(program: Command, io: Output): void {
   withOverrides(
@@ -38,13 +44,16 @@ export function registerTrain(program: Command, io: Output): void {
   ).action(async (file: string, flags: TrainFlags) => {
     const progress = progressReporter(io);
     // Ctrl-C stops after the current iteration, with a checkpoint; a second one stops at once.
+    // SIGTERM (kill, a job scheduler) and SIGHUP (a closed terminal) stop the same way.
     const stop = new AbortController();
-    const onInterrupt = () => {
-      if (stop.signal.aborted) process.exit(EXIT_INTERRUPTED);
-      progress.log('stopping after this iteration (Ctrl-C again to stop at once)…');
+    let stoppedBy: NodeJS.Signals = 'SIGINT';
+    const onInterrupt = (signal: NodeJS.Signals) => {
+      if (stop.signal.aborted) process.exit(signalExitCode(signal));
+      stoppedBy = signal;
+      progress.log(`stopping after this iteration (${signal === 'SIGINT' ? 'Ctrl-C' : signal}; Ctrl-C again to stop at once)…`);
       stop.abort();
     };
-    process.on('SIGINT', onInterrupt);
+    for (const signal of STOP_SIGNALS) process.on(signal, onInterrupt);
     try {
       const { set, data, ...options } = flags;
       const run = () => train(file, { ...options, overrides: set, dataPath: data, signal: stop.signal, onProgress: progress.onProgress, log: progress.log });
@@ -54,7 +63,7 @@ export function registerTrain(program: Command, io: Output): void {
         if (isInterrupted(error)) {
           progress.stop();
           io.err(`${io.color.yellow('stopped')} after iteration ${error.iteration}; continue with: netc train ${file} --resume ${displayPath(dirname(error.checkpoint ?? '.'))}`);
-          throw new ExitCode(EXIT_INTERRUPTED);
+          throw new ExitCode(signalExitCode(stoppedBy));
         }
         throw error;
       });
@@ -66,7 +75,7 @@ export function registerTrain(program: Command, io: Output): void {
       );
       if (metrics.status !== 'completed') throw new ExitCode(EXIT.failed);
     } finally {
-      process.off('SIGINT', onInterrupt);
+      for (const signal of STOP_SIGNALS) process.off(signal, onInterrupt);
       progress.stop();
     }
   });
