@@ -69,6 +69,17 @@ describe('infer', () => {
     expect([d.line, d.col]).toEqual([2, 3]);
   });
 
+  it('refuses a hold-out or a batch larger than the training set, located', () => {
+    const text = configYaml({ data: { dataset: 'mnist', validation: 60000 } });
+    const v = failure(text);
+    expect(v.message).toBe("data.validation holds out 60000 images, but mnist's training set has only 60000");
+    const line = text.split('\n').findIndex((l) => l.includes('validation: 60000')) + 1;
+    expect([v.line, v.col]).toEqual([line, text.split('\n')[line - 1]!.indexOf('60000') + 1]);
+    const b = failure(configYaml({ data: { dataset: 'mnist', validation: 59990 }, train: { iterations: 10, batch_size: 16 } }));
+    expect(b.message).toBe("train.batch_size is 16, more than the 10 training images (mnist's 60000 less 59990 held out): a batch would hold some twice");
+    expect(b.hint).toBe('at most 10');
+  });
+
   it('refuses names that repeat', () => {
     const d = failure(configYaml({ layers: [{ conv: { name: 'a', filters: 2, size: 5 } }, { dense: { name: 'a', units: 10 } }] }));
     expect(d.message).toContain("two layers are named 'a'");

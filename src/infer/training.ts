@@ -1,7 +1,9 @@
-// The training options the schema cannot check alone: a piecewise schedule's corners, and
-// options that belong to another optimiser than the one chosen.
+// The training options the schema cannot check alone: a piecewise schedule's corners,
+// options that belong to another optimiser than the one chosen, and the hold-out and batch
+// against the dataset's size.
 import { NetcError, type Diagnostic } from '../diagnostics.js';
 import type { Locator, ResolvedConfig } from '../resolve/index.js';
+import { DATASETS } from '../runtime/datasets.js';
 
 export function checkTraining(config: ResolvedConfig, locate: Locator): void {
   const { train } = config;
@@ -19,5 +21,12 @@ export function checkTraining(config: ResolvedConfig, locate: Locator): void {
     if (train.warmup > 0) problem(['train', 'warmup'], 'a piecewise schedule has no separate warm-up', 'rise from 0 in schedule_points instead, and set warmup: 0');
   }
   if (train.nesterov && train.optimizer !== 'sgd') problem(['train', 'nesterov'], `nesterov is an option of sgd; the optimizer is ${train.optimizer}`, 'remove nesterov, or use optimizer: sgd');
+  const { name, trainImages } = DATASETS[config.data.dataset];
+  const left = trainImages - config.data.validation;
+  if (left < 1) {
+    problem(['data', 'validation'], `data.validation holds out ${config.data.validation} images, but ${name}'s training set has only ${trainImages}`, `hold out fewer, e.g. validation: ${Math.round(trainImages / 10)}`);
+  } else if (train.batch_size > left) {
+    problem(['train', 'batch_size'], `train.batch_size is ${train.batch_size}, more than the ${left} training images (${name}'s ${trainImages}${config.data.validation ? ` less ${config.data.validation} held out` : ''}): a batch would hold some twice`, `at most ${left}`);
+  }
   if (diagnostics.length > 0) throw new NetcError(diagnostics);
 }

@@ -11,6 +11,7 @@ export const DATASETS = {
         width: 28,
         channels: 1,
         classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+        trainImages: 60000,
     },
     cifar10: {
         name: 'cifar10',
@@ -18,5 +19,6 @@ export const DATASETS = {
         width: 32,
         channels: 3,
         classNames: ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'],
+        trainImages: 50000,
     },
 };

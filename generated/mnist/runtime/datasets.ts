@@ -11,6 +11,8 @@ export interface DatasetInfo {
   readonly width: number;
   readonly channels: number;
   readonly classNames: readonly string[];
+  /** Images in the training set (before data.validation holds some out). */
+  readonly trainImages: number;
 }
 
 export const DATASETS = {
@@ -20,6 +22,7 @@ export const DATASETS = {
     width: 28,
     channels: 1,
     classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    trainImages: 60000,
   },
   cifar10: {
     name: 'cifar10',
@@ -27,6 +30,7 @@ export const DATASETS = {
     width: 32,
     channels: 3,
     classNames: ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'],
+    trainImages: 50000,
   },
 } as const satisfies Record<string, DatasetInfo>;
 
