@@ -12,6 +12,8 @@ export interface Diagnostic extends SourcePos {
   readonly message: string;
   /** A suggestion that may fix it ("did you mean 'filters'?"). */
   readonly hint?: string;
+  /** Set on the last line of a capped list ("…and N more errors"): the N errors it stands for. */
+  readonly omitted?: number;
 }
 
 /** A failure caused by the user's input: the CLI prints the diagnostics and exits 1. */

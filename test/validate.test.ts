@@ -1,11 +1,13 @@
 // Schema validation: valid configs pass; broken ones fail with the right place and message.
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NetcError } from '../src/diagnostics.js';
 import { parseConfig, readConfigFile } from '../src/parse/index.js';
 import { check } from '../src/pipeline.js';
 import { MAX_LAYERS } from '../src/resolve/blocks.js';
 import { MAX_ERRORS, validate } from '../src/validate/index.js';
+import { runCli, tempDir } from './helpers.js';
 
 const VALID = `input: {height: 28, width: 28, channels: 1}
 layers:
@@ -121,6 +123,15 @@ train: {iterations: 1}
     const errors = errorsOf(`input: {height: 28, width: 28, channels: 1}\nlayers:\n${layers}\ndata: {dataset: mnist}\ntrain: {iterations: 1}\n`);
     expect(errors).toHaveLength(MAX_ERRORS + 1);
     expect(errors[MAX_ERRORS]!.message).toBe(`…and ${40 - MAX_ERRORS} more errors`);
+  });
+
+  it('the summary line counts the errors "…and N more" stands for', async () => {
+    const dir = tempDir();
+    const layers = Array.from({ length: 40 }, () => '  - conv: {filters: 0, size: 5}').join('\n');
+    writeFileSync(join(dir, 'flood.yaml'), `input: {height: 28, width: 28, channels: 1}\nlayers:\n${layers}\ndata: {dataset: mnist}\ntrain: {iterations: 1}\n`);
+    const r = await runCli('check', join(dir, 'flood.yaml'));
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n').at(-1)).toBe('40 errors');
   });
 });
 

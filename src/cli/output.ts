@@ -37,7 +37,9 @@ export function printDiagnostics(io: Output, diagnostics: readonly Diagnostic[])
     return sources.get(file);
   };
   for (const d of diagnostics) io.err(formatDiagnostic(d, { source: sourceOf(d.file), color: io.color }));
-  if (diagnostics.length > 1) io.err(io.color.red(`${diagnostics.length} errors`));
+  // "…and N more errors" stands for N errors, not one.
+  const total = diagnostics.reduce((n, d) => n + (d.omitted ?? 1), 0);
+  if (total > 1) io.err(io.color.red(`${total} errors`));
 }
 
 /** Prints a user's mistake (a config or a dataset problem); false for anything else. */

@@ -69,7 +69,7 @@ export function validate(parsed: ParsedConfig, options: { part?: boolean } = {})
   if (diagnostics.length > MAX_ERRORS) {
     const rest = diagnostics.length - MAX_ERRORS;
     const last = diagnostics[MAX_ERRORS - 1]!;
-    return [...diagnostics.slice(0, MAX_ERRORS), { ...last, message: `…and ${rest} more error${rest === 1 ? '' : 's'}`, hint: undefined }];
+    return [...diagnostics.slice(0, MAX_ERRORS), { ...last, message: `…and ${rest} more error${rest === 1 ? '' : 's'}`, hint: undefined, omitted: rest }];
   }
   return diagnostics;
 }
