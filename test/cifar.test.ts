@@ -85,11 +85,20 @@ describe('CIFAR-10 loader', () => {
     expect(dataError(() => loadCifar10(withFile(CIFAR_TEST_FILE, bytes))).message).toContain('record 42 has label 10; expected 0–9');
   });
 
-  it('refuses a missing file and a folder without batches', () => {
+  it('refuses a missing file and a folder without batches', async () => {
     const dir = withFile('data_batch_1.bin', new Uint8Array());
     const e = dataError(() => loadCifar10(join(dir, 'nope')));
     expect(e.message).toContain('holds neither test_batch.bin nor a cifar-10-batches-bin/ folder');
     expect(e.hint).toContain('--data');
+    // An unpacked folder short of one batch: that file is named, not the folder called empty.
+    const parent = tempDir();
+    const partial = join(parent, 'cifar-10-batches-bin');
+    mkdirSync(partial);
+    for (const file of CIFAR_TRAIN_FILES) symlinkSync(join(batches, file), join(partial, file));
+    const missing = dataError(() => loadCifar10(parent));
+    expect(missing.file).toBe(join(partial, CIFAR_TEST_FILE));
+    expect(missing.message).toContain('is missing from the CIFAR-10 folder');
+    expect(await locateDataset('cifar10', { cli: parent })).toBe(partial);
   });
 });
 

@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CIFAR_FOLDER, CIFAR_TEST_FILE } from '../runtime/cifar.js';
+import { CIFAR_FOLDER, holdsCifarBatches } from '../runtime/cifar.js';
 import { DataError } from '../runtime/images.js';
 import { defaultMnistDir } from '../runtime/mnist.js';
 import { unpackOnce } from './archive.js';
@@ -64,8 +64,9 @@ export function howToProvide(cache: string): string {
 async function cifarAt(path: string, cache: string): Promise<string | undefined> {
   if (!existsSync(path)) return undefined;
   if (statSync(path).isFile()) return join(await unpackOnce(path, cache), CIFAR_FOLDER);
-  if (existsSync(join(path, CIFAR_TEST_FILE))) return path;
-  if (existsSync(join(path, CIFAR_FOLDER, CIFAR_TEST_FILE))) return join(path, CIFAR_FOLDER);
+  // A folder with some of the batch files is the batches folder: the loader names what is missing.
+  if (holdsCifarBatches(path)) return path;
+  if (holdsCifarBatches(join(path, CIFAR_FOLDER))) return join(path, CIFAR_FOLDER);
   for (const archive of [join(path, CIFAR_ARCHIVE), join(path, 'cifar10', CIFAR_ARCHIVE)]) {
     if (existsSync(archive)) return join(await unpackOnce(archive, cache), CIFAR_FOLDER);
   }

@@ -21,9 +21,14 @@ const CLASSES = 10;
 
 const HOW_TO_PROVIDE = `pass the folder holding ${CIFAR_FOLDER}/ (or the cifar-10-binary.tar.gz archive, with netc) using --data`;
 
+/** Whether `dir` holds any of the batch files: then it is the batches folder, and a missing one is named. */
+export function holdsCifarBatches(dir: string): boolean {
+  return [...CIFAR_TRAIN_FILES, CIFAR_TEST_FILE].some((file) => existsSync(join(dir, file)));
+}
+
 /** The folder holding the batch files: `dir` itself, or its cifar-10-batches-bin/. */
 export function cifarBatchesDir(dir: string): string {
-  return existsSync(join(dir, CIFAR_TEST_FILE)) ? dir : join(dir, CIFAR_FOLDER);
+  return holdsCifarBatches(dir) ? dir : join(dir, CIFAR_FOLDER);
 }
 
 export function loadCifar10(dir: string | undefined): Dataset {
@@ -48,7 +53,8 @@ function readBatches(files: string[]): ImageSet {
       bytes = readFileSync(file);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new DataError(file, code === 'ENOENT' ? 'no such file' : `cannot read (${code})`, HOW_TO_PROVIDE);
+      if (code === 'ENOENT') throw new DataError(file, 'is missing from the CIFAR-10 folder, which should hold data_batch_1.bin … data_batch_5.bin and test_batch.bin', 'unpack cifar-10-binary.tar.gz again (or pass the archive itself with --data)');
+      throw new DataError(file, `cannot read (${code})`, HOW_TO_PROVIDE);
     }
     if (bytes.length !== RECORDS_PER_FILE * RECORD) {
       throw new DataError(
