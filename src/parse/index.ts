@@ -1,5 +1,5 @@
 // parse: YAML text → plain data, keeping where every node came from.
-import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit, type Document, type Node, type Pair } from 'yaml';
 import { NetcError, userError, type Diagnostic, type SourcePos } from '../diagnostics.js';
 
@@ -39,29 +39,20 @@ export function readConfigFile(file: string): ParsedConfig {
  * trusted from the size.
  */
 export function readRegularFile(file: string, limit: number): Buffer {
-  const fail = (error: unknown): never => {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw userError(file, 'no such file', 'check the path; configs live in configs/*.yaml');
-    if (code === 'EACCES' || code === 'EPERM') throw userError(file, 'cannot be read: permission denied', 'check the file\'s permissions');
-    throw userError(file, `cannot read the file (${code ?? String(error)})`);
-  };
-  let kind: Stats;
-  try {
-    kind = statSync(file);
-  } catch (error) {
-    return fail(error);
-  }
-  if (kind.isDirectory()) throw userError(file, 'is a directory, not a config file');
-  if (!kind.isFile()) throw userError(file, 'is not a regular file (a device, pipe or socket); a config is a YAML file', 'name a .yaml file');
   let fd: number;
   try {
-    // O_NONBLOCK: should the path have become a pipe since, opening it does not wait for a writer.
+    // O_NONBLOCK: opening a pipe does not wait for a writer (it is refused just below).
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    return fail(error);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw userError(file, 'no such file', 'check the path; configs live in configs/*.yaml');
+    if (code === 'EACCES' || code === 'EPERM') throw userError(file, 'cannot be read: permission denied', "check the file's permissions");
+    throw userError(file, `cannot read the file (${code ?? String(error)})`);
   }
   try {
-    if (!fstatSync(fd).isFile()) throw userError(file, 'is not a regular file (a device, pipe or socket); a config is a YAML file', 'name a .yaml file');
+    const kind = fstatSync(fd);
+    if (kind.isDirectory()) throw userError(file, 'is a directory, not a config file');
+    if (!kind.isFile()) throw userError(file, 'is not a regular file (a device, pipe or socket); a config is a YAML file', 'name a .yaml file');
     const buffer = Buffer.alloc(limit + 1);
     let length = 0;
     for (;;) {
