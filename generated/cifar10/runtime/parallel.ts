@@ -12,7 +12,7 @@
 // costs microseconds.
 import { Worker } from 'node:worker_threads';
 import type { Augmentation, FloatArray, ModelInfo, NetClass, Trainable, TrainableNet } from './net.js';
-import { COMMAND, CONTROL_SLOTS, SLOT, type WorkerData } from './worker-protocol.js';
+import { COMMAND, CONTROL_SLOTS, runRegions, SLOT, type WorkerData } from './worker-protocol.js';
 
 /** No share of one batch takes this long; a worker silent for longer is gone. */
 const STALL_MS = 10 * 60 * 1000;
@@ -87,7 +87,7 @@ export async function createParallel<Shared>(model: ModelInfo, Net: NetClass<Sha
     await Promise.all(parts.map((p) => p.worker.terminate()));
     throw error;
   }
-  return new ParallelNet(model, nets, shares, parts, regionsOf(regions, threads, 0));
+  return new ParallelNet(model, nets, shares, parts, regionsOf(regions, threads, 0).map((r) => ({ r, net: nets[r]! })));
 }
 
 class ParallelNet implements Trainable {
@@ -109,7 +109,7 @@ class ParallelNet implements Trainable {
     private readonly shares: Int32Array,
     private readonly parts: readonly Part[],
     /** The regions this thread works through itself. */
-    private readonly own: readonly number[],
+    private readonly own: readonly { readonly r: number; readonly net: TrainableNet }[],
   ) {
     this.main = nets[0]!;
     this.params = this.main.params;
@@ -153,16 +153,7 @@ class ParallelNet implements Trainable {
       Atomics.store(part.control, SLOT.posted, sequence);
       Atomics.notify(part.control, SLOT.posted);
     }
-    let lossSum = 0;
-    for (const r of this.own) {
-      const { start, count } = this.share(r, n);
-      if (count === 0) continue;
-      const net = this.nets[r]!;
-      const ctx = { training: command === COMMAND.train, first: start, step, seed };
-      net.forward(count, ctx);
-      lossSum += net.loss(count, n) * count;
-      if (command === COMMAND.train) net.backward(count, ctx);
-    }
+    let lossSum = runRegions(this.own, this.shares, command, n, step, seed);
     this.parts.forEach((part, k) => {
       const deadline = Date.now() + STALL_MS;
       while (Atomics.load(part.control, SLOT.done) !== sequence) {

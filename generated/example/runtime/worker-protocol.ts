@@ -3,6 +3,7 @@
 // Copied from netc's src/runtime/worker-protocol.ts.
 //
 // The handshake between the training loop's thread and its workers, in shared memory.
+import type { TrainableNet } from './net.js';
 
 export const COMMAND = { train: 1, evaluate: 2, exit: 3 } as const;
 
@@ -24,4 +25,21 @@ export interface WorkerData {
   readonly loss: Float64Array;
   /** [1] when the worker failed, then its error message (UTF-8, zero-terminated). */
   readonly failure: Uint8Array;
+}
+
+/**
+ * One thread's part of a command: its regions' forward passes (and backward, to train),
+ * each on its share from `shares`. Returns the sum of their losses (mean times samples).
+ */
+export function runRegions(nets: readonly { readonly r: number; readonly net: TrainableNet }[], shares: Int32Array, command: number, total: number, step: number, seed: number): number {
+  let lossSum = 0;
+  for (const { r, net } of nets) {
+    const n = shares[2 * r]!;
+    if (n === 0) continue;
+    const ctx = { training: command === COMMAND.train, first: shares[2 * r + 1]!, step, seed };
+    net.forward(n, ctx);
+    lossSum += net.loss(n, total) * n;
+    if (command === COMMAND.train) net.backward(n, ctx);
+  }
+  return lossSum;
 }

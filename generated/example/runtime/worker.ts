@@ -5,7 +5,7 @@
 // A training thread: works through its regions of each batch (see parallel.ts), on command.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { NetClass } from './net.js';
-import { COMMAND, SLOT, type WorkerData } from './worker-protocol.js';
+import { COMMAND, runRegions, SLOT, type WorkerData } from './worker-protocol.js';
 
 const data = workerData as WorkerData;
 const { Net } = (await import(data.modelUrl)) as { Net: NetClass };
@@ -23,17 +23,7 @@ try {
     const total = Atomics.load(control, SLOT.total);
     const step = Atomics.load(control, SLOT.step);
     const seed = Atomics.load(control, SLOT.seed) >>> 0;
-    // The sum of the regions' losses (each a mean over its samples, times their count).
-    let lossSum = 0;
-    for (const { r, net } of nets) {
-      const n = data.shares[2 * r]!;
-      if (n === 0) continue;
-      const ctx = { training: command === COMMAND.train, first: data.shares[2 * r + 1]!, step, seed };
-      net.forward(n, ctx);
-      lossSum += net.loss(n, total) * n;
-      if (command === COMMAND.train) net.backward(n, ctx);
-    }
-    data.loss[0] = lossSum;
+    data.loss[0] = runRegions(nets, data.shares, command, total, step, seed);
     Atomics.store(control, SLOT.done, seen);
     Atomics.notify(control, SLOT.done);
   }

@@ -11,7 +11,7 @@
 // sets the number of regions, for any). Workers wait on Atomics, not messages: a handoff
 // costs microseconds.
 import { Worker } from 'node:worker_threads';
-import { COMMAND, CONTROL_SLOTS, SLOT } from './worker-protocol.js';
+import { COMMAND, CONTROL_SLOTS, runRegions, SLOT } from './worker-protocol.js';
 /** No share of one batch takes this long; a worker silent for longer is gone. */
 const STALL_MS = 10 * 60 * 1000;
 /**
@@ -74,7 +74,7 @@ export async function createParallel(model, Net, modelUrl, threads) {
         await Promise.all(parts.map((p) => p.worker.terminate()));
         throw error;
     }
-    return new ParallelNet(model, nets, shares, parts, regionsOf(regions, threads, 0));
+    return new ParallelNet(model, nets, shares, parts, regionsOf(regions, threads, 0).map((r) => ({ r, net: nets[r] })));
 }
 class ParallelNet {
     model;
@@ -141,18 +141,7 @@ class ParallelNet {
             Atomics.store(part.control, SLOT.posted, sequence);
             Atomics.notify(part.control, SLOT.posted);
         }
-        let lossSum = 0;
-        for (const r of this.own) {
-            const { start, count } = this.share(r, n);
-            if (count === 0)
-                continue;
-            const net = this.nets[r];
-            const ctx = { training: command === COMMAND.train, first: start, step, seed };
-            net.forward(count, ctx);
-            lossSum += net.loss(count, n) * count;
-            if (command === COMMAND.train)
-                net.backward(count, ctx);
-        }
+        let lossSum = runRegions(this.own, this.shares, command, n, step, seed);
         this.parts.forEach((part, k) => {
             const deadline = Date.now() + STALL_MS;
             while (Atomics.load(part.control, SLOT.done) !== sequence) {
