@@ -78,29 +78,48 @@ export interface TrainResult extends RunResult {
 /** The options of a run that are config values, and where in the config they go. */
 const CONFIG_FLAGS = { iterations: 'train.iterations', seed: 'train.seed', threads: 'train.threads', backend: 'train.backend' } as const;
 
+/** The command-line flags that set config values, as overrides that name the flag in errors. */
+export function flagOverrides(options: Partial<Record<keyof typeof CONFIG_FLAGS, unknown>>): { expression: string; source: string }[] {
+  return Object.entries(CONFIG_FLAGS).flatMap(([name, key]) => {
+    const value = options[name as keyof typeof CONFIG_FLAGS];
+    return value === undefined ? [] : [{ expression: `${key}=${value}`, source: `--${name} ${value}` }];
+  });
+}
+
 /** check → compile → train → evaluate → report, into a run folder. */
 export async function train(file: string, options: RunOptions & SourceOptions = {}): Promise<TrainResult> {
   const { text, overrides, ...runOptions } = options;
-  // `iterations`, `seed`, `threads` and `backend` pass the schema and the budgets like any
-  // config value (an error names the flag). They stay run options, out of the config's hash,
-  // so that a resumed run may set its own length.
-  const flags = Object.entries(CONFIG_FLAGS).flatMap(([name, key]) => {
-    const value = runOptions[name as keyof typeof CONFIG_FLAGS];
-    return value === undefined ? [] : [{ expression: `${key}=${value}`, source: `--${name} ${value}` }];
-  });
-  if (flags.length > 0) check(file, { text, overrides: [...(overrides ?? []), ...flags] });
-  const compiled = compile(file, { text, overrides });
+  // `--iterations`, `--seed`, `--threads` and `--backend` enter as config values: they pass
+  // the schema and the budgets (an error names the flag), and the run folder's config.yaml
+  // and trainer are the config as trained.
+  const flags = flagOverrides(runOptions);
+  const compiled = compile(file, { text, overrides: [...(overrides ?? []), ...flags] });
   const { config } = compiled.resolved;
-  const given = flags.length > 0 ? `# Trained with ${flags.map((f) => f.source).join(' ')}, which take the place of the values below.\n` : '';
+  const given = flags.length > 0 ? `# Trained with ${flags.map((f) => f.source).join(' ')} (included below).\n` : '';
   const extras = new Map([['config.yaml', `# Resolved from ${displayPath(file)} (sha256 ${compiled.hash}) by netc ${version}\n${given}${toConfigYaml(config)}`]]);
-  const result = await run({ name: config.name, hash: compiled.hash, trainer: compiled.emitted.files, extras, dataset: config.data.dataset, dataPath: config.data.path === undefined ? undefined : resolvePath(dirname(file), config.data.path) }, runOptions);
+  const result = await run(
+    { name: config.name, hash: compiled.hash, seed: config.train.seed, trainer: compiled.emitted.files, extras, dataset: config.data.dataset, dataPath: config.data.path === undefined ? undefined : resolvePath(dirname(file), config.data.path) },
+    runOptions,
+  );
   await writeReport(result.dir);
   return { ...result, compiled };
 }
 
-/** A short hash of the fully resolved config: the same network and settings, the same hash. */
+/**
+ * How long, on how many threads and with which kernels a run trains is not what it trains:
+ * a stopped run may be resumed for longer, on other threads or the other backend.
+ */
+const RUN_ONLY: readonly (readonly [string, string])[] = [
+  ['train', 'iterations'],
+  ['train', 'threads'],
+  ['train', 'backend'],
+];
+
+/** A short hash of the fully resolved config, less RUN_ONLY: the same network and settings, the same hash. */
 export function configHash(checked: Checked): string {
-  return createHash('sha256').update(canonicalJson(checked.resolved.config)).digest('hex').slice(0, 12);
+  const config = structuredClone(checked.resolved.config) as unknown as Record<string, Record<string, unknown> | undefined>;
+  for (const [section, key] of RUN_ONLY) delete config[section]?.[key];
+  return createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 12);
 }
 
 function canonicalJson(value: unknown): string {

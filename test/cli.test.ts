@@ -99,10 +99,13 @@ describe('netc CLI', () => {
       expect(r.err).toContain(`${flag} ${value}: error: ${message}`);
       expect(existsSync(out)).toBe(false);
     }
-    // The run folder's config.yaml says which flags took the place of its values.
+    // The run folder's config.yaml is the config as trained, flags included.
     const r = await cli('train', 'configs/example.yaml', '--iterations', '2', '--seed', '5', '--out', out);
     expect(r.code).toBe(EXIT.ok);
-    expect(readFileSync(join(out, 'config.yaml'), 'utf8')).toContain('# Trained with --iterations 2 --seed 5, which take the place of the values below.');
+    const trained = readFileSync(join(out, 'config.yaml'), 'utf8');
+    expect(trained).toContain('# Trained with --iterations 2 --seed 5 (included below).');
+    expect(trained).toMatch(/^  iterations: 2$/m);
+    expect(trained).toMatch(/^  seed: 5$/m);
   });
 
   it('train refuses to overwrite a finished run', async () => {

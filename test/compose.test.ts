@@ -135,6 +135,8 @@ describe('--set overrides', () => {
 
   it('change the config hash, so generated code records them', () => {
     expect(configHash(check('configs/mnist.yaml', { overrides: ['train.seed=2'] }))).not.toBe(configHash(check('configs/mnist.yaml')));
+    // How long and on what a run trains is not part of what it trains (a run resumes for longer, or on other threads).
+    expect(configHash(check('configs/mnist.yaml', { overrides: ['train.iterations=5', 'train.threads=1', 'train.backend=ts'] }))).toBe(configHash(check('configs/mnist.yaml')));
   });
 
   it('refuse unknown paths with the nearest valid one, and bad values at the flag', () => {

@@ -148,7 +148,8 @@ describe('checkpoints and resume', () => {
     writeFileSync(file, altered);
     expect(await message({})).toContain('its checksum does not match');
     writeFileSync(file, good);
-    expect(await message({ text: example.replace('seed: 1', 'seed: 2') })).toMatch(/its checkpoint \(after iteration 20\) is from the config with sha256 \w+; this one is \w+/);
+    expect(await message({ text: example.replace('momentum: 0.9', 'momentum: 0.8') })).toMatch(/its checkpoint \(after iteration 20\) is from the config with sha256 \w+; this one is \w+/);
+    expect(await message({ text: example.replace('seed: 1', 'seed: 2') })).toContain('the run was started with seed 1; it cannot go on as seed 2');
     expect(await message({ seed: 7 })).toContain('the run was started with seed 1; it cannot go on as seed 7');
     await train('example.yaml', { text: example, resume: dir });
     expect(await message({})).toContain('this run has finished; there is nothing to resume');
@@ -200,7 +201,7 @@ describe('Ctrl-C on the command line', () => {
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(143);
-    expect(stderr).toMatch(/stopped after iteration \d+; continue with: netc train configs\/example\.yaml --resume /);
+    expect(stderr).toMatch(/stopped after iteration \d+; continue with: netc train configs\/example\.yaml --iterations 100000 --resume /);
     expect(existsSync(join(out, CHECKPOINT_FILE))).toBe(true);
     expect(existsSync(join(out, '.lock'))).toBe(false);
   });
@@ -217,7 +218,7 @@ describe('Ctrl-C on the command line', () => {
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(130);
-    expect(stderr).toMatch(/stopped after iteration \d+; continue with: netc train configs\/example\.yaml --resume /);
+    expect(stderr).toMatch(/stopped after iteration \d+; continue with: netc train configs\/example\.yaml --iterations 100000 --resume /);
     expect(existsSync(join(out, CHECKPOINT_FILE))).toBe(true);
     expect(existsSync(join(out, '.lock'))).toBe(false);
     const resumed = await runCli('train', 'configs/example.yaml', '--set', 'report.every=10', '--iterations', '60', '--resume', out);

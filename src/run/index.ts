@@ -32,6 +32,8 @@ export interface RunInput {
   readonly dataset: 'mnist' | 'cifar10';
   /** Short hash of the resolved config (a checkpoint resumes only its own config). */
   readonly hash: string;
+  /** The config's seed (a resumed run keeps the seed it started with). */
+  readonly seed: number;
   /** The config's data.path, made absolute. */
   readonly dataPath?: string;
 }
@@ -51,7 +53,11 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
   if (options.resume !== undefined) {
     if (existsSync(join(dir, 'metrics.json'))) throw userError(dir, 'this run has finished; there is nothing to resume', 'train again into another folder');
     if (!existsSync(join(dir, CHECKPOINT_FILE))) throw userError(dir, `has no ${CHECKPOINT_FILE} to resume from`, 'resume a run folder that netc train wrote and that was stopped (Ctrl-C) before it finished');
-    const { configHash, iteration } = readCheckpointState(join(dir, CHECKPOINT_FILE));
+    const { configHash, iteration, seed } = readCheckpointState(join(dir, CHECKPOINT_FILE));
+    if (seed !== input.seed) {
+      // Its weights, data order and random state are that seed's: going on under another would mislabel the run.
+      throw userError(dir, `the run was started with seed ${seed}; it cannot go on as seed ${input.seed}`, `resume with --seed ${seed}, or train a new run with seed ${input.seed}`);
+    }
     if (configHash !== input.hash) {
       throw userError(dir, `its checkpoint (after iteration ${iteration}) is from the config with sha256 ${configHash}; this one is ${input.hash}`, `resume with the config that started the run: ${join(dir, 'config.yaml')} is its resolved copy`);
     }

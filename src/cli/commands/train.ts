@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
-import { displayPath, train } from '../../pipeline.js';
+import { displayPath, flagOverrides, train } from '../../pipeline.js';
 import { isDataError } from '../../runtime/images.js';
 import { isInterrupted } from '../../runtime/train-loop.js';
 import type { Output } from '../output.js';
@@ -62,7 +62,9 @@ export function registerTrain(program: Command, io: Output): void {
         if (isDataError(error) && error.code === 'not-found' && (await offerDownload(io, error))) return run();
         if (isInterrupted(error)) {
           progress.stop();
-          io.err(`${io.color.yellow('stopped')} after iteration ${error.iteration}; continue with: netc train ${file} --resume ${displayPath(dirname(error.checkpoint ?? '.'))}`);
+          // The same flags again: a run goes on with the seed and length it started with.
+          const again = flagOverrides(options).map((f) => f.source + ' ');
+          io.err(`${io.color.yellow('stopped')} after iteration ${error.iteration}; continue with: netc train ${file} ${again.join('')}--resume ${displayPath(dirname(error.checkpoint ?? '.'))}`);
           throw new ExitCode(signalExitCode(stoppedBy));
         }
         throw error;
