@@ -59,6 +59,13 @@ describe('extends', () => {
     expect([d.line, d.col]).toEqual([2, 10]);
   });
 
+  it('refuses to extend a file that is not a YAML config, without reading it', () => {
+    const dir = folder({ 'child.yaml': 'name: child\nextends: /etc/passwd\n' });
+    const d = failure(join(dir, 'child.yaml'));
+    expect(d.message).toBe('extends must name a YAML config (.yaml or .yml); found "/etc/passwd"');
+    expect([d.file.endsWith('child.yaml'), d.line, d.col]).toEqual([true, 2, 10]);
+  });
+
   it('locates errors in the file that holds them, and missing options at the parent', () => {
     const dir = folder({ 'base.yaml': BASE, 'child.yaml': 'extends: base.yaml\ntrain:\n  learing_rate: 0.1\n' });
     const d = failure(join(dir, 'child.yaml'));

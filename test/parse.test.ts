@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NetcError } from '../src/diagnostics.js';
-import { MAX_CONFIG_BYTES, parseConfig, readConfigFile } from '../src/parse/index.js';
+import { firstInvalidUtf8, MAX_CONFIG_BYTES, parseConfig, readConfigFile } from '../src/parse/index.js';
 import { tempDir } from './helpers.js';
 
 function diagnosticsOf(run: () => unknown) {
@@ -59,9 +59,47 @@ describe('parse', () => {
     expect(diagnosticsOf(() => readConfigFile(join(dir, 'nope.yaml')))[0]!.message).toBe('no such file');
     mkdirSync(join(dir, 'sub.yaml'));
     expect(diagnosticsOf(() => readConfigFile(join(dir, 'sub.yaml')))[0]!.message).toContain('is a directory');
-    writeFileSync(join(dir, 'latin1.yaml'), Buffer.from([0x6e, 0x61, 0x6d, 0x65, 0x3a, 0x20, 0xe9, 0x0a]));
-    expect(diagnosticsOf(() => readConfigFile(join(dir, 'latin1.yaml')))[0]!.message).toBe('the file is not valid UTF-8 text');
+    // Invalid UTF-8 is located: line 2, the byte after "name: caf".
+    writeFileSync(join(dir, 'latin1.yaml'), Buffer.concat([Buffer.from('# café\nname: caf'), Buffer.from([0xe9, 0x0a])]));
+    expect(diagnosticsOf(() => readConfigFile(join(dir, 'latin1.yaml')))).toEqual([
+      { at: '2:10', message: 'the file is not valid UTF-8 text: byte 17 (0xE9) does not begin a valid UTF-8 character', hint: expect.stringContaining('save the file as UTF-8') },
+    ]);
     writeFileSync(join(dir, 'big.yaml'), '#'.repeat(MAX_CONFIG_BYTES + 1));
     expect(diagnosticsOf(() => readConfigFile(join(dir, 'big.yaml')))[0]!.message).toContain('configs are limited to');
+  });
+
+  it('finds the first byte of invalid UTF-8: bad leads, short and overlong sequences, surrogates', () => {
+    const at = (...bytes: number[]) => firstInvalidUtf8(Uint8Array.from(bytes));
+    expect(at(0x61, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x98, 0x80)).toBe(10); // a é € 😀: all valid
+    expect(at(0x61, 0xc3, 0xa9, 0xc3, 0xa9, 0xff)).toBe(5);
+    expect(at(0x61, 0xe2, 0x82)).toBe(1); // cut short at the end
+    expect(at(0xc0, 0xaf)).toBe(0); // overlong '/'
+    expect(at(0xed, 0xa0, 0x80)).toBe(0); // a UTF-16 surrogate
+    expect(at(0xf4, 0x90, 0x80, 0x80)).toBe(0); // above U+10FFFF
+    // It agrees with the platform's decoder on random bytes.
+    for (let trial = 0; trial < 200; trial++) {
+      const bytes = Uint8Array.from({ length: 12 }, (_, i) => (i * 73 + trial * 151) % 7 === 0 ? 0x80 + ((trial * i) % 64) : 0x41 + (trial % 20));
+      const cut = firstInvalidUtf8(bytes);
+      expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, cut))).not.toThrow();
+      if (cut < bytes.length) expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
+    }
+  });
+
+  it('refuses control characters and a byte order mark after the start, where they are', () => {
+    expect(diagnosticsOf(() => parseConfig('c.yaml', 'name: a\u0000b\nversion: 1\n'))).toEqual([
+      { at: '1:8', message: 'a control character (U+0000, NUL) in the text; a config is plain text', hint: expect.any(String) },
+    ]);
+    expect(diagnosticsOf(() => parseConfig('c.yaml', 'name: a\n\u0007x: 1\n'))[0]!.at).toBe('2:1');
+    expect(diagnosticsOf(() => parseConfig('c.yaml', 'name: a\n\uFEFFinput: [1, 1, 1]\n'))).toEqual([
+      { at: '2:1', message: 'a byte order mark (U+FEFF) inside the file; it may only begin a file', hint: expect.stringContaining('joining two files') },
+    ]);
+    // At the start, a BOM is allowed.
+    expect(parseConfig('c.yaml', '\uFEFFname: a\n').data).toEqual({ name: 'a' });
+  });
+
+  it('cuts long values in messages: a file that is not a config is not echoed whole', () => {
+    const [d] = diagnosticsOf(() => parseConfig('c.yaml', 'root:x:0:0:root:/root:/bin/bash ' + 'x'.repeat(500)));
+    expect(d!.message.length).toBeLessThan(160);
+    expect(d!.message).toContain('(532 characters)');
   });
 });

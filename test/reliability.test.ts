@@ -3,6 +3,8 @@
 // exactly and refuse to be misused, and a gradient checker that catches a broken backward.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { processStart } from '../src/run/lock.js';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/parse/index.js';
@@ -163,6 +165,15 @@ describe('checkpoints and resume', () => {
     writeFileSync(join(dir, '.lock'), String(process.ppid));
     const error = (await train('example.yaml', { text: example, resume: dir }).catch((e: unknown) => e)) as Error;
     expect(error.message).toContain(`another netc (pid ${process.ppid}) is training into this run folder`);
+    expect(error.message).toContain(`if no netc is training here, delete ${join(dir, '.lock')}`);
+    // The same live pid with another start time: the pid was reused after the owner died; stale.
+    writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: process.ppid, start: '1', host: hostname() }));
+    const stop2 = new AbortController();
+    const reused = (await train('example.yaml', { text: example, resume: dir, signal: stop2.signal, onProgress: (p) => p.done === 30 && stop2.abort() }).catch((e: unknown) => e)) as Error;
+    expect(reused.message).toContain('training stopped after iteration 30');
+    // The owner's own start time: a live lock.
+    writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: process.ppid, start: processStart(process.ppid), host: hostname() }));
+    expect(((await train('example.yaml', { text: example, resume: dir }).catch((e: unknown) => e)) as Error).message).toContain('another netc');
     // A stale lock (its process gone) is taken over.
     writeFileSync(join(dir, '.lock'), '999999999');
     const { metrics } = await train('example.yaml', { text: example, resume: dir });

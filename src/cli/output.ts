@@ -1,6 +1,7 @@
 // How the CLI speaks: colours when the stream is a terminal, diagnostics with source lines.
 import pc from 'picocolors';
 import { formatDiagnostic, NetcError, type Diagnostic } from '../diagnostics.js';
+import { environmentError } from '../runtime/environment.js';
 import { isDataError } from '../runtime/images.js';
 import { MAX_CONFIG_BYTES, readRegularFile } from '../parse/index.js';
 
@@ -42,16 +43,16 @@ export function printDiagnostics(io: Output, diagnostics: readonly Diagnostic[])
   if (total > 1) io.err(io.color.red(`${total} errors`));
 }
 
-/** Prints a user's mistake (a config or a dataset problem); false for anything else. */
+/** Prints a user's mistake or the environment's fault (config, dataset, file system); false for anything else. */
 export function printUserError(io: Output, error: unknown): boolean {
   if (error instanceof NetcError) {
     printDiagnostics(io, error.diagnostics);
     return true;
   }
-  if (isDataError(error)) {
-    io.err(`${io.color.bold(error.file)}: ${io.color.red('error')}: ${error.message.slice(error.file.length + 2)}`);
-    if (error.hint) io.err(`  ${io.color.cyan('hint')}: ${error.hint}`);
-    return true;
-  }
-  return false;
+  // A dataset's fault, or the machine's (a full disk, a folder that may not be written).
+  const problem = isDataError(error) ? error : environmentError(error);
+  if (problem === undefined) return false;
+  io.err(`${io.color.bold(problem.file)}: ${io.color.red('error')}: ${problem.message.slice(problem.file.length + 2)}`);
+  if (problem.hint) io.err(`  ${io.color.cyan('hint')}: ${problem.hint}`);
+  return true;
 }

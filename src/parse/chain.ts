@@ -20,6 +20,10 @@ export function readConfigChain(file: string, text?: string): ParsedConfig[] {
     if (typeof parent !== 'string') return chain;
     const target = resolve(dirname(current.file), parent);
     const at = current.locate(['extends']);
+    if (!/\.ya?ml$/i.test(target)) {
+      // Only configs are read: a system file named here is neither opened nor echoed.
+      throw new NetcError([{ ...at, message: `extends must name a YAML config (.yaml or .yml); found ${JSON.stringify(parent)}`, hint: 'name another config file, relative to this one' }]);
+    }
     if (seen.includes(target)) {
       const cycle = [...seen.slice(seen.indexOf(target)), target].map(shown).join(' → ');
       throw new NetcError([{ ...at, message: `extends makes a cycle: ${cycle}`, hint: 'a config cannot extend itself, directly or through others' }]);

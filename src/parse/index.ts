@@ -28,9 +28,33 @@ export function readConfigFile(file: string): ParsedConfig {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw userError(file, 'the file is not valid UTF-8 text', 'save it as UTF-8');
+    const offset = firstInvalidUtf8(bytes);
+    const before = bytes.subarray(0, offset);
+    const line = before.filter((b) => b === 0x0a).length + 1;
+    const col = offset - before.lastIndexOf(0x0a);
+    const found = `0x${bytes[offset]!.toString(16).padStart(2, '0').toUpperCase()}`;
+    throw new NetcError([{ file, line, col, message: `the file is not valid UTF-8 text: byte ${offset} (${found}) does not begin a valid UTF-8 character`, hint: 'save the file as UTF-8 (a Latin-1 "é" is one byte; UTF-8 writes it as two)' }]);
   }
   return parseConfig(file, text);
+}
+
+/** The offset of the first byte that is not part of a well-formed UTF-8 sequence (RFC 3629). */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i]!;
+    // Sequence length, and the range of the second byte (excludes overlongs and surrogates).
+    const [length, low, high] =
+      lead < 0x80 ? [1, 0, 0] : lead >= 0xc2 && lead <= 0xdf ? [2, 0x80, 0xbf] : lead === 0xe0 ? [3, 0xa0, 0xbf] : lead === 0xed ? [3, 0x80, 0x9f]
+      : lead >= 0xe1 && lead <= 0xef ? [3, 0x80, 0xbf] : lead === 0xf0 ? [4, 0x90, 0xbf] : lead >= 0xf1 && lead <= 0xf3 ? [4, 0x80, 0xbf] : lead === 0xf4 ? [4, 0x80, 0x8f] : [0, 0, 0];
+    if (length === 0) return i;
+    for (let k = 1; k < length; k++) {
+      const b = bytes[i + k];
+      if (b === undefined || b < (k === 1 ? low : 0x80) || b > (k === 1 ? high : 0xbf)) return i;
+    }
+    i += length;
+  }
+  return bytes.length;
 }
 
 /**
@@ -72,6 +96,11 @@ export function parseConfig(file: string, text: string): ParsedConfig {
     throw userError(file, `the config is ${text.length} characters; configs are limited to ${MAX_CONFIG_BYTES}`);
   }
   const lineCounter = new LineCounter();
+  const at = (offset: number): SourcePos => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, col };
+  };
+  const characters = strayCharacters(text);
   const docs = parseAllDocuments(text, {
     lineCounter,
     version: '1.2',
@@ -80,10 +109,7 @@ export function parseConfig(file: string, text: string): ParsedConfig {
     strict: true,
     prettyErrors: false,
   });
-  const at = (offset: number): SourcePos => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { file, line, col };
-  };
+  if (characters.length > 0) throw new NetcError(characters.map(({ offset, message, hint }) => ({ ...at(offset), message, hint })));
   // An empty stream parses to no document at all.
   const documents: Document[] = Array.from(docs);
   const diagnostics: Diagnostic[] = [];
@@ -149,6 +175,27 @@ export function parseConfig(file: string, text: string): ParsedConfig {
   };
 }
 
+/**
+ * Characters a config never holds, which YAML readers take or drop silently: control
+ * characters (a NUL from a binary file, a bell) and a byte order mark after the start
+ * (two files joined). The first few, where they are.
+ */
+function strayCharacters(text: string): { offset: number; message: string; hint: string }[] {
+  const found: { offset: number; message: string; hint: string }[] = [];
+  for (const match of text.matchAll(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFEFF]/g)) {
+    const code = match[0].codePointAt(0)!;
+    const name = `U+${code.toString(16).padStart(4, '0').toUpperCase()}`;
+    if (code === 0xfeff) {
+      if (match.index === 0) continue; // a BOM may begin a file
+      found.push({ offset: match.index, message: `a byte order mark (${name}) inside the file; it may only begin a file`, hint: 'remove it: joining two files can leave one in the middle' });
+    } else {
+      found.push({ offset: match.index, message: `a control character (${name}${code === 0 ? ', NUL' : ''}) in the text; a config is plain text`, hint: 'remove it (tabs, spaces and line breaks are the only blanks allowed)' });
+    }
+    if (found.length === 5) break;
+  }
+  return found;
+}
+
 function yamlMessage(code: string | undefined, message: string): string {
   if (code === 'RESOURCE_EXHAUSTION' || /call stack/.test(message)) return `the document nests too deeply to read; a config needs at most ${MAX_NESTING} levels`;
   // The yaml package appends "at line L, column C" and a code frame; we print our own.
@@ -169,7 +216,11 @@ function nesting(value: unknown): number {
 
 function describeNode(node: Node): string {
   if (isSeq(node)) return 'a list';
-  if (isScalar(node)) return `the value ${JSON.stringify(node.value)}`;
+  if (isScalar(node)) {
+    // Long values are cut: a file that is not a config at all should not be echoed whole.
+    const text = JSON.stringify(node.value);
+    return text.length <= 60 ? `the value ${text}` : `the value ${text.slice(0, 40)}… (${String(node.value).length} characters)`;
+  }
   return 'something else';
 }
 

