@@ -1,7 +1,37 @@
 // The finished runs under a folder, for `netc runs`: what to diff.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { userError } from './diagnostics.js';
 import type { Metrics } from './runtime/train-loop.js';
+
+const NOT_A_RUN_HINT = 'pass a folder written by `netc train` (runs/<name>/<time>/)';
+
+/** A file of a finished run folder; a clear error when it is missing. */
+export function readRunFile(dir: string, name: string): Buffer {
+  const file = join(dir, name);
+  if (!existsSync(file)) throw userError(file, 'missing: this is not a finished netc run folder', NOT_A_RUN_HINT);
+  return readFileSync(file);
+}
+
+/** A JSON file of a run folder; a truncated or altered one is the user's error, located. */
+export function readRunJson(dir: string, name: string): unknown {
+  const text = readRunFile(dir, name).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw userError(join(dir, name), `is not valid JSON (${(error as Error).message}); it was cut short or altered`, 'netc writes it whole or not at all: train the run again, or restore the file');
+  }
+}
+
+/** A finished run's metrics.json, checked to be netc's (the parts that reports and diffs read). */
+export function readMetrics(dir: string): Metrics {
+  const metrics = readRunJson(dir, 'metrics.json') as Partial<Metrics>;
+  const test = metrics?.test;
+  if (typeof metrics?.name !== 'string' || !Array.isArray(metrics.history) || !metrics.train || !test || !Array.isArray(test.confusion) || !Array.isArray(test.classes) || !Array.isArray(test.misclassified)) {
+    throw userError(join(dir, 'metrics.json'), 'is not the metrics of a netc run (name, train, test and history are expected)', NOT_A_RUN_HINT);
+  }
+  return metrics as Metrics;
+}
 
 export interface RunEntry {
   readonly dir: string;

@@ -1,7 +1,7 @@
 // The generated trainers: committed goldens (generated/<name>/) that compile reproduces
 // byte for byte, targeted fragments of the code, the type-check, and a standalone run.
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProject } from '../src/emit/project.js';
@@ -97,6 +97,26 @@ describe('generated trainers', () => {
       stderr = (error as { stderr: string }).stderr;
     }
     expect(stderr).toMatch(/^error: .*nowhere\/train-images-idx3-ubyte: no such file/);
+    // The hint netc would give comes with it.
+    expect(stderr).toMatch(/\nhint: pass the folder holding the MNIST IDX files with --data DIR/);
     expect(stderr).not.toContain('    at ');
+  });
+
+  it('the standalone trainer speaks like netc: --help lists its options; a wrong one gets the usage and exit 2; a path the machine refuses is exit 1', () => {
+    const run = (args: string[]) => spawnSync(process.execPath, ['train.js', ...args], { cwd: 'generated/mnist', encoding: 'utf8' });
+    const help = run(['--help']);
+    expect(help.status).toBe(0);
+    for (const option of ['--iterations N', '--seed N', '--threads N|auto', '--backend wasm|ts', '--data DIR', '--out DIR', '--resume DIR', '--help']) expect(help.stdout).toContain(`  ${option} `);
+    expect(help.stdout).toContain("training iterations (the config's: 3000)");
+    const wrong = run(['--iterationz', '5']);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/^error: Unknown option '--iterationz'[^]*usage: node train\.js \[options\]/);
+    // A folder where a file is, as --out: the machine's fault, said as such.
+    const dir = tempDir();
+    writeFileSync(join(dir, 'file'), '');
+    const blocked = run(['--iterations', '1', '--threads', '1', '--data', defaultMnistDir()!, '--out', join(dir, 'file', 'out')]);
+    expect(blocked.status).toBe(1);
+    expect(blocked.stderr).toContain(`error: ${join(dir, 'file', 'out')}: is not a folder, or a part of its path is a file (ENOTDIR in mkdir)`);
+    expect(blocked.stderr).not.toMatch(/internal error|\n\s+at /);
   });
 });

@@ -1,7 +1,7 @@
 // diff: two configs or run folders, compared semantically — the hyperparameters that
 // differ, the layers aligned (added, removed, changed, moved, or reshaped by a change
 // upstream), the totals, and for runs, their results side by side.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LayerInfo, Shape } from '../infer/index.js';
 import type { Checked } from '../pipeline.js';
@@ -75,10 +75,6 @@ export interface Diff {
 /** A side from a config file, or from a run folder (its resolved config and metrics). */
 export function isRunFolder(path: string): boolean {
   return existsSync(path) && statSync(path).isDirectory() && existsSync(join(path, 'metrics.json')) && existsSync(join(path, 'config.yaml'));
-}
-
-export function readMetrics(runDir: string): Metrics {
-  return JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')) as Metrics;
 }
 
 export function diff(a: Side, b: Side): Diff {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { userError } from '../diagnostics.js';
 import { packageRoot, version } from '../paths.js';
+import { readMetrics, readRunFile, readRunJson } from '../runs.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import type { ParamSummary } from '../runtime/net.js';
 import type { Metrics } from '../runtime/train-loop.js';
@@ -24,17 +25,23 @@ export interface RunRecord {
 }
 
 export function readRun(dir: string): RunRecord {
-  const read = (name: string) => {
-    const file = join(dir, name);
-    if (!existsSync(file)) throw userError(file, 'missing: this is not a finished netc run folder', 'pass a folder written by `netc train` (runs/<name>/<time>/)');
-    return readFileSync(file);
-  };
-  const metrics = JSON.parse(read('metrics.json').toString('utf8')) as Metrics;
-  const layout = JSON.parse(read('weights.json').toString('utf8')) as { params: ParamSummary[] };
-  const bytes = read('weights.bin');
+  const metrics = readMetrics(dir);
+  const layout = readRunJson(dir, 'weights.json') as { params?: ParamSummary[]; count?: number };
+  if (!Array.isArray(layout.params) || !Number.isSafeInteger(layout.count)) throw userError(join(dir, 'weights.json'), 'is not the weights layout netc writes (params and count are expected)');
+  const bytes = readRunFile(dir, 'weights.bin');
+  // Sizes are checked, not trusted: a truncated file would draw zeros as weights.
+  const values = layout.count!;
+  if (bytes.length !== values * 4) {
+    throw userError(join(dir, 'weights.bin'), `is ${bytes.length} bytes; weights.json lays out ${values} float32 values (${values * 4} bytes)${bytes.length < values * 4 ? ' — it was cut short' : ''}`, 'netc writes it whole or not at all: train the run again, or restore the file');
+  }
   const weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const misclassified = readRunFile(dir, 'misclassified.bin');
+  const imageBytes = metrics.data.image.reduce((a, b) => a * b, 1);
+  if (misclassified.length !== metrics.test.misclassified.length * imageBytes) {
+    throw userError(join(dir, 'misclassified.bin'), `is ${misclassified.length} bytes; metrics.json lists ${metrics.test.misclassified.length} images of ${imageBytes} bytes`, 'train the run again, or restore the file');
+  }
   const description = /^description: (.*)$/m.exec(existsSync(join(dir, 'config.yaml')) ? readFileSync(join(dir, 'config.yaml'), 'utf8') : '')?.[1] ?? '';
-  return { metrics, weights, params: layout.params, misclassified: read('misclassified.bin'), description };
+  return { metrics, weights, params: layout.params, misclassified, description };
 }
 
 /** The report's files: name → contents. */

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { makeFolder } from '../runtime/atomic.js';
 import * as tar from 'tar';
 import { DataError } from '../runtime/images.js';
 
@@ -14,7 +15,7 @@ export async function unpackOnce(archive: string, cacheDir: string): Promise<str
   const key = createHash('sha256').update(`${resolve(archive)}\n${info.size}\n${info.mtimeMs}`).digest('hex').slice(0, 16);
   const target = join(cacheDir, `unpacked-${key}`);
   if (existsSync(target)) return target;
-  mkdirSync(cacheDir, { recursive: true });
+  makeFolder(cacheDir);
   const staging = join(cacheDir, `.unpacking-${key}-${process.pid}`);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging);

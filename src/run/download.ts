@@ -2,8 +2,9 @@
 // checked against the official md5, renamed into the cache only when complete. A dead
 // network fails fast (connection timeout), never hangs.
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeFolder } from '../runtime/atomic.js';
 import { DataError } from '../runtime/images.js';
 
 export const CIFAR_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz';
@@ -27,7 +28,7 @@ export async function download(target: string, options: DownloadOptions = {}): P
     clearTimeout(timer);
     timer = setTimeout(() => controller.abort(), stallMs);
   };
-  mkdirSync(dirname(target), { recursive: true });
+  makeFolder(dirname(target));
   const temp = `${target}.download-${process.pid}`;
   try {
     let response: Response;

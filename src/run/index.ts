@@ -1,11 +1,11 @@
 // run: a compiled trainer, trained for real. The trainer is written into the run folder
 // (so the run can be rerun and read), imported, and run in this process.
-import { existsSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, statSync, type Stats } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync, rmSync, statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { userError } from '../diagnostics.js';
 import type { FileTree } from '../files.js';
-import { writeFileAtomic } from '../runtime/atomic.js';
+import { makeFolder, writeFileAtomic } from '../runtime/atomic.js';
 import { locateDataset } from './dataset.js';
 import { lockRunFolder } from './lock.js';
 import { readCheckpointState } from '../runtime/checkpoint.js';
@@ -68,7 +68,7 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
   // the dataset (unpacking an archive if need be) and tells the trainer where it is.
   const dataPath = await locateDataset(input.dataset, { cli: options.dataPath, config: input.dataPath });
   const created = !existsSync(dir);
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   const unlock = lockRunFolder(dir);
   try {
     writeTree(join(dir, 'trainer'), input.trainer);

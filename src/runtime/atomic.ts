@@ -1,6 +1,8 @@
 // Writes that are never half done: write a temp file beside the target, flush it to disk,
 // then rename it over the target (rename is atomic within a file system).
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataError } from './images.js';
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   try {
@@ -28,4 +30,24 @@ function writeThenRename(file: string, data: string | Uint8Array): void {
   }
   closeSync(fd);
   renameSync(temp, file);
+}
+
+/**
+ * mkdir -p. Node's own (`recursive: true`) never returns where a parent exists but refuses
+ * children with ENOENT (/proc/x); this one creates each missing parent once, then fails.
+ */
+export function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if (statSync(dir).isDirectory()) return;
+      throw new DataError(dir, 'is a file, where a folder is needed', 'choose a path that is not a file (or move the file away)');
+    }
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+    makeFolder(parent);
+    mkdirSync(dir);
+  }
 }

@@ -12,7 +12,7 @@ const ENVIRONMENT_FAULTS: Readonly<Record<string, readonly [what: string, hint: 
   EPERM: ['operation not permitted', 'choose a folder you may write to (--out), or change its permissions'],
   EROFS: ['the file system is read-only', 'choose a folder on a writable disk (--out)'],
   EIO: ['input/output error from the disk', 'the disk or its connection is failing; check it, then resume the run with --resume'],
-  ENOTDIR: ['a part of this path is a file, where a folder was expected', 'choose a path whose parents are folders'],
+  ENOTDIR: ['is not a folder, or a part of its path is a file', 'name a folder, and a path whose parents are folders'],
   EISDIR: ['is a folder, where a file was expected', 'name a file'],
   EEXIST: ['already exists', 'choose another path'],
   ENOENT: ['no such file or folder', 'check the path'],

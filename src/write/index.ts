@@ -1,21 +1,22 @@
 // The one writer: a tree of files appears complete or not at all. Files are staged in a
 // sibling folder, then swapped in with renames; a failure midway leaves the target as it was.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { makeFolder } from '../runtime/atomic.js';
 import { sameContents, type FileTree } from '../files.js';
 
 /** Replace folder `dir` with exactly `files` (relative path → contents). */
 export function writeTree(dir: string, files: FileTree): void {
   const target = resolve(dir);
   for (const path of files.keys()) assertContained(target, path);
-  mkdirSync(dirname(target), { recursive: true });
+  makeFolder(dirname(target));
   const staging = `${target}.staging-${process.pid}`;
   const previous = `${target}.previous-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   try {
     for (const [path, text] of files) {
       const file = join(staging, path);
-      mkdirSync(dirname(file), { recursive: true });
+      makeFolder(dirname(file));
       writeFileSync(file, text);
     }
     if (existsSync(target)) renameSync(target, previous);

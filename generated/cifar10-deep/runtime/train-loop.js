@@ -5,9 +5,9 @@
 // The training loop shared by every generated trainer: batches in a seeded order, the
 // reference's reporting (moving averages, validation batches), the final test, and the
 // run's results. The hot work happens in the generated model's kernels.
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic.js';
+import { makeFolder, writeFileAtomic } from './atomic.js';
 import { loadDataset } from './load.js';
 import { readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { prepare, Sampler } from './data.js';
@@ -106,7 +106,7 @@ async function trainNet(net, model, data, settings, options, resumed) {
     const saveCheckpoint = () => {
         if (checkpointFile === undefined)
             return;
-        mkdirSync(options.out, { recursive: true });
+        makeFolder(options.out);
         const order = sampler.state;
         const saved = { ...state, configHash: settings.configHash, iterations, seed, rng: rng.state, samplerCursor: order.cursor, validationCursor: validation.position };
         writeCheckpoint(checkpointFile, { state: saved, tensors: { ...net.tensors, ...lookahead?.tensors }, order: order.order });
@@ -250,7 +250,7 @@ function checkShape(set, model, source) {
     }
 }
 function writeResults(out, model, net, metrics, test) {
-    mkdirSync(out, { recursive: true });
+    makeFolder(out);
     // The misclassified images' pixels (channel-planar bytes), so a report needs no dataset.
     const size = test.height * test.width * test.channels;
     const pixels = new Uint8Array(metrics.test.misclassified.length * size);

@@ -4,9 +4,22 @@
 //
 // Writes that are never half done: write a temp file beside the target, flush it to disk,
 // then rename it over the target (rename is atomic within a file system).
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataError } from './images.js';
 
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
+  try {
+    writeThenRename(file, data);
+  } catch (error) {
+    // write and fsync fail on a descriptor: name the file the user knows (ENOSPC, EIO).
+    const failure = error as NodeJS.ErrnoException;
+    if (failure.code !== undefined) failure.path = file;
+    throw error;
+  }
+}
+
+function writeThenRename(file: string, data: string | Uint8Array): void {
   const temp = `${file}.${process.pid}.tmp`;
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   const fd = openSync(temp, 'w');
@@ -21,4 +34,24 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   }
   closeSync(fd);
   renameSync(temp, file);
+}
+
+/**
+ * mkdir -p. Node's own (`recursive: true`) never returns where a parent exists but refuses
+ * children with ENOENT (/proc/x); this one creates each missing parent once, then fails.
+ */
+export function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if (statSync(dir).isDirectory()) return;
+      throw new DataError(dir, 'is a file, where a folder is needed', 'choose a path that is not a file (or move the file away)');
+    }
+    const parent = dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw error;
+    makeFolder(parent);
+    mkdirSync(dir);
+  }
 }

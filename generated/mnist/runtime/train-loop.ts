@@ -5,9 +5,9 @@
 // The training loop shared by every generated trainer: batches in a seeded order, the
 // reference's reporting (moving averages, validation batches), the final test, and the
 // run's results. The hot work happens in the generated model's kernels.
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './atomic.js';
+import { makeFolder, writeFileAtomic } from './atomic.js';
 import { loadDataset } from './load.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint, type CheckpointState } from './checkpoint.js';
 import { prepare, Sampler, type Prepared } from './data.js';
@@ -272,7 +272,7 @@ async function trainNet(
   let lastCheckpoint = resumed ? state.iteration : null;
   const saveCheckpoint = () => {
     if (checkpointFile === undefined) return;
-    mkdirSync(options.out!, { recursive: true });
+    makeFolder(options.out!);
     const order = sampler.state;
     const saved: CheckpointState = { ...state, configHash: settings.configHash, iterations, seed, rng: rng.state, samplerCursor: order.cursor, validationCursor: validation.position };
     writeCheckpoint(checkpointFile, { state: saved, tensors: { ...net.tensors, ...lookahead?.tensors }, order: order.order });
@@ -424,7 +424,7 @@ function checkShape(set: ImageSet, model: ModelInfo, source: string): void {
 }
 
 function writeResults(out: string, model: ModelInfo, net: Trainable, metrics: Metrics, test: ImageSet): void {
-  mkdirSync(out, { recursive: true });
+  makeFolder(out);
   // The misclassified images' pixels (channel-planar bytes), so a report needs no dataset.
   const size = test.height * test.width * test.channels;
   const pixels = new Uint8Array(metrics.test.misclassified.length * size);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { diff, isRunFolder, readMetrics, type Side } from '../../diff/index.js';
+import { diff, isRunFolder, type Side } from '../../diff/index.js';
+import { readMetrics } from '../../runs.js';
 import { formatDiffMarkdown, formatDiffText } from '../../diff/format.js';
 import { check, displayPath } from '../../pipeline.js';
 import { printUserError, type Output } from '../output.js';
