@@ -10,6 +10,7 @@ import { registerReport } from './commands/report.js';
 import { registerResolve } from './commands/resolve.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSummary } from './commands/summary.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerTrain } from './commands/train.js';
 import { printUserError, type Output } from './output.js';
 import { EXIT, ExitCode } from './shared.js';
@@ -24,7 +25,7 @@ export function buildProgram(io: Output): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  for (const register of [registerCheck, registerSummary, registerResolve, registerCompile, registerTrain, registerReport, registerDiff, registerRuns, registerDownload]) {
+  for (const register of [registerCheck, registerSummary, registerResolve, registerCompile, registerTrain, registerReport, registerDiff, registerRuns, registerSweep, registerDownload]) {
     register(program, io);
   }
   return program;

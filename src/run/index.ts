@@ -92,7 +92,7 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
 }
 
 /** A new run goes into a folder that does not exist yet, or an empty one. */
-function checkNewRunFolder(dir: string): void {
+export function checkNewRunFolder(dir: string): void {
   let entry: Stats;
   try {
     entry = lstatSync(dir);
