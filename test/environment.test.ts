@@ -46,6 +46,19 @@ function filesIn(dir: string): string[] {
   return readdirSync(dir).sort();
 }
 
+/** A run folder's size in tmpfs pages, and its checkpoint's size. */
+function sizesOf(dir: string): { pages: number; checkpoint: number } {
+  const pages = (folder: string): number =>
+    readdirSync(folder).reduce((n, name) => {
+      const stat = statSync(join(folder, name));
+      return n + (stat.isDirectory() ? 4096 + pages(join(folder, name)) : Math.ceil(stat.size / 4096) * 4096);
+    }, 0);
+  return { pages: pages(dir), checkpoint: statSync(join(dir, CHECKPOINT_FILE)).size };
+}
+
+/** The first test's run folder, stopped by a full disk after its first checkpoint: the tmpfs is sized by it. */
+let stoppedAtFirstCheckpoint: { pages: number; checkpoint: number } | undefined;
+
 describe('environment faults while training', () => {
   it('a full disk (ENOSPC) at the second checkpoint: exit 1 naming the file, the first checkpoint intact, the run resumes', async () => {
     const out = join(tempDir(), 'run');
@@ -55,6 +68,7 @@ describe('environment faults while training', () => {
     expect(ran.err).toContain('hint: free some space');
     expect(filesIn(out)).toEqual(['checkpoint.bin', 'config.yaml', 'trainer']);
     expect(readCheckpointState(join(out, CHECKPOINT_FILE)).iteration).toBe(10);
+    stoppedAtFirstCheckpoint = sizesOf(out);
     const resumed = await netc([...TRAIN, '--resume', out]);
     expect(resumed.err).toContain('resuming after iteration 10');
     expect(resumed.code).toBe(0);
@@ -112,15 +126,14 @@ function canMountTmpfs(): boolean {
 describe('a real full disk', () => {
   it('a tmpfs with room for one checkpoint: the second fails with ENOSPC, the first stays and resumes', async () => {
     // Sizes from a run that stopped after its first checkpoint (injected, as above).
-    const probe = join(tempDir(), 'run');
-    await netc([...TRAIN, '--out', probe], [{ call: 'write', match: CHECKPOINT_FILE, code: 'ENOSPC', after: 1 }]);
-    const checkpoint = statSync(join(probe, CHECKPOINT_FILE)).size;
-    const pages = (dir: string): number => readdirSync(dir).reduce((n, name) => {
-      const stat = statSync(join(dir, name));
-      return n + (stat.isDirectory() ? 4096 + pages(join(dir, name)) : Math.ceil(stat.size / 4096) * 4096);
-    }, 0);
+    if (stoppedAtFirstCheckpoint === undefined) {
+      const probe = join(tempDir(), 'run');
+      await netc([...TRAIN, '--out', probe], [{ call: 'write', match: CHECKPOINT_FILE, code: 'ENOSPC', after: 1 }]);
+      stoppedAtFirstCheckpoint = sizesOf(probe);
+    }
+    const { pages, checkpoint } = stoppedAtFirstCheckpoint;
     // Room for everything of that run plus half a checkpoint: the second one's temp file does not fit.
-    const size = Math.ceil((pages(probe) + checkpoint / 2) / 1024);
+    const size = Math.ceil((pages + checkpoint / 2) / 1024);
     if (!canMountTmpfs()) {
       // No namespaces here (a locked-down container): the injected full disk above stands in.
       console.warn('note: cannot mount a tmpfs here (unshare -rm); the full disk is injected instead');

@@ -1,14 +1,13 @@
 // Reports: precision and recall against a hand-computed case, the figures of a run, and
 // report.html opened in a real headless browser (offline, every figure loaded).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
-import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { train } from '../src/pipeline.js';
 import { classStats, renderReport, type RunRecord } from '../src/report/index.js';
 import type { Metrics } from '../src/runtime/train-loop.js';
+import { checkOfflinePage, CHROMIUM, inBrowser, INSTALL_BROWSER, RUN_BROWSER } from './browser.js';
 import { tempDir } from './helpers.js';
 
 describe('precision and recall', () => {
@@ -125,35 +124,21 @@ describe('report figures', () => {
   });
 });
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const INSTALL = 'apt-get install -y chromium';
-/** .ci/run installs Chromium and sets NETC_REQUIRE_BROWSER=1: there a missing browser is a failure. */
-const RUN_BROWSER = existsSync(CHROMIUM) || process.env.NETC_REQUIRE_BROWSER === '1';
-if (!RUN_BROWSER) console.warn(`report.html was not opened in a browser: no Chromium at ${CHROMIUM} (install it with \`${INSTALL}\`, or set CHROMIUM_PATH)`);
+describe('report.html without a browser', () => {
+  it('is valid HTML, names only files beside it, and loads nothing from the network', async () => {
+    const out = join(tempDir(), 'run');
+    await train('configs/example.yaml', { iterations: 20, out });
+    expect(await checkOfflinePage(join(out, 'report.html'))).toEqual([]);
+  });
+});
+
+if (!RUN_BROWSER) console.warn(`report.html was not opened in a browser: no Chromium at ${CHROMIUM} (install it with \`${INSTALL_BROWSER}\`, or set CHROMIUM_PATH)`);
 
 describe('report.html in a headless browser', () => {
-  it.skipIf(!RUN_BROWSER)(`loads every figure offline, without console errors or network requests (needs Chromium: ${INSTALL})`, async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium package (.ci/run does) or set CHROMIUM_PATH`);
-    }
+  it.skipIf(!RUN_BROWSER)(`loads every figure offline, without console errors or network requests (needs Chromium: ${INSTALL_BROWSER})`, async () => {
     const out = join(tempDir(), 'run');
     await train('configs/example.yaml', { iterations: 200, out });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const problems: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      page.on('request', (request) => {
-        if (!request.url().startsWith('file://') && !request.url().startsWith('data:')) problems.push(`network: ${request.url()}`);
-      });
-      await page.goto(pathToFileURL(join(out, 'report.html')).href, { waitUntil: 'load' });
-      const images = await page.$$eval('img', (imgs) => imgs.map((img) => ({ src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0 })));
+    await inBrowser(join(out, 'report.html'), async ({ page, problems, images }) => {
       expect(images.map((i) => i.src)).toEqual(['learning-curves.svg', 'confusion.svg', 'kernels.png', 'misclassified.png']);
       expect(images.filter((i) => !i.loaded)).toEqual([]);
       expect(await page.textContent('#params')).toContain('20042');
@@ -161,8 +146,6 @@ describe('report.html in a headless browser', () => {
       mkdirSync('test-output', { recursive: true });
       await page.screenshot({ path: 'test-output/report.png', fullPage: true });
       expect(readFileSync('test-output/report.png').length).toBeGreaterThan(10_000);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });

@@ -4,6 +4,7 @@ import { CompilerBug } from '../lower/verify.js';
 import { version } from '../paths.js';
 import { registerCheck } from './commands/check.js';
 import { registerCompile } from './commands/compile.js';
+import { registerCompare } from './commands/compare.js';
 import { registerDiff } from './commands/diff.js';
 import { registerDownload } from './commands/download.js';
 import { registerReport } from './commands/report.js';
@@ -25,7 +26,7 @@ export function buildProgram(io: Output): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  for (const register of [registerCheck, registerSummary, registerResolve, registerCompile, registerTrain, registerReport, registerDiff, registerRuns, registerSweep, registerDownload]) {
+  for (const register of [registerCheck, registerSummary, registerResolve, registerCompile, registerTrain, registerReport, registerDiff, registerCompare, registerRuns, registerSweep, registerDownload]) {
     register(program, io);
   }
   return program;
