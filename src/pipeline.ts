@@ -1,7 +1,9 @@
 // The pipeline: the only place the stages meet.
 //   parse → validate → resolve → infer → lower → emit → (write | run → report)
 import { createHash } from 'node:crypto';
-import { dirname, isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
+import { readCheckpointState } from './runtime/checkpoint.js';
+import { CHECKPOINT_FILE } from './runtime/train-loop.js';
 import { NetcError } from './diagnostics.js';
 import { emit, type DType, type Emitted } from './emit/index.js';
 import { infer, type NetworkInfo } from './infer/index.js';
@@ -93,6 +95,9 @@ export async function train(file: string, options: RunOptions & SourceOptions = 
   // the schema and the budgets (an error names the flag), and the run folder's config.yaml
   // and trainer are the config as trained.
   const flags = flagOverrides(runOptions);
+  // A run resumed without --iterations goes on to the length it started with: say so in config.yaml.
+  const started = runOptions.resume !== undefined && runOptions.iterations === undefined ? checkpointedLength(runOptions.resume) : undefined;
+  if (started !== undefined) flags.push({ expression: `train.iterations=${started}`, source: `--iterations ${started} (the checkpoint's)` });
   const compiled = compile(file, { text, overrides: [...(overrides ?? []), ...flags] });
   const { config } = compiled.resolved;
   const given = flags.length > 0 ? `# Trained with ${flags.map((f) => f.source).join(' ')} (included below).\n` : '';
@@ -115,10 +120,19 @@ const RUN_ONLY: readonly (readonly [string, string])[] = [
   ['train', 'backend'],
 ];
 
-/** A short hash of the fully resolved config, less RUN_ONLY: the same network and settings, the same hash. */
-export function configHash(checked: Checked): string {
+/** The iterations a stopped run was started for, from its checkpoint; undefined when there is none to read (run() says why). */
+function checkpointedLength(dir: string): number | undefined {
+  try {
+    return readCheckpointState(join(dir, CHECKPOINT_FILE)).iterations;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A short hash of the fully resolved config, less RUN_ONLY (unless `runOnly`: all of it): the same network and settings, the same hash. */
+export function configHash(checked: Checked, options: { runOnly?: boolean } = {}): string {
   const config = structuredClone(checked.resolved.config) as unknown as Record<string, Record<string, unknown> | undefined>;
-  for (const [section, key] of RUN_ONLY) delete config[section]?.[key];
+  if (!options.runOnly) for (const [section, key] of RUN_ONLY) delete config[section]?.[key];
   return createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 12);
 }
 

@@ -27,7 +27,10 @@ export function readRunJson(dir: string, name: string): unknown {
 export function readMetrics(dir: string): Metrics {
   const metrics = readRunJson(dir, 'metrics.json') as Partial<Metrics>;
   const test = metrics?.test;
-  if (typeof metrics?.name !== 'string' || !Array.isArray(metrics.history) || !metrics.train || !test || !Array.isArray(test.confusion) || !Array.isArray(test.classes) || !Array.isArray(test.misclassified)) {
+  const shaped =
+    typeof metrics?.name === 'string' && Array.isArray(metrics.history) && typeof metrics.train?.iterations === 'number' && typeof metrics.params?.total === 'number' && Array.isArray(metrics.data?.image) &&
+    test !== undefined && Array.isArray(test.confusion) && Array.isArray(test.classes) && Array.isArray(test.misclassified);
+  if (!shaped) {
     throw userError(join(dir, 'metrics.json'), 'is not the metrics of a netc run (name, train, test and history are expected)', NOT_A_RUN_HINT);
   }
   return metrics as Metrics;

@@ -76,13 +76,40 @@ describe('parse', () => {
     expect(at(0xc0, 0xaf)).toBe(0); // overlong '/'
     expect(at(0xed, 0xa0, 0x80)).toBe(0); // a UTF-16 surrogate
     expect(at(0xf4, 0x90, 0x80, 0x80)).toBe(0); // above U+10FFFF
-    // It agrees with the platform's decoder on random bytes.
-    for (let trial = 0; trial < 200; trial++) {
-      const bytes = Uint8Array.from({ length: 12 }, (_, i) => (i * 73 + trial * 151) % 7 === 0 ? 0x80 + ((trial * i) % 64) : 0x41 + (trial % 20));
+    // It agrees with the platform's decoder: valid characters of every length, cut and mixed with stray bytes.
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    const valid = (bytes: Uint8Array) => {
+      try {
+        decoder.decode(bytes);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    const pieces = ['a', 'é', '€', '😀', '\u07ff', '\uffff', '\u{10ffff}'].map((c) => new TextEncoder().encode(c));
+    let invalid = 0;
+    for (let trial = 0; trial < 500; trial++) {
+      const parts: number[] = [];
+      for (let k = 0; k < 6; k++) {
+        if (random(8) === 0) parts.push(0x80 + random(128)); // a stray byte ≥ 0x80
+        else {
+          const piece = pieces[random(pieces.length)]!;
+          parts.push(...(random(10) === 0 ? piece.subarray(0, Math.max(1, piece.length - 1)) : piece)); // sometimes cut short
+        }
+      }
+      const bytes = Uint8Array.from(parts);
       const cut = firstInvalidUtf8(bytes);
-      expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, cut))).not.toThrow();
-      if (cut < bytes.length) expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow();
+      expect(valid(bytes.subarray(0, cut))).toBe(true);
+      expect(valid(bytes)).toBe(cut === bytes.length);
+      // The fault starts at `cut`: no longer valid prefix ends before the next character would.
+      if (cut < bytes.length) {
+        invalid++;
+        expect([1, 2, 3, 4].some((n) => cut + n <= bytes.length && valid(bytes.subarray(0, cut + n)))).toBe(false);
+      }
     }
+    expect(invalid).toBeGreaterThan(100);
   });
 
   it('refuses control characters and a byte order mark after the start, where they are', () => {

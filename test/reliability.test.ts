@@ -23,7 +23,8 @@ describe('hostile YAML', () => {
     const fifo = join(tempDir(), 'fifo.yaml');
     execFileSync('mkfifo', [fifo]);
     const extending = join(tempDir(), 'a.yaml');
-    writeFileSync(extending, 'name: a\nextends: /dev/zero\n');
+    // A device is not even opened when extended: only .yaml files are (and a FIFO named .yaml is refused).
+    writeFileSync(extending, `name: a\nextends: ${fifo}\n`);
     for (const file of ['/dev/zero', fifo, extending]) {
       const r = await runCli('check', file);
       expect(r.code).toBe(1);
@@ -154,6 +155,8 @@ describe('checkpoints and resume', () => {
     expect(await message({ text: example.replace('seed: 1', 'seed: 2') })).toContain('the run was started with seed 1; it cannot go on as seed 2');
     expect(await message({ seed: 7 })).toContain('the run was started with seed 1; it cannot go on as seed 7');
     await train('example.yaml', { text: example, resume: dir });
+    // Resumed without --iterations, it went on to the 60 it started with, and its config.yaml says so.
+    expect(readFileSync(join(dir, 'config.yaml'), 'utf8')).toMatch(/^  iterations: 60$/m);
     expect(await message({})).toContain('this run has finished; there is nothing to resume');
   });
 
@@ -212,7 +215,7 @@ describe('Ctrl-C on the command line', () => {
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(143);
-    expect(stderr).toMatch(/stopped after iteration \d+; continue with: netc train configs\/example\.yaml --iterations 100000 --resume /);
+    expect(stderr).toMatch(/stopped after iteration \d+; continue with: netc train configs\/example\.yaml --set report\.every=10 --iterations 100000 --resume /);
     expect(existsSync(join(out, CHECKPOINT_FILE))).toBe(true);
     expect(existsSync(join(out, '.lock'))).toBe(false);
   });
@@ -229,7 +232,7 @@ describe('Ctrl-C on the command line', () => {
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code).toBe(130);
-    expect(stderr).toMatch(/stopped after iteration \d+; continue with: netc train configs\/example\.yaml --iterations 100000 --resume /);
+    expect(stderr).toMatch(/stopped after iteration \d+; continue with: netc train configs\/example\.yaml --set report\.every=10 --iterations 100000 --resume /);
     expect(existsSync(join(out, CHECKPOINT_FILE))).toBe(true);
     expect(existsSync(join(out, '.lock'))).toBe(false);
     const resumed = await runCli('train', 'configs/example.yaml', '--set', 'report.every=10', '--iterations', '60', '--resume', out);

@@ -44,7 +44,14 @@ describe('a sweep plan', () => {
     expect(() => parseAxis('train.learning_rate=0.1,,0.2')).toThrow('a value is empty');
     expect(() => parseAxis('train.learning_rate=log(0,1)')).toThrow('needs positive bounds');
     expect(() => parseSeeds('1,1')).toThrow('a seed is listed twice');
+    expect(() => parseSeeds('1,')).toThrow('expected whole numbers');
     expect(() => planSweep([parseAxis(`train.seed=${Array.from({ length: 1001 }, (_, i) => i).join(',')}`)], [1])).toThrow('the sweep has 1001 runs; at most 1000');
+  });
+
+  it('refuses to sweep the seed or threads with --set: they have their own flags', async () => {
+    const ran = await runCli('sweep', 'configs/example.yaml', '--set', 'train.seed=1,2');
+    expect(ran.code).toBe(1);
+    expect(ran.err).toContain('--set train.seed=…: error: a sweep sets train.seed with --seeds');
   });
 
   it('summarises with the mean and sample standard deviation', () => {

@@ -24,6 +24,8 @@ export async function unpackOnce(archive: string, cacheDir: string): Promise<str
     renameSync(staging, target);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
+    // Another process (a parallel sweep's run) unpacked the same archive first: use its copy.
+    if (existsSync(target)) return target;
     throw error;
   }
   return target;

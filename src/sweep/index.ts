@@ -2,7 +2,7 @@
 // normal run folder under one sweep folder, with sweep.json saying what was planned and how
 // each run ended. Every run is `netc train` in its own process (so K can run side by side,
 // and one run's crash is that run's alone); an interrupted sweep resumes where it stopped.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -80,6 +80,10 @@ export class SweepInterrupted extends Error {
 /** Plans a new sweep of `file` and runs it. */
 export async function sweep(file: string, options: SweepOptions = {}): Promise<SweepResult> {
   const axes = (options.sets ?? []).map(parseAxis);
+  // Each run's seed and threads are flags of its `netc train`, which would override a --set.
+  for (const [key, flag] of [['train.seed', '--seeds 1,2,3'], ['train.threads', '--threads N']] as const) {
+    if (axes.some((a) => a.key === key)) throw userError(`--set ${key}=…`, `a sweep sets ${key} with ${flag.split(' ')[0]}`, `use ${flag}`);
+  }
   const checked = check(file);
   const seeds = options.seeds === undefined ? [checked.resolved.config.train.seed] : parseSeeds(options.seeds);
   const plan = planSweep(axes, seeds, options.random);
@@ -94,7 +98,7 @@ export async function sweep(file: string, options: SweepOptions = {}): Promise<S
     format: 'netc-sweep/1',
     netc: version,
     config: resolve(file),
-    configHash: configHash(checked),
+    configHash: configHash(checked, { runOnly: true }),
     sets: options.sets ?? [],
     seeds,
     random: options.random,
@@ -113,7 +117,7 @@ export async function sweep(file: string, options: SweepOptions = {}): Promise<S
 export async function resumeSweep(dir: string, options: Pick<SweepOptions, 'signal' | 'log'> = {}): Promise<SweepResult> {
   const manifest = readManifest(dir);
   if (!existsSync(manifest.config)) throw userError(join(dir, SWEEP_FILE), `its config ${manifest.config} is gone`, 'restore the config the sweep was started with');
-  const hash = configHash(check(manifest.config));
+  const hash = configHash(check(manifest.config), { runOnly: true });
   if (hash !== manifest.configHash) {
     throw userError(manifest.config, `changed since the sweep started (sha256 ${manifest.configHash}, now ${hash}); a sweep's runs must train the same config`, 'restore it, or start a new sweep');
   }
@@ -129,7 +133,10 @@ export function readManifest(dir: string): SweepManifest {
   } catch (error) {
     throw userError(file, `is not valid JSON (${(error as Error).message}); it was cut short or altered`);
   }
-  if (manifest.format !== 'netc-sweep/1' || !Array.isArray(manifest.runs)) throw userError(file, 'is not a netc sweep manifest (format netc-sweep/1)');
+  const wellFormed = (run: SweepRun) => typeof run?.name === 'string' && /^[A-Za-z0-9._=+-]+$/.test(run.name) && Number.isSafeInteger(run.seed) && run.settings !== null && typeof run.settings === 'object';
+  if (manifest.format !== 'netc-sweep/1' || typeof manifest.config !== 'string' || !Array.isArray(manifest.runs) || !manifest.runs.every(wellFormed)) {
+    throw userError(file, 'is not a netc sweep manifest (format netc-sweep/1, a config and its runs)', 'pass a folder written by `netc sweep`');
+  }
   return manifest;
 }
 
@@ -159,7 +166,7 @@ async function execute(dir: string, manifest: SweepManifest, options: Pick<Sweep
   }
   const total = manifest.runs.length;
   if (todo.length < total) log(`${total - todo.length} of ${total} runs already finished; ${todo.length} to go`);
-  const running = new Set<ReturnType<typeof spawn>>();
+  const running = RUNNING;
   let stopped = false;
   const onAbort = () => {
     stopped = true;
@@ -199,11 +206,23 @@ async function execute(dir: string, manifest: SweepManifest, options: Pick<Sweep
       saveManifest(dir, manifest);
     }
   };
+  // A worker that fails (a disk error saving sweep.json) stops the others' runs with checkpoints, as Ctrl-C would.
+  const guarded = async () => {
+    try {
+      await worker();
+    } catch (error) {
+      onAbort();
+      throw error;
+    }
+  };
+  let outcomes: PromiseSettledResult<void>[];
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(manifest.parallel, todo.length)) }, worker));
+    outcomes = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(manifest.parallel, todo.length)) }, guarded));
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
+  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failure) throw failure.reason;
   if (stopped) throw new SweepInterrupted(dir);
   const table = summaryRows(manifest, metrics);
   writeFileAtomic(join(dir, 'summary.md'), summaryMarkdown(manifest, table));
@@ -218,16 +237,32 @@ function describe(run: PlannedRun, manifest: SweepManifest): string {
   return parts.join('  ');
 }
 
+/** The trainings this process is running, for a second Ctrl-C to stop at once. */
+const RUNNING = new Set<ChildProcess>();
+
+/** Stops every running training now, without a checkpoint (a second Ctrl-C). */
+export function killSweepRuns(): void {
+  for (const child of RUNNING) child.kill('SIGKILL');
+}
+
 /** netc train in its own process group (a terminal's Ctrl-C reaches only the sweep, which passes it on once). */
-function trainProcess(args: readonly string[], logFile: string, running: Set<ReturnType<typeof spawn>>): Promise<number> {
+function trainProcess(args: readonly string[], logFile: string, running: Set<ChildProcess>): Promise<number> {
   const fd = openSync(logFile, 'a');
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(packageRoot, 'dist', 'cli', 'bin.js'), ...args], { stdio: ['ignore', fd, fd], detached: true });
     running.add(child);
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
+    let ended = false;
+    const end = () => {
       running.delete(child);
-      closeSync(fd);
+      if (!ended) closeSync(fd);
+      ended = true;
+    };
+    child.on('error', (error) => {
+      end();
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      end();
       resolvePromise(code ?? (signal === 'SIGKILL' ? 137 : 1));
     });
   });

@@ -61,7 +61,7 @@ export function parseSeeds(text: string): number[] {
   const seeds = text.split(',').flatMap((part) => {
     const span = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(part);
     if (span) return Array.from({ length: Math.max(0, Number(span[2]) - Number(span[1]) + 1) }, (_, i) => Number(span[1]) + i);
-    return [Number(part)];
+    return /^\s*\d+\s*$/.test(part) ? [Number(part)] : [NaN];
   });
   if (seeds.length === 0 || seeds.some((s) => !Number.isSafeInteger(s) || s < 0)) throw userError('--seeds', `expected whole numbers ≥ 0, e.g. 1,2,3 or 1-3; found ${JSON.stringify(text)}`);
   if (new Set(seeds).size !== seeds.length) throw userError('--seeds', 'a seed is listed twice');

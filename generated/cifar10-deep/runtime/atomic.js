@@ -47,15 +47,24 @@ export function makeFolder(dir) {
     }
     catch (error) {
         const code = error.code;
-        if (code === 'EEXIST') {
-            if (statSync(dir).isDirectory())
-                return;
-            throw new DataError(dir, 'is a file, where a folder is needed', 'choose a path that is not a file (or move the file away)');
-        }
+        if (code === 'EEXIST')
+            return existingFolder(dir);
         const parent = dirname(dir);
         if (code !== 'ENOENT' || parent === dir)
             throw error;
         makeFolder(parent);
-        mkdirSync(dir);
+        try {
+            mkdirSync(dir);
+        }
+        catch (again) {
+            // Another process may have made it meanwhile.
+            if (again.code === 'EEXIST')
+                return existingFolder(dir);
+            throw again;
+        }
     }
+}
+function existingFolder(dir) {
+    if (!statSync(dir).isDirectory())
+        throw new DataError(dir, 'is a file, where a folder is needed', 'choose a path that is not a file (or move the file away)');
 }

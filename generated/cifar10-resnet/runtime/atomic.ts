@@ -45,13 +45,20 @@ export function makeFolder(dir: string): void {
     mkdirSync(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') {
-      if (statSync(dir).isDirectory()) return;
-      throw new DataError(dir, 'is a file, where a folder is needed', 'choose a path that is not a file (or move the file away)');
-    }
+    if (code === 'EEXIST') return existingFolder(dir);
     const parent = dirname(dir);
     if (code !== 'ENOENT' || parent === dir) throw error;
     makeFolder(parent);
-    mkdirSync(dir);
+    try {
+      mkdirSync(dir);
+    } catch (again) {
+      // Another process may have made it meanwhile.
+      if ((again as NodeJS.ErrnoException).code === 'EEXIST') return existingFolder(dir);
+      throw again;
+    }
   }
+}
+
+function existingFolder(dir: string): void {
+  if (!statSync(dir).isDirectory()) throw new DataError(dir, 'is a file, where a folder is needed', 'choose a path that is not a file (or move the file away)');
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { displayPath } from '../../pipeline.js';
-import { resumeSweep, sweep, SweepInterrupted, type SweepResult } from '../../sweep/index.js';
+import { killSweepRuns, resumeSweep, sweep, SweepInterrupted, type SweepResult } from '../../sweep/index.js';
 import { table } from '../../text.js';
 import type { Output } from '../output.js';
 import { EXIT, ExitCode, positiveInteger, threadsOption } from '../shared.js';
@@ -41,9 +41,13 @@ export function registerSweep(program: Command, io: Output): void {
       const stop = new AbortController();
       let stoppedBy: NodeJS.Signals = 'SIGINT';
       const onSignal = (signal: NodeJS.Signals) => {
-        if (stop.signal.aborted) return;
+        if (stop.signal.aborted) {
+          // A second one: stop now; the runs resume from their last regular checkpoints.
+          killSweepRuns();
+          process.exit(128 + osConstants.signals[signal]);
+        }
         stoppedBy = signal;
-        io.err(`stopping the running trainings after their current iteration (${signal === 'SIGINT' ? 'Ctrl-C' : signal})…`);
+        io.err(`stopping the running trainings after their current iteration (${signal === 'SIGINT' ? 'Ctrl-C' : signal}; Ctrl-C again to stop at once)…`);
         stop.abort();
       };
       for (const signal of STOP_SIGNALS) process.on(signal, onSignal);

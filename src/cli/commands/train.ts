@@ -28,6 +28,11 @@ function signalExitCode(signal: NodeJS.Signals): number {
   return 128 + osConstants.signals[signal];
 }
 
+/** A word as a POSIX shell reads it back: quoted when it holds anything but safe characters. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
 export function registerTrain(program: Command, io: Output): void {
   withOverrides(
     program
@@ -62,9 +67,9 @@ export function registerTrain(program: Command, io: Output): void {
         if (isDataError(error) && error.code === 'not-found' && (await offerDownload(io, error))) return run();
         if (isInterrupted(error)) {
           progress.stop();
-          // The same flags again: a run goes on with the seed and length it started with.
-          const again = flagOverrides(options).map((f) => f.source + ' ');
-          io.err(`${io.color.yellow('stopped')} after iteration ${error.iteration}; continue with: netc train ${file} ${again.join('')}--resume ${displayPath(dirname(error.checkpoint ?? '.'))}`);
+          // The same config, settings and flags again: a run goes on as it started.
+          const again = [file, ...set.flatMap((s) => ['--set', s]), ...flagOverrides(options).flatMap((f) => f.source.split(' ')), ...(data === undefined ? [] : ['--data', data])];
+          io.err(`${io.color.yellow('stopped')} after iteration ${error.iteration}; continue with: netc train ${again.map(shellWord).join(' ')} --resume ${shellWord(displayPath(dirname(error.checkpoint ?? '.')))}`);
           throw new ExitCode(signalExitCode(stoppedBy));
         }
         throw error;
