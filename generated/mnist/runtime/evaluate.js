@@ -30,14 +30,7 @@ export function measure(net, set, first, n, mean, imageSize, classes, augment) {
         const loss = net.evaluate(n);
         return { loss, predictions: Uint8Array.from(net.predictions.subarray(0, n)) };
     }
-    const average = new Float64Array(n * classes);
-    for (const view of views) {
-        for (let slot = 0; slot < n; slot++)
-            net.setImage(slot, set.images, (first + slot) * imageSize, mean, view.augment);
-        net.evaluate(n);
-        for (let i = 0; i < n * classes; i++)
-            average[i] = average[i] + view.weight * net.probabilities[i];
-    }
+    const average = classProbabilities(net, set, first, n, mean, imageSize, classes, augment);
     const predictions = new Uint8Array(n);
     let loss = 0;
     for (let slot = 0; slot < n; slot++) {
@@ -49,6 +42,18 @@ export function measure(net, set, first, n, mean, imageSize, classes, augment) {
         loss -= Math.log(Math.max(average[slot * classes + net.labels[slot]], Number.MIN_VALUE));
     }
     return { loss: loss / n, predictions };
+}
+/** The class probabilities of n images (n × classes), averaged over the test-time augmentation's views. */
+export function classProbabilities(net, set, first, n, mean, imageSize, classes, augment) {
+    const average = new Float64Array(n * classes);
+    for (const view of VIEWS[augment]) {
+        for (let slot = 0; slot < n; slot++)
+            net.setImage(slot, set.images, (first + slot) * imageSize, mean, view.augment);
+        net.evaluate(n);
+        for (let i = 0; i < n * classes; i++)
+            average[i] = average[i] + view.weight * net.probabilities[i];
+    }
+    return average;
 }
 export function countCorrect(net, n) {
     let correct = 0;

@@ -53,12 +53,7 @@ export function measure(net: Trainable, set: ImageSet, first: number, n: number,
     const loss = net.evaluate(n);
     return { loss, predictions: Uint8Array.from(net.predictions.subarray(0, n)) };
   }
-  const average = new Float64Array(n * classes);
-  for (const view of views) {
-    for (let slot = 0; slot < n; slot++) net.setImage(slot, set.images, (first + slot) * imageSize, mean, view.augment);
-    net.evaluate(n);
-    for (let i = 0; i < n * classes; i++) average[i] = average[i]! + view.weight * net.probabilities[i]!;
-  }
+  const average = classProbabilities(net, set, first, n, mean, imageSize, classes, augment);
   const predictions = new Uint8Array(n);
   let loss = 0;
   for (let slot = 0; slot < n; slot++) {
@@ -68,6 +63,17 @@ export function measure(net: Trainable, set: ImageSet, first: number, n: number,
     loss -= Math.log(Math.max(average[slot * classes + net.labels[slot]!]!, Number.MIN_VALUE));
   }
   return { loss: loss / n, predictions };
+}
+
+/** The class probabilities of n images (n × classes), averaged over the test-time augmentation's views. */
+export function classProbabilities(net: Trainable, set: ImageSet, first: number, n: number, mean: Float64Array, imageSize: number, classes: number, augment: TestAugment): Float64Array {
+  const average = new Float64Array(n * classes);
+  for (const view of VIEWS[augment]) {
+    for (let slot = 0; slot < n; slot++) net.setImage(slot, set.images, (first + slot) * imageSize, mean, view.augment);
+    net.evaluate(n);
+    for (let i = 0; i < n * classes; i++) average[i] = average[i]! + view.weight * net.probabilities[i]!;
+  }
+  return average;
 }
 
 export function countCorrect(net: Trainable, n: number): number {
