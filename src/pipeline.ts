@@ -103,7 +103,7 @@ export async function train(file: string, options: RunOptions & SourceOptions = 
   const given = flags.length > 0 ? `# Trained with ${flags.map((f) => f.source).join(' ')} (included below).\n` : '';
   const extras = new Map([['config.yaml', `# Resolved from ${displayPath(file)} (sha256 ${compiled.hash}) by netc ${version}\n${given}${toConfigYaml(config)}`]]);
   const result = await run(
-    { name: config.name, hash: compiled.hash, seed: config.train.seed, trainer: compiled.emitted.files, extras, dataset: config.data.dataset, dataPath: config.data.path === undefined ? undefined : resolvePath(dirname(file), config.data.path) },
+    { name: config.name, hash: compiled.hash, seed: config.train.seed, trainer: compiled.emitted.files, extras, dataset: config.data.dataset, input: config.input, dataPath: config.data.path === undefined ? undefined : resolvePath(dirname(file), config.data.path) },
     runOptions,
   );
   await writeReport(result.dir);

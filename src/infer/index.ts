@@ -46,12 +46,13 @@ export interface NetworkInfo {
 
 export function infer(resolved: Resolved): NetworkInfo {
   const { config, locate } = resolved;
-  const dataset = DATASETS[config.data.dataset];
+  // Users' own data (idx, folder) is read when training: its shape and classes are checked then.
+  const dataset = config.data.dataset === 'idx' || config.data.dataset === 'folder' ? undefined : DATASETS[config.data.dataset];
   const input: Shape = { ...config.input };
   const fail = (path: Path, message: string, hint?: string): never => {
     throw new NetcError([{ ...locate(path), message, hint } satisfies Diagnostic]);
   };
-  if (input.height !== dataset.height || input.width !== dataset.width || input.channels !== dataset.channels) {
+  if (dataset && (input.height !== dataset.height || input.width !== dataset.width || input.channels !== dataset.channels)) {
     fail(
       ['input'],
       `the input is ${formatShape(input)} but ${dataset.name} images are ${formatShape(dataset)}`,
@@ -68,13 +69,13 @@ export function infer(resolved: Resolved): NetworkInfo {
     byName.set(info.layer.name, info);
     layers.push(info);
   }
-  const classes = dataset.classNames.length;
   const last = layers.find((l) => l.index === config.layers.length - 1)!;
+  const classes = dataset?.classNames.length ?? last.output.channels;
   if (last.output.height !== 1 || last.output.width !== 1 || last.output.channels !== classes) {
     const size = last.output.height * last.output.width * last.output.channels;
     fail(
       last.layer.type === 'dense' ? ['layers', last.index, 'units'] : ['layers', last.index],
-      `the last layer, ${last.layer.name}, outputs ${formatShape(last.output)} = ${size} values; ${config.loss} needs ${classes}, one per class of ${dataset.name}`,
+      `the last layer, ${last.layer.name}, outputs ${formatShape(last.output)} = ${size} values; ${config.loss} needs ${dataset ? `${classes}, one per class of ${dataset.name}` : 'one per class'}`,
       last.layer.type === 'dense' ? `set units: ${classes}` : `end the network with \`- dense: {units: ${classes}}\``,
     );
   }

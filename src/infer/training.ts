@@ -21,6 +21,11 @@ export function checkTraining(config: ResolvedConfig, locate: Locator): void {
     if (train.warmup > 0) problem(['train', 'warmup'], 'a piecewise schedule has no separate warm-up', 'rise from 0 in schedule_points instead, and set warmup: 0');
   }
   if (train.nesterov && train.optimizer !== 'sgd') problem(['train', 'nesterov'], `nesterov is an option of sgd; the optimizer is ${train.optimizer}`, 'remove nesterov, or use optimizer: sgd');
+  // Users' own data is counted when it is read (the trainer checks the hold-out then).
+  if (config.data.dataset === 'idx' || config.data.dataset === 'folder') {
+    if (diagnostics.length > 0) throw new NetcError(diagnostics);
+    return;
+  }
   const { name, trainImages } = DATASETS[config.data.dataset];
   const left = trainImages - config.data.validation;
   if (left < 1) {

@@ -276,7 +276,8 @@ function trainerSettings(network: NetworkInfo): TrainerSettings {
   const { data, train, report } = network.config;
   return {
     dataset: data.dataset,
-    classNames: DATASETS[data.dataset].classNames,
+    // Users' own data names its classes when it is read; until then they are numbered.
+    classNames: data.dataset === 'idx' || data.dataset === 'folder' ? Array.from({ length: network.classes }, (_, k) => String(k)) : DATASETS[data.dataset].classNames,
     validation: data.validation,
     pixelScale: data.pixels === '0-1' ? 1 / 255 : 1,
     subtractMean: data.mean === 'channel',

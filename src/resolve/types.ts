@@ -14,7 +14,7 @@ export type LayerItem =
   /** A use of a block, with all its parameters' values. */
   | { readonly kind: 'use'; readonly block: string; readonly name: string; readonly params: Readonly<Record<string, unknown>>; readonly inputs?: readonly string[] };
 
-export type DatasetName = 'mnist' | 'cifar10';
+export type DatasetName = 'mnist' | 'cifar10' | 'idx' | 'folder';
 
 export interface ResolvedConfig {
   readonly name: string;

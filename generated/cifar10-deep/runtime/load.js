@@ -4,6 +4,7 @@
 //
 // Loading a dataset by name from where the config or the user says it is.
 import { loadCifar10 } from './cifar.js';
+import { loadIdxFolder } from './idx.js';
 import { loadMnist } from './mnist.js';
 export function loadDataset(name, path) {
     switch (name) {
@@ -11,5 +12,8 @@ export function loadDataset(name, path) {
             return loadMnist(path);
         case 'cifar10':
             return loadCifar10(path);
+        case 'idx':
+        case 'folder':
+            return loadIdxFolder(path);
     }
 }

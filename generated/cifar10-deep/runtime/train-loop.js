@@ -37,11 +37,16 @@ export class TrainingInterrupted extends Error {
 export function isInterrupted(error) {
     return error instanceof Error && error.name === 'TrainingInterrupted';
 }
-export async function train(module, settings, options = {}) {
+export async function train(module, config, options = {}) {
     const model = module.MODEL;
     const dataPath = options.dataPath ?? process.env.NETC_DATA;
-    const dataset = loadDataset(settings.dataset, dataPath);
-    checkShape(dataset.train, model, dataPath ?? settings.dataset);
+    const dataset = loadDataset(config.dataset, dataPath);
+    checkShape(dataset.train, model, dataPath ?? config.dataset);
+    // Users' own data names its classes (folder names, classes.txt): they must be as many as the network's outputs.
+    const settings = dataset.classNames ? { ...config, classNames: dataset.classNames } : config;
+    if (settings.classNames.length !== model.classes) {
+        throw new DataError(dataPath ?? config.dataset, `the data has ${settings.classNames.length} classes (${settings.classNames.slice(0, 12).join(', ')}${settings.classNames.length > 12 ? ', …' : ''}); the network's last layer outputs ${model.classes}`, `make the last layer output ${settings.classNames.length} values`);
+    }
     const data = prepare(dataset, settings);
     const checkpoint = options.resumeFrom === undefined ? undefined : readCheckpoint(options.resumeFrom, { order: data.trainCount });
     if (checkpoint && checkpoint.state.configHash !== settings.configHash) {
@@ -246,7 +251,7 @@ function firstNonFinite(net, model) {
 function checkShape(set, model, source) {
     const { height, width, channels } = model.input;
     if (set.height !== height || set.width !== width || set.channels !== channels) {
-        throw new DataError(source, `images are ${set.height}×${set.width}×${set.channels}; the network expects ${height}×${width}×${channels}`);
+        throw new DataError(source, `images are ${set.height}×${set.width}×${set.channels}; the network expects ${height}×${width}×${channels}`, `make the config's input: match the data (height: ${set.height}, width: ${set.width}, channels: ${set.channels})`);
     }
 }
 function writeResults(out, model, net, metrics, test) {

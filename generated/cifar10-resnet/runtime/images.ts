@@ -18,6 +18,8 @@ export interface ImageSet {
 export interface Dataset {
   readonly train: ImageSet;
   readonly test: ImageSet;
+  /** The classes' names, where the data says them (image folders, classes.txt); else the config's dataset does. */
+  readonly classNames?: readonly string[];
 }
 
 /** A dataset file that is missing, truncated or malformed: the message says which and why. */

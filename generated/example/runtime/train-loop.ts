@@ -8,7 +8,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeFolder, writeFileAtomic } from './atomic.js';
-import { loadDataset } from './load.js';
+import { loadDataset, type DatasetKind } from './load.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint, type CheckpointState } from './checkpoint.js';
 import { prepare, Sampler, type Prepared } from './data.js';
 import { BatchCursor, countCorrect, evaluate, type Misclassified, type TestAugment } from './evaluate.js';
@@ -23,7 +23,7 @@ import { Lookahead } from './lookahead.js';
 import { alternateFlip } from './hash.js';
 
 export interface TrainerSettings {
-  readonly dataset: 'mnist' | 'cifar10';
+  readonly dataset: DatasetKind;
   readonly classNames: readonly string[];
   readonly validation: number;
   /** Multiplies the bytes: 1/255 for pixels in [0, 1], 1 for 0–255. */
@@ -178,11 +178,16 @@ export interface Metrics {
 }
 
 
-export async function train<Shared>(module: ModelModule<Shared>, settings: TrainerSettings, options: TrainOptions = {}): Promise<Metrics> {
+export async function train<Shared>(module: ModelModule<Shared>, config: TrainerSettings, options: TrainOptions = {}): Promise<Metrics> {
   const model = module.MODEL;
   const dataPath = options.dataPath ?? process.env.NETC_DATA;
-  const dataset = loadDataset(settings.dataset, dataPath);
-  checkShape(dataset.train, model, dataPath ?? settings.dataset);
+  const dataset = loadDataset(config.dataset, dataPath);
+  checkShape(dataset.train, model, dataPath ?? config.dataset);
+  // Users' own data names its classes (folder names, classes.txt): they must be as many as the network's outputs.
+  const settings = dataset.classNames ? { ...config, classNames: dataset.classNames } : config;
+  if (settings.classNames.length !== model.classes) {
+    throw new DataError(dataPath ?? config.dataset, `the data has ${settings.classNames.length} classes (${settings.classNames.slice(0, 12).join(', ')}${settings.classNames.length > 12 ? ', …' : ''}); the network's last layer outputs ${model.classes}`, `make the last layer output ${settings.classNames.length} values`);
+  }
   const data = prepare(dataset, settings);
   const checkpoint = options.resumeFrom === undefined ? undefined : readCheckpoint(options.resumeFrom, { order: data.trainCount });
   if (checkpoint && checkpoint.state.configHash !== settings.configHash) {
@@ -419,7 +424,7 @@ function firstNonFinite(net: Trainable, model: ModelInfo): string {
 function checkShape(set: ImageSet, model: ModelInfo, source: string): void {
   const { height, width, channels } = model.input;
   if (set.height !== height || set.width !== width || set.channels !== channels) {
-    throw new DataError(source, `images are ${set.height}×${set.width}×${set.channels}; the network expects ${height}×${width}×${channels}`);
+    throw new DataError(source, `images are ${set.height}×${set.width}×${set.channels}; the network expects ${height}×${width}×${channels}`, `make the config's input: match the data (height: ${set.height}, width: ${set.width}, channels: ${set.channels})`);
   }
 }
 
