@@ -90,6 +90,10 @@ export function loadIdxFolder(dir) {
     if (!existsSync(dir))
         throw new DataError(dir, 'no such folder', 'data.path (or --data) names the folder holding the IDX files');
     const names = readdirSync(dir);
+    if (!names.some((n) => SPLITS.trainImages.test(n)) && existsSync(join(dir, 'train'))) {
+        // An image folder given to a standalone trainer: netc decodes those, the trainer reads IDX.
+        throw new DataError(dir, 'is an image folder (train/, test/); this trainer reads IDX files', 'train it with `netc train CONFIG --data DIR` (which decodes the images into IDX files in its cache), or pass that cache folder with --data');
+    }
     const find = (split) => {
         const found = names.filter((n) => SPLITS[split].test(n));
         if (found.length === 1)
