@@ -74,6 +74,25 @@ describe('generated trainers', () => {
     expect(buildProject(new Map([['model.ts', 'export const x: number = 1;\n']]), none).get('model.js')).toContain('export const x = 1;');
   });
 
+  it('keeps finished builds on disk by their inputs: the same code is built once; a damaged entry is built again', () => {
+    const cache = tempDir();
+    process.env.NETC_CACHE = cache;
+    try {
+      const first = compile('configs/example.yaml').emitted.files;
+      const [entry] = readdirSync(join(cache, 'builds'));
+      expect(entry).toMatch(/^[0-9a-f]{32}\.json$/);
+      writeFileSync(join(cache, 'builds', entry!), JSON.stringify([['model.js', 'tampered']]));
+      expect(compile('configs/example.yaml').emitted.files.get('model.js')).toBe('tampered');
+      writeFileSync(join(cache, 'builds', entry!), '{"cut short');
+      expect(compile('configs/example.yaml').emitted.files).toEqual(first);
+      // Another setting is other code: another entry.
+      compile('configs/example.yaml', { overrides: ['train.learning_rate=0.02'] });
+      expect(readdirSync(join(cache, 'builds'))).toHaveLength(2);
+    } finally {
+      delete process.env.NETC_CACHE;
+    }
+  });
+
   it('runs standalone with plain node, copied alone into an empty folder', () => {
     const dir = tempDir();
     cpSync('generated/mnist', join(dir, 'mnist'), { recursive: true });

