@@ -70,7 +70,7 @@ describe('validate', () => {
     [withLine(3, '  - conv: {filters: 4, size: 5, name: Conv-1}'), '3:39', 'must be lowercase letters, digits and _', undefined],
     [withLine(1, 'input: {height: 28, widht: 28, channels: 1}'), '1:21', "unknown key 'widht' in input", "did you mean 'width'?"],
     [withLine(1, 'input: {height: 28, width: 28, channels: 1, depth: 1}'), '1:45', "unknown key 'depth'", undefined],
-    [withLine(7, 'data: {dataset: mnst}'), '7:17', "data.dataset must be one of 'mnist', 'cifar10'; found \"mnst\"", "did you mean 'mnist'?"],
+    [withLine(7, 'data: {dataset: mnst}'), '7:17', "data.dataset must be one of 'mnist', 'cifar10', 'idx', 'folder'; found \"mnst\"", "did you mean 'mnist'?"],
     [withLine(7, 'data: {dataset: mnist, pixels: 0-100}'), '7:32', 'data.pixels must be one of', undefined],
     [withLine(8, 'train: {iterations: 10, learning_rate: 0}'), '8:40', 'train.learning_rate must be > 0; found 0', undefined],
     [withLine(8, 'train: {iterations: 10, momentum: 1}'), '8:35', 'train.momentum must be < 1; found 1', undefined],
