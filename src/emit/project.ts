@@ -19,7 +19,10 @@ export function buildProject(generated: ReadonlyMap<string, string>, copied: Rea
   const project = sharedProject();
   // The previous build's files go; the lib and @types/node files stay, parsed.
   for (const file of project.getSourceFiles()) if (file.getFilePath().startsWith(`${ROOT}/`)) project.removeSourceFile(file);
-  const add = (path: string, text: string) => project.createSourceFile(`${ROOT}/${path}`, text, { overwrite: true });
+  // Each build in a folder of its own: the language service caches documents by path and
+  // version, and a new file at an old path could be formatted as the old one was (not at all).
+  const root = `${ROOT}/${++builds}`;
+  const add = (path: string, text: string) => project.createSourceFile(`${root}/${path}`, text, { overwrite: true });
   const files = [...generated].map(([path, text]) => {
     const file = add(path, text);
     file.formatText(FORMAT);
@@ -39,7 +42,7 @@ export function buildProject(generated: ReadonlyMap<string, string>, copied: Rea
     throw new CompilerBug(`the generated code does not type-check:\n${describe(diagnostics)}`);
   }
   const out = new Map<string, string>();
-  const relative = (path: string) => path.slice(ROOT.length + 1);
+  const relative = (path: string) => path.slice(root.length + 1);
   for (const file of [...files, ...runtime]) out.set(relative(file.getFilePath()), header + file.getFullText());
   const emit = (file: (typeof files)[number]) => project.emitToMemory({ targetSourceFile: file }).getFiles().map((f) => [relative(f.filePath), f.text] as const);
   for (const file of files) for (const [path, text] of emit(file)) out.set(path, header + text);
@@ -59,6 +62,8 @@ const FORMATTED = new Map<string, string>();
 const EMITTED = new Map<string, readonly (readonly [string, string])[]>();
 
 let project: Project | undefined;
+/** Builds made in this process (each gets its own folder under ROOT). */
+let builds = 0;
 
 /** One project for every build in this process: TypeScript parses its lib files once. */
 function sharedProject(): Project {
@@ -91,7 +96,7 @@ function describe(diagnostics: readonly Diagnostic[]): string {
     .slice(0, 20)
     .map((d) => {
       const file = d.getSourceFile();
-      const where = file ? `${file.getFilePath().slice(ROOT.length + 1)}:${d.getLineNumber() ?? 0}` : '';
+      const where = file ? `${file.getFilePath().slice(ROOT.length + 1).replace(/^\d+\//, "")}:${d.getLineNumber() ?? 0}` : '';
       return `  ${where} ${ts.flattenDiagnosticMessageText(d.compilerObject.messageText, '\n')}`;
     })
     .join('\n');
