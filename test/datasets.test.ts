@@ -90,6 +90,32 @@ describe('an image folder dataset', () => {
   });
 });
 
+describe('decoding an image folder', () => {
+  it('keeps colour images channel by channel: what the trainer reads back is each image’s pixels, planar', async () => {
+    const { decodeImageFolder } = await import('../src/run/folder.js');
+    const { loadIdxFolder } = await import('../src/runtime/idx.js');
+    const root = join(tempDir(), 'colours');
+    const pixel = (split: number, cls: number, i: number, p: number, c: number) => (split * 97 + cls * 53 + i * 31 + p * 7 + c * 3) % 256;
+    ['train', 'test'].forEach((split, s) =>
+      ['blue', 'red'].forEach((cls, k) => {
+        mkdirSync(join(root, split, cls), { recursive: true });
+        for (let i = 0; i < 2; i++) {
+          const png = new PNG({ width: 4, height: 3 });
+          for (let p = 0; p < 12; p++) png.data.set([pixel(s, k, i, p, 0), pixel(s, k, i, p, 1), pixel(s, k, i, p, 2), 255], p * 4);
+          writeFileSync(join(root, split, cls, `${i}.png`), PNG.sync.write(png));
+        }
+      }),
+    );
+    const dataset = loadIdxFolder(decodeImageFolder(root, { height: 3, width: 4, channels: 3 }, tempDir()));
+    expect(dataset.classNames).toEqual(['blue', 'red']);
+    expect([dataset.train.count, dataset.train.height, dataset.train.width, dataset.train.channels]).toEqual([4, 3, 4, 3]);
+    expect([...dataset.train.labels]).toEqual([0, 0, 1, 1]);
+    // The third training image (red, i = 0), channel 2, pixel 5.
+    expect(dataset.train.images[2 * 36 + 2 * 12 + 5]).toBe(pixel(0, 1, 0, 5, 2));
+    expect(dataset.test.images[1 * 36 + 0 * 12 + 11]).toBe(pixel(1, 0, 1, 11, 0));
+  });
+});
+
 describe('an IDX dataset', () => {
   it('reads any IDX pair (gzipped, with classes.txt) and trains end to end', async () => {
     const { train: mnistTrain, test: mnistTest } = loadMnist(undefined);

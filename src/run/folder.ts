@@ -62,25 +62,19 @@ export function decodeImageFolder(root: string, input: InputShape, cacheDir: str
     const plane = input.height * input.width;
     for (const [split, prefix] of SPLITS) {
       const list = files.get(split)!;
-      // Every image checked (decodable, its size, its channels), naming the file; stored channels-last as IDX.
-      const images = Buffer.alloc(16 + list.length * plane * input.channels);
-      images.writeUInt32BE(input.channels === 1 ? 0x803 : 0x804, 0);
-      [list.length, input.height, input.width].forEach((d, i) => images.writeUInt32BE(d, 4 + 4 * i));
-      let header = 16;
-      if (input.channels !== 1) {
-        const wide = Buffer.alloc(20 + list.length * plane * input.channels);
-        images.copy(wide, 0, 0, 16);
-        wide.writeUInt32BE(input.channels, 16);
-        header = 20;
-        list.forEach(([file], i) => {
-          const pixels = toInput(file, decodeImage(file), input);
-          for (let p = 0; p < plane; p++) for (let c = 0; c < input.channels; c++) wide[header + (i * plane + p) * input.channels + c] = pixels[c * plane + p]!;
-        });
-        writeFileSync(join(staging, `${prefix}-images-idx4-ubyte`), wide);
-      } else {
-        list.forEach(([file], i) => images.set(toInput(file, decodeImage(file), input), header + i * plane));
-        writeFileSync(join(staging, `${prefix}-images-idx3-ubyte`), images);
-      }
+      // Every image checked (decodable, its size, its channels), naming the file; stored as
+      // IDX, channels last (one channel: the plain count × height × width of MNIST).
+      const dims = input.channels === 1 ? [list.length, input.height, input.width] : [list.length, input.height, input.width, input.channels];
+      const header = 4 + 4 * dims.length;
+      const images = Buffer.alloc(header + list.length * plane * input.channels);
+      images.writeUInt32BE(0x800 + dims.length, 0);
+      dims.forEach((d, i) => images.writeUInt32BE(d, 4 + 4 * i));
+      list.forEach(([file], i) => {
+        const pixels = toInput(file, decodeImage(file), input);
+        const base = header + i * plane * input.channels;
+        for (let p = 0; p < plane; p++) for (let c = 0; c < input.channels; c++) images[base + p * input.channels + c] = pixels[c * plane + p]!;
+      });
+      writeFileSync(join(staging, `${prefix}-images-idx${dims.length}-ubyte`), images);
       const labels = Buffer.alloc(8 + list.length);
       labels.writeUInt32BE(0x801, 0);
       labels.writeUInt32BE(list.length, 4);
