@@ -129,10 +129,10 @@ function checkpointedLength(dir: string): number | undefined {
   }
 }
 
-/** A short hash of the fully resolved config, less RUN_ONLY (unless `runOnly`: all of it): the same network and settings, the same hash. */
-export function configHash(checked: Checked, options: { runOnly?: boolean } = {}): string {
+/** A short hash of the fully resolved config, less RUN_ONLY (with `whole`: all of it): the same network and settings, the same hash. */
+export function configHash(checked: Checked, options: { whole?: boolean } = {}): string {
   const config = structuredClone(checked.resolved.config) as unknown as Record<string, Record<string, unknown> | undefined>;
-  if (!options.runOnly) for (const [section, key] of RUN_ONLY) delete config[section]?.[key];
+  if (!options.whole) for (const [section, key] of RUN_ONLY) delete config[section]?.[key];
   return createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 12);
 }
 

@@ -1,5 +1,6 @@
 // What the CLI's commands share: exit codes, option parsers, the --set option.
 import { InvalidArgumentError, type Command } from 'commander';
+import { constants as osConstants } from 'node:os';
 
 /** Exit codes: 0 success, 1 a problem with the user's input (or drift, or a difference), 2 bad usage, 70 a netc bug. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70 } as const;
@@ -9,6 +10,14 @@ export class ExitCode extends Error {
   constructor(readonly code: number) {
     super(`exit ${code}`);
   }
+}
+
+/** The signals that stop training after the current iteration, with a checkpoint: Ctrl-C, kill (a scheduler), a closed terminal. */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** The conventional exit code of a program stopped by a signal: 128 + its number (130 for Ctrl-C). */
+export function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + osConstants.signals[signal];
 }
 
 export function positiveInteger(text: string): number {

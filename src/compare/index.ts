@@ -7,9 +7,10 @@ import { basename, dirname, extname, join, relative, resolve, sep } from 'node:p
 import Handlebars from 'handlebars';
 import { parse as parseYaml } from 'yaml';
 import { userError } from '../diagnostics.js';
+import { flatten } from '../diff/index.js';
 import { packageRoot, version } from '../paths.js';
 import { classStats } from '../report/confusion.js';
-import { svgToPng, vegaLiteToSvg } from '../report/render.js';
+import { svgSize, svgToPng, vegaLiteToSvg } from '../report/render.js';
 import { listRuns, readMetrics } from '../runs.js';
 import { makeFolder, writeFileAtomic } from '../runtime/atomic.js';
 import type { Metrics } from '../runtime/train-loop.js';
@@ -51,12 +52,7 @@ function readSettings(dir: string): Map<string, unknown> {
   if (!existsSync(file)) throw userError(file, 'missing: this is not a finished netc run folder');
   const config = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
   const { layers, blocks, description: _d, ...rest } = config;
-  const flat = new Map<string, unknown>();
-  const visit = (value: unknown, prefix: string) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) for (const [k, v] of Object.entries(value)) visit(v, prefix ? `${prefix}.${k}` : k);
-    else flat.set(prefix, value);
-  };
-  visit(rest, '');
+  const flat = flatten(rest);
   flat.set('layers', JSON.stringify({ layers, blocks }));
   return flat;
 }
@@ -96,8 +92,7 @@ export async function writeComparison(runs: readonly ComparedRun[], page: string
     const svg = await vegaLiteToSvg(comparisonCurvesSpec(runs, metric, title));
     files.set(`${stem}-${name}.svg`, svg);
     files.set(`${stem}-${name}.png`, svgToPng(svg));
-    const match = /<svg[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"/.exec(svg);
-    return { src: `${stem}-${name}.svg`, png: `${stem}-${name}.png`, width: Math.round(Number(match?.[1] ?? 0)), height: Math.round(Number(match?.[2] ?? 0)) };
+    return { src: `${stem}-${name}.svg`, png: `${stem}-${name}.png`, ...svgSize(svg) };
   };
   const loss = await figure('loss', 'loss', 'Training loss (moving average)');
   const validation = await figure('validation', 'validation', 'Validation accuracy');

@@ -105,7 +105,8 @@ function changedSettings(a: ResolvedConfig, b: ResolvedConfig): Change[] {
   return paths.filter((p) => JSON.stringify(before.get(p)) !== JSON.stringify(after.get(p))).map((path) => ({ path, before: before.get(path), after: after.get(path) }));
 }
 
-function flatten(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
+/** Nested mappings as one level of dotted keys (train.learning_rate); lists stay values. */
+export function flatten(value: unknown, prefix = '', out = new Map<string, unknown>()): Map<string, unknown> {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     for (const [key, child] of Object.entries(value)) flatten(child, prefix ? `${prefix}.${key}` : key, out);
   } else {

@@ -12,6 +12,9 @@ export interface DecodedImage {
   readonly rgba: Uint8Array;
 }
 
+/** The image files netc reads: PNG and JPEG. */
+export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(['.png', '.jpg', '.jpeg']);
+
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 const JPEG_MAGIC = [0xff, 0xd8, 0xff];
 

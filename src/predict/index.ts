@@ -10,7 +10,7 @@ import { readRun } from '../report/index.js';
 import { classProbabilities } from '../runtime/evaluate.js';
 import type { ModelInfo, NetClass } from '../runtime/net.js';
 import type { TrainerSettings } from '../runtime/train-loop.js';
-import { decodeImage, toInput } from './images.js';
+import { decodeImage, IMAGE_EXTENSIONS, toInput } from './images.js';
 
 export interface Prediction {
   readonly file: string;
@@ -22,8 +22,6 @@ export interface PredictOptions {
   /** Scale images of another size to the network's (bilinear). */
   readonly resize?: boolean;
 }
-
-const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
 
 /** The image files named: files as given, folders as the PNG and JPEG files in them (sorted). */
 export function imageFiles(paths: readonly string[]): string[] {

@@ -12,7 +12,7 @@ import type { Metrics } from '../runtime/train-loop.js';
 import { confusionSpec, learningCurvesSpec } from './charts.js';
 import { classStats } from './confusion.js';
 import { gridSvg, kernelCells } from './grids.js';
-import { planarToRgb, svgToPng, vegaLiteToSvg } from './render.js';
+import { planarToRgb, svgSize, svgToPng, vegaLiteToSvg } from './render.js';
 
 export { classStats } from './confusion.js';
 
@@ -48,14 +48,10 @@ export function readRun(dir: string): RunRecord {
 export async function renderReport(run: RunRecord, runDir: string): Promise<Map<string, string | Buffer>> {
   const { metrics } = run;
   const files = new Map<string, string | Buffer>();
-  const size = (svg: string) => {
-    const match = /<svg[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"/.exec(svg);
-    return { width: Math.round(Number(match?.[1] ?? 0)), height: Math.round(Number(match?.[2] ?? 0)) };
-  };
   const figure = (name: string, svg: string) => {
     files.set(`${name}.svg`, svg);
     files.set(`${name}.png`, svgToPng(svg));
-    return size(svg);
+    return svgSize(svg);
   };
   const classes = metrics.test.classes;
   const divergedAt = metrics.status === 'diverged' ? metrics.divergence?.iteration : undefined;

@@ -21,6 +21,12 @@ export async function vegaLiteToSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
+/** An SVG's width and height (from its root element), rounded: the <img> sizes of a page. */
+export function svgSize(svg: string): { width: number; height: number } {
+  const match = /<svg[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"/.exec(svg);
+  return { width: Math.round(Number(match?.[1] ?? 0)), height: Math.round(Number(match?.[2] ?? 0)) };
+}
+
 /** An SVG as PNG, at `scale` times its size. */
 export function svgToPng(svg: string, scale = 2): Buffer {
   const resvg = new Resvg(svg, {

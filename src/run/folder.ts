@@ -5,12 +5,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { decodeImage, toInput, type InputShape } from '../predict/images.js';
+import { decodeImage, IMAGE_EXTENSIONS, toInput, type InputShape } from '../predict/images.js';
 import { makeFolder } from '../runtime/atomic.js';
 import { CLASSES_FILE } from '../runtime/idx.js';
 import { DataError } from '../runtime/images.js';
 
-const IMAGE = new Set(['.png', '.jpg', '.jpeg']);
 const SPLITS = [
   ['train', 'train'],
   ['test', 't10k'],
@@ -33,7 +32,7 @@ function scan(root: string): { classes: string[]; files: Map<string, [file: stri
     classes = found;
     const list: [string, number][] = [];
     found.forEach((name, label) => {
-      const images = readdirSync(join(dir, name)).filter((f) => IMAGE.has(extname(f).toLowerCase())).sort();
+      const images = readdirSync(join(dir, name)).filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase())).sort();
       if (images.length === 0) throw new DataError(join(dir, name), 'holds no .png, .jpg or .jpeg images');
       for (const image of images) list.push([join(dir, name, image), label]);
     });

@@ -86,7 +86,6 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
     // --out as it was, so the same command can simply be run again.
     if (options.resume === undefined && !existsSync(join(dir, CHECKPOINT_FILE)) && !existsSync(join(dir, 'metrics.json'))) {
       for (const name of ['trainer', ...input.extras.keys()]) rmSync(join(dir, name), { recursive: true, force: true });
-      unlock();
       if (created) rmSync(dir, { recursive: true, force: true });
     }
     throw error;

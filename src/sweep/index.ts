@@ -98,7 +98,7 @@ export async function sweep(file: string, options: SweepOptions = {}): Promise<S
     format: 'netc-sweep/1',
     netc: version,
     config: resolve(file),
-    configHash: configHash(checked, { runOnly: true }),
+    configHash: configHash(checked, { whole: true }),
     sets: options.sets ?? [],
     seeds,
     random: options.random,
@@ -117,7 +117,7 @@ export async function sweep(file: string, options: SweepOptions = {}): Promise<S
 export async function resumeSweep(dir: string, options: Pick<SweepOptions, 'signal' | 'log'> = {}): Promise<SweepResult> {
   const manifest = readManifest(dir);
   if (!existsSync(manifest.config)) throw userError(join(dir, SWEEP_FILE), `its config ${manifest.config} is gone`, 'restore the config the sweep was started with');
-  const hash = configHash(check(manifest.config), { runOnly: true });
+  const hash = configHash(check(manifest.config), { whole: true });
   if (hash !== manifest.configHash) {
     throw userError(manifest.config, `changed since the sweep started (sha256 ${manifest.configHash}, now ${hash}); a sweep's runs must train the same config`, 'restore it, or start a new sweep');
   }

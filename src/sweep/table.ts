@@ -46,10 +46,15 @@ export function summaryRows(manifest: SweepManifest, metrics: ReadonlyMap<string
   return [header, ...rows];
 }
 
+/** Which columns hold numbers (right-aligned): every row's cell a number, or mean ± sd, or –. */
+export function numericColumns(rows: readonly (readonly string[])[]): boolean[] {
+  return rows[0]!.map((_, i) => rows.slice(1).every((r) => /^[-–\d.e+ ±]*$/.test(r[i] ?? '')));
+}
+
 /** The table as markdown, under a line saying what was swept. */
 export function summaryMarkdown(manifest: SweepManifest, rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
-  const numeric = rows[0]!.map((_, i) => rows.slice(1).every((r) => /^[-–\d.e+ ±]*$/.test(r[i] ?? '')));
+  const numeric = numericColumns(rows);
   return [
     `# Sweep of ${manifest.config}`,
     '',

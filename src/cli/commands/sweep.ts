@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { displayPath } from '../../pipeline.js';
 import { killSweepRuns, resumeSweep, sweep, SweepInterrupted, type SweepResult } from '../../sweep/index.js';
+import { numericColumns } from '../../sweep/table.js';
 import { table } from '../../text.js';
 import type { Output } from '../output.js';
-import { EXIT, ExitCode, positiveInteger, threadsOption } from '../shared.js';
+import { EXIT, ExitCode, positiveInteger, signalExitCode, STOP_SIGNALS, threadsOption } from '../shared.js';
 
 interface SweepFlags {
   set: string[];
@@ -17,8 +17,6 @@ interface SweepFlags {
   out?: string;
   resume?: string;
 }
-
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export function registerSweep(program: Command, io: Output): void {
   program
@@ -44,7 +42,7 @@ export function registerSweep(program: Command, io: Output): void {
         if (stop.signal.aborted) {
           // A second one: stop now; the runs resume from their last regular checkpoints.
           killSweepRuns();
-          process.exit(128 + osConstants.signals[signal]);
+          process.exit(signalExitCode(signal));
         }
         stoppedBy = signal;
         io.err(`stopping the running trainings after their current iteration (${signal === 'SIGINT' ? 'Ctrl-C' : signal}; Ctrl-C again to stop at once)…`);
@@ -61,7 +59,7 @@ export function registerSweep(program: Command, io: Output): void {
       } catch (error) {
         if (error instanceof SweepInterrupted) {
           io.err(`${io.color.yellow('stopped')}; continue with: netc sweep --resume ${displayPath(error.dir)}`);
-          throw new ExitCode(128 + osConstants.signals[stoppedBy]);
+          throw new ExitCode(signalExitCode(stoppedBy));
         }
         throw error;
       } finally {
@@ -71,7 +69,7 @@ export function registerSweep(program: Command, io: Output): void {
 }
 
 function printSummary(io: Output, result: SweepResult): void {
-  const lines = table(result.table, result.table[0]!.map((_, i) => result.table.slice(1).every((r) => /^[-–\d.e+ ±]*$/.test(r[i] ?? ''))));
+  const lines = table(result.table, numericColumns(result.table));
   io.out('');
   io.out(io.color.dim(lines[0]!));
   for (const line of lines.slice(1)) io.out(line);

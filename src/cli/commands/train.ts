@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { constants as osConstants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { displayPath, flagOverrides, train } from '../../pipeline.js';
 import { isDataError } from '../../runtime/images.js';
 import { isInterrupted } from '../../runtime/train-loop.js';
 import type { Output } from '../output.js';
 import { progressReporter } from '../progress.js';
-import { backendOption, EXIT, ExitCode, naturalNumber, positiveInteger, threadsOption, withOverrides } from '../shared.js';
+import { backendOption, EXIT, ExitCode, naturalNumber, positiveInteger, signalExitCode, STOP_SIGNALS, threadsOption, withOverrides } from '../shared.js';
 import { offerDownload } from './download.js';
 
 interface TrainFlags {
@@ -18,14 +17,6 @@ interface TrainFlags {
   out?: string;
   resume?: string;
   set: string[];
-}
-
-/** The signals that stop training after the current iteration, with a checkpoint. */
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-/** The conventional exit code of a program stopped by a signal: 128 + its number (130 for Ctrl-C). */
-function signalExitCode(signal: NodeJS.Signals): number {
-  return 128 + osConstants.signals[signal];
 }
 
 /** A word as a POSIX shell reads it back: quoted when it holds anything but safe characters. */
