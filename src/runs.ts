@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { userError } from './diagnostics.js';
+import type { ParamSummary } from './runtime/net.js';
 import type { Metrics } from './runtime/train-loop.js';
 
 const NOT_A_RUN_HINT = 'pass a folder written by `netc train` (runs/<name>/<time>/)';
@@ -21,6 +22,28 @@ export function readRunJson(dir: string, name: string): unknown {
   } catch (error) {
     throw userError(join(dir, name), `is not valid JSON (${(error as Error).message}); it was cut short or altered`, 'netc writes it whole or not at all: train the run again, or restore the file');
   }
+}
+
+export interface RunWeights {
+  /** The parameters, then the state (running statistics): float32, as weights.bin holds them. */
+  readonly values: Float32Array;
+  readonly params: readonly ParamSummary[];
+  /** Offsets into `values` (after the parameters). */
+  readonly state: readonly ParamSummary[];
+}
+
+/** A finished run's weights.bin, laid out by its weights.json; sizes are checked, not trusted. */
+export function readWeights(dir: string): RunWeights {
+  const layout = readRunJson(dir, 'weights.json') as { params?: ParamSummary[]; state?: ParamSummary[]; count?: number };
+  if (!Array.isArray(layout.params) || !Number.isSafeInteger(layout.count)) throw userError(join(dir, 'weights.json'), 'is not the weights layout netc writes (params and count are expected)');
+  const bytes = readRunFile(dir, 'weights.bin');
+  // A truncated file would otherwise draw zeros as weights.
+  const count = layout.count!;
+  if (bytes.length !== count * 4) {
+    throw userError(join(dir, 'weights.bin'), `is ${bytes.length} bytes; weights.json lays out ${count} float32 values (${count * 4} bytes)${bytes.length < count * 4 ? ' — it was cut short' : ''}`, 'netc writes it whole or not at all: train the run again, or restore the file');
+  }
+  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  return { values, params: layout.params, state: layout.state ?? [] };
 }
 
 /** A finished run's metrics.json, checked to be netc's (the parts that reports and diffs read). */

@@ -68,8 +68,9 @@ export class Net {
     predictions;
     /** [32][10]: each sample's softmax, written by loss(). */
     probabilities;
-    /** [32][12]: the logits, 10 of each stride used. */
+    /** [32][12]: the logits, 10 of each stride used (after forward). */
     logits;
+    logitStride = 12;
     dlogits;
     /** [32][3][5][5] */
     conv1_w;

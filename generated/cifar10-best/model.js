@@ -1037,6 +1037,11 @@ export class Net {
     predictions;
     /** [32][10]: each sample's softmax, written by loss(). */
     probabilities;
+    /** Sample s's logits are logits[s · logitStride + k], k < 10 (after forward). */
+    logitStride = 10;
+    get logits() {
+        return this.fc2_out;
+    }
     /** [32][32][32][32]: 32×32×32, and its gradient. */
     conv1_out = new Float32Array(1048576);
     dconv1_out = new Float32Array(1048576);

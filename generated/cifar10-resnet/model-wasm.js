@@ -69,8 +69,9 @@ export class Net {
     predictions;
     /** [64][10]: each sample's softmax, written by loss(). */
     probabilities;
-    /** [64][12]: the logits, 10 of each stride used. */
+    /** [64][12]: the logits, 10 of each stride used (after forward). */
     logits;
+    logitStride = 12;
     dlogits;
     /** [24][3][2][2] */
     whiten_w;

@@ -93,8 +93,9 @@ export class Net implements TrainableNet {
   readonly predictions: Uint8Array;
   /** [64][10]: each sample's softmax, written by loss(). */
   readonly probabilities: Float32Array;
-  /** [64][12]: the logits, 10 of each stride used. */
-  private readonly logits: Float32Array;
+  /** [64][12]: the logits, 10 of each stride used (after forward). */
+  readonly logits: Float32Array;
+  readonly logitStride = 12;
   private readonly dlogits: Float32Array;
   /** [24][3][2][2] */
   readonly whiten_w: Float32Array;

@@ -2085,6 +2085,11 @@ export class Net {
     predictions;
     /** [64][10]: each sample's softmax, written by loss(). */
     probabilities;
+    /** Sample s's logits are logits[s · logitStride + k], k < 10 (after forward). */
+    logitStride = 10;
+    get logits() {
+        return this.fc_out;
+    }
     /** [64][24][31][31]: 31×31×24. */
     whiten_out = new Float32Array(1476096);
     /** [64][24][33][33]: 31×31×24 inside a zero border of 1. */

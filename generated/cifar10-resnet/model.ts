@@ -2154,6 +2154,11 @@ export class Net implements TrainableNet {
   readonly predictions: Uint8Array;
   /** [64][10]: each sample's softmax, written by loss(). */
   readonly probabilities: Float32Array;
+  /** Sample s's logits are logits[s · logitStride + k], k < 10 (after forward). */
+  readonly logitStride = 10;
+  get logits(): Float32Array {
+    return this.fc_out;
+  }
   /** [64][24][31][31]: 31×31×24. */
   readonly whiten_out = new Float32Array(1476096);
   /** [64][24][33][33]: 31×31×24 inside a zero border of 1. */

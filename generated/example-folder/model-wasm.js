@@ -68,8 +68,9 @@ export class Net {
     predictions;
     /** [16][3]: each sample's softmax, written by loss(). */
     probabilities;
-    /** [16][4]: the logits, 3 of each stride used. */
+    /** [16][4]: the logits, 3 of each stride used (after forward). */
     logits;
+    logitStride = 4;
     dlogits;
     /** [8][1][3][3] */
     conv1_w;

@@ -93,8 +93,9 @@ export class Net implements TrainableNet {
   readonly predictions: Uint8Array;
   /** [16][3]: each sample's softmax, written by loss(). */
   readonly probabilities: Float32Array;
-  /** [16][4]: the logits, 3 of each stride used. */
-  private readonly logits: Float32Array;
+  /** [16][4]: the logits, 3 of each stride used (after forward). */
+  readonly logits: Float32Array;
+  readonly logitStride = 4;
   private readonly dlogits: Float32Array;
   /** [8][1][3][3] */
   readonly conv1_w: Float32Array;

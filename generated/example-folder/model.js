@@ -591,6 +591,11 @@ export class Net {
     predictions;
     /** [16][3]: each sample's softmax, written by loss(). */
     probabilities;
+    /** Sample s's logits are logits[s · logitStride + k], k < 3 (after forward). */
+    logitStride = 3;
+    get logits() {
+        return this.dense1_out;
+    }
     /** [16][8][16][16]: 16×16×8, and its gradient. */
     conv1_out = new Float32Array(32768);
     dconv1_out = new Float32Array(32768);

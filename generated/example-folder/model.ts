@@ -623,6 +623,11 @@ export class Net implements TrainableNet {
   readonly predictions: Uint8Array;
   /** [16][3]: each sample's softmax, written by loss(). */
   readonly probabilities: Float32Array;
+  /** Sample s's logits are logits[s · logitStride + k], k < 3 (after forward). */
+  readonly logitStride = 3;
+  get logits(): Float32Array {
+    return this.dense1_out;
+  }
   /** [16][8][16][16]: 16×16×8, and its gradient. */
   readonly conv1_out = new Float32Array(32768);
   readonly dconv1_out = new Float32Array(32768);

@@ -93,8 +93,9 @@ export class Net implements TrainableNet {
   readonly predictions: Uint8Array;
   /** [16][10]: each sample's softmax, written by loss(). */
   readonly probabilities: Float32Array;
-  /** [16][12]: the logits, 10 of each stride used. */
-  private readonly logits: Float32Array;
+  /** [16][12]: the logits, 10 of each stride used (after forward). */
+  readonly logits: Float32Array;
+  readonly logitStride = 12;
   private readonly dlogits: Float32Array;
   /** [8][1][3][3] */
   readonly stem_w: Float32Array;

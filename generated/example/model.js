@@ -634,6 +634,11 @@ export class Net {
     predictions;
     /** [16][10]: each sample's softmax, written by loss(). */
     probabilities;
+    /** Sample s's logits are logits[s · logitStride + k], k < 10 (after forward). */
+    logitStride = 10;
+    get logits() {
+        return this.logits_out;
+    }
     /** [16][8][28][28]: 28×28×8, and its gradient. */
     stem_out = new Float32Array(100352);
     dstem_out = new Float32Array(100352);

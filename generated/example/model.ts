@@ -670,6 +670,11 @@ export class Net implements TrainableNet {
   readonly predictions: Uint8Array;
   /** [16][10]: each sample's softmax, written by loss(). */
   readonly probabilities: Float32Array;
+  /** Sample s's logits are logits[s · logitStride + k], k < 10 (after forward). */
+  readonly logitStride = 10;
+  get logits(): Float32Array {
+    return this.logits_out;
+  }
   /** [16][8][28][28]: 28×28×8, and its gradient. */
   readonly stem_out = new Float32Array(100352);
   readonly dstem_out = new Float32Array(100352);

@@ -68,8 +68,9 @@ export class Net {
     predictions;
     /** [16][10]: each sample's softmax, written by loss(). */
     probabilities;
-    /** [16][12]: the logits, 10 of each stride used. */
+    /** [16][12]: the logits, 10 of each stride used (after forward). */
     logits;
+    logitStride = 12;
     dlogits;
     /** [16][1][5][5] */
     conv1_w;

@@ -685,6 +685,11 @@ export class Net {
     predictions;
     /** [16][10]: each sample's softmax, written by loss(). */
     probabilities;
+    /** Sample s's logits are logits[s · logitStride + k], k < 10 (after forward). */
+    logitStride = 10;
+    get logits() {
+        return this.fc_out;
+    }
     /** [16][16][28][28]: 28×28×16, and its gradient. */
     conv1_out = new Float32Array(200704);
     dconv1_out = new Float32Array(200704);

@@ -69,8 +69,9 @@ export class Net {
     predictions;
     /** [32][10]: each sample's softmax, written by loss(). */
     probabilities;
-    /** [32][12]: the logits, 10 of each stride used. */
+    /** [32][12]: the logits, 10 of each stride used (after forward). */
     logits;
+    logitStride = 12;
     dlogits;
     /** [16][3][3][3] */
     stem_w;

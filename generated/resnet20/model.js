@@ -5125,6 +5125,11 @@ export class Net {
     predictions;
     /** [32][10]: each sample's softmax, written by loss(). */
     probabilities;
+    /** Sample s's logits are logits[s · logitStride + k], k < 10 (after forward). */
+    logitStride = 10;
+    get logits() {
+        return this.fc_out;
+    }
     /** [32][16][32][32]: 32×32×16, and its gradient. */
     stem_out = new Float32Array(524288);
     dstem_out = new Float32Array(524288);

@@ -5271,6 +5271,11 @@ export class Net implements TrainableNet {
   readonly predictions: Uint8Array;
   /** [32][10]: each sample's softmax, written by loss(). */
   readonly probabilities: Float32Array;
+  /** Sample s's logits are logits[s · logitStride + k], k < 10 (after forward). */
+  readonly logitStride = 10;
+  get logits(): Float32Array {
+    return this.fc_out;
+  }
   /** [32][16][32][32]: 32×32×16, and its gradient. */
   readonly stem_out = new Float32Array(524288);
   readonly dstem_out = new Float32Array(524288);

@@ -7,6 +7,7 @@ import { registerCompile } from './commands/compile.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDiff } from './commands/diff.js';
 import { registerDownload } from './commands/download.js';
+import { registerExport } from './commands/export.js';
 import { registerPredict } from './commands/predict.js';
 import { registerReport } from './commands/report.js';
 import { registerResolve } from './commands/resolve.js';
@@ -27,7 +28,7 @@ export function buildProgram(io: Output): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  for (const register of [registerCheck, registerSummary, registerResolve, registerCompile, registerTrain, registerReport, registerPredict, registerDiff, registerCompare, registerRuns, registerSweep, registerDownload]) {
+  for (const register of [registerCheck, registerSummary, registerResolve, registerCompile, registerTrain, registerReport, registerPredict, registerExport, registerDiff, registerCompare, registerRuns, registerSweep, registerDownload]) {
     register(program, io);
   }
   return program;

@@ -2,6 +2,7 @@
 // it (see src/ops/types.ts and the README's "Adding a layer type"); everything else — the
 // schema, the option docs, error hints, summary, diff, lowering, the backends and the
 // tests — reads this list.
+import type { OnnxForm } from '../export/onnx.js';
 import type { TsKernels } from '../emit/ts/plan.js';
 import type { WasmKernels } from '../emit/wasm/plan.js';
 import { add } from './add/index.js';
@@ -25,6 +26,8 @@ import type { OpDefinition } from './types.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the table holds ops of every option type
 export interface Op extends OpDefinition<any> {
   readonly kernels: { readonly ts: TsKernels; readonly wasm: WasmKernels };
+  /** The op in ONNX, for `netc export --onnx`. */
+  readonly onnx: OnnxForm;
 }
 
 export const OPS: readonly Op[] = [

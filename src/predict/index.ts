@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { userError } from '../diagnostics.js';
-import { readRun } from '../report/index.js';
+import { readMetrics, readWeights } from '../runs.js';
 import { classProbabilities } from '../runtime/evaluate.js';
 import type { ModelInfo, NetClass } from '../runtime/net.js';
 import type { TrainerSettings } from '../runtime/train-loop.js';
@@ -44,22 +44,23 @@ interface Trainer {
 }
 
 export async function predict(runDir: string, paths: readonly string[], options: PredictOptions = {}): Promise<Prediction[]> {
-  const run = readRun(runDir);
+  const metrics = readMetrics(runDir);
+  const weights = readWeights(runDir).values;
   const trainerFile = join(runDir, 'trainer', 'train.js');
   if (!existsSync(trainerFile)) throw userError(trainerFile, 'missing: the run folder has no trainer', 'predict with a run folder written by `netc train`');
   const { MODEL, Net, SETTINGS } = (await import(pathToFileURL(trainerFile).href)) as Trainer;
-  if (run.weights.length !== MODEL.paramCount + MODEL.stateCount) {
-    throw userError(join(runDir, 'weights.bin'), `holds ${run.weights.length} values; the run's network has ${MODEL.paramCount + MODEL.stateCount}`, 'the run folder was altered: train again');
+  if (weights.length !== MODEL.paramCount + MODEL.stateCount) {
+    throw userError(join(runDir, 'weights.bin'), `holds ${weights.length} values; the run's network has ${MODEL.paramCount + MODEL.stateCount}`, 'the run folder was altered: train again');
   }
   // Decode and check every image before any is predicted: one bad file names itself at once.
   const files = imageFiles(paths);
   const inputs = files.map((file) => toInput(file, decodeImage(file), MODEL.input, options));
   const net = new Net();
-  net.params.set(run.weights.subarray(0, MODEL.paramCount));
-  net.state.set(run.weights.subarray(MODEL.paramCount));
+  net.params.set(weights.subarray(0, MODEL.paramCount));
+  net.state.set(weights.subarray(MODEL.paramCount));
   const imageSize = MODEL.input.height * MODEL.input.width * MODEL.input.channels;
-  const classes = run.metrics.test.classes;
-  const mean = Float64Array.from(run.metrics.data.mean);
+  const classes = metrics.test.classes;
+  const mean = Float64Array.from(metrics.data.mean);
   const predictions: Prediction[] = [];
   try {
     for (let first = 0; first < files.length; first += MODEL.chunk) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { userError } from '../diagnostics.js';
 import { packageRoot, version } from '../paths.js';
-import { readMetrics, readRunFile, readRunJson } from '../runs.js';
+import { readMetrics, readRunFile, readWeights } from '../runs.js';
 import { writeFileAtomic } from '../runtime/atomic.js';
 import type { ParamSummary } from '../runtime/net.js';
 import type { Metrics } from '../runtime/train-loop.js';
@@ -26,22 +26,14 @@ export interface RunRecord {
 
 export function readRun(dir: string): RunRecord {
   const metrics = readMetrics(dir);
-  const layout = readRunJson(dir, 'weights.json') as { params?: ParamSummary[]; count?: number };
-  if (!Array.isArray(layout.params) || !Number.isSafeInteger(layout.count)) throw userError(join(dir, 'weights.json'), 'is not the weights layout netc writes (params and count are expected)');
-  const bytes = readRunFile(dir, 'weights.bin');
-  // Sizes are checked, not trusted: a truncated file would draw zeros as weights.
-  const values = layout.count!;
-  if (bytes.length !== values * 4) {
-    throw userError(join(dir, 'weights.bin'), `is ${bytes.length} bytes; weights.json lays out ${values} float32 values (${values * 4} bytes)${bytes.length < values * 4 ? ' — it was cut short' : ''}`, 'netc writes it whole or not at all: train the run again, or restore the file');
-  }
-  const weights = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const { values: weights, params } = readWeights(dir);
   const misclassified = readRunFile(dir, 'misclassified.bin');
   const imageBytes = metrics.data.image.reduce((a, b) => a * b, 1);
   if (misclassified.length !== metrics.test.misclassified.length * imageBytes) {
     throw userError(join(dir, 'misclassified.bin'), `is ${misclassified.length} bytes; metrics.json lists ${metrics.test.misclassified.length} images of ${imageBytes} bytes`, 'train the run again, or restore the file');
   }
   const description = /^description: (.*)$/m.exec(existsSync(join(dir, 'config.yaml')) ? readFileSync(join(dir, 'config.yaml'), 'utf8') : '')?.[1] ?? '';
-  return { metrics, weights, params: layout.params, misclassified, description };
+  return { metrics, weights, params, misclassified, description };
 }
 
 /** The report's files: name → contents. */

@@ -77,6 +77,9 @@ export interface NetClass<Shared = unknown> {
 /** One generated network, with its kernels' entry points. */
 export interface TrainableNet extends Trainable {
   readonly input: FloatArray;
+  /** Sample s's logits are logits[s · logitStride + k] (after forward or evaluate). */
+  readonly logits: FloatArray;
+  readonly logitStride: number;
   /** Bring parameter-derived data up to date (packed weights); once per step, before any thread's forward. */
   prepare(): void;
   forward(n: number, ctx: StepContext): void;

@@ -1,4 +1,5 @@
 // avgpool: the mean of each size×size window, per channel.
+import { onnxForm } from './onnx.js';
 import { elements, windowedShape, windowText } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -27,4 +28,4 @@ export const definition: OpDefinition<AvgPoolOptions> = {
   gradient: { readsInputs: false, readsOutput: false },
 };
 
-export const avgpool = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels } };
+export const avgpool = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };

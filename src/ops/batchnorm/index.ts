@@ -6,6 +6,7 @@
 // statistics. Threads split batches in whole groups, so the statistics — and the results —
 // do not depend on how many threads train. The running mean and variance average the
 // groups' statistics once per step: running ← momentum·running + (1 − momentum)·batch.
+import { onnxForm } from './onnx.js';
 import { elements } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -60,4 +61,4 @@ export const definition: OpDefinition<BatchNormOptions> = {
   group: (layer) => layer.group,
 };
 
-export const batchnorm = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels } };
+export const batchnorm = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };

@@ -1,4 +1,5 @@
 // concat: the outputs of several layers side by side along the channels.
+import { onnxForm } from './onnx.js';
 import { formatShape } from '../../infer/shape.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -22,4 +23,4 @@ export const definition: OpDefinition = {
   gradient: { readsInputs: false, readsOutput: false },
 };
 
-export const concat = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels } };
+export const concat = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };

@@ -1,5 +1,6 @@
 // conv: a 2-D convolution with square kernels, any stride and zero padding, with or
 // without a bias.
+import { onnxForm } from './onnx.js';
 import { elements, INIT_OPTION, type InitOptions, TRAINABLE_OPTION, weightInit, windowedShape } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -56,4 +57,4 @@ export const definition: OpDefinition<ConvOptions> = {
   border: (layer) => layer.padding,
 };
 
-export const conv = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels } };
+export const conv = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };

@@ -1,4 +1,5 @@
 // dense: fully connected; flattens whatever it gets (channels, then rows, then columns).
+import { onnxForm } from './onnx.js';
 import { elements, INIT_OPTION, type InitOptions, TRAINABLE_OPTION, weightInit } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -34,4 +35,4 @@ export const definition: OpDefinition<DenseOptions> = {
   gradient: { readsInputs: true, readsOutput: false },
 };
 
-export const dense = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels } };
+export const dense = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };

@@ -3,6 +3,7 @@
 // bits (runtime/hash.ts) of the run's seed, the step, the layer and the value's index in
 // the whole batch: the same on both backends and for any number of threads, and made
 // again in the backward pass rather than stored.
+import { onnxForm } from './onnx.js';
 import { elements } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -23,7 +24,7 @@ export const definition: OpDefinition<DropoutOptions> = {
   gradient: { readsInputs: false, readsOutput: false, inPlace: true },
 };
 
-export const dropout = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels } };
+export const dropout = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };
 
 /** A layer's salt: the FNV-1a hash of its name (masks of different layers differ). */
 export function salt(name: string): number {

@@ -1,5 +1,6 @@
 // globalavgpool: the mean of each channel over the whole image: height × width × channels →
 // 1 × 1 × channels.
+import { onnxForm } from './onnx.js';
 import { elements } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -16,4 +17,4 @@ export const definition: OpDefinition = {
   gradient: { readsInputs: false, readsOutput: false },
 };
 
-export const globalavgpool = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels } };
+export const globalavgpool = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };

@@ -1,4 +1,5 @@
 // maxpool: the largest value of each size×size window, per channel.
+import { onnxForm } from './onnx.js';
 import { windowedShape, windowText } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -27,4 +28,4 @@ export const definition: OpDefinition<MaxPoolOptions> = {
   gradient: { readsInputs: false, readsOutput: false, sparsifies: true },
 };
 
-export const maxpool = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels } };
+export const maxpool = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };

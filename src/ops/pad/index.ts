@@ -1,5 +1,6 @@
 // pad: more channels, the new ones zero (He et al.'s identity shortcut "option A", where a
 // residual stage widens).
+import { onnxForm } from './onnx.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
 import { wasmKernels } from './wasm.js';
@@ -25,4 +26,4 @@ export const definition: OpDefinition<PadOptions> = {
   gradient: { readsInputs: false, readsOutput: false },
 };
 
-export const pad = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels } };
+export const pad = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };

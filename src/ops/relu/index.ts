@@ -1,4 +1,5 @@
 // relu: max(0, x), elementwise; in place when nothing else reads its input.
+import { onnxForm } from './onnx.js';
 import { activation, tsElementwise } from '../elementwise.js';
 import { wasmElementwise } from '../wasm-elementwise.js';
 
@@ -8,4 +9,4 @@ export const definition = activation({
   gradient: { readsInputs: false, readsOutput: true, inPlace: true, sparsifies: true },
 });
 
-export const relu = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true }) } };
+export const relu = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true }) }, onnx: onnxForm };

@@ -1,4 +1,5 @@
 // scale: every value times a constant (airbench scales its logits by 1/9).
+import { onnxForm } from './onnx.js';
 import { activation, tsElementwise } from '../elementwise.js';
 import type { LayerOf } from '../types.js';
 import { wasmElementwise } from '../wasm-elementwise.js';
@@ -22,4 +23,4 @@ export const definition = {
 
 const factor = (op: { layer: unknown }) => ({ factor: (op.layer as LayerOf<ScaleOptions>).factor });
 
-export const scale = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true, fields: factor }), wasm: wasmElementwise({ keepsZero: true, fields: factor }) } };
+export const scale = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true, fields: factor }), wasm: wasmElementwise({ keepsZero: true, fields: factor }) }, onnx: onnxForm };

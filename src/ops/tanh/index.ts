@@ -1,4 +1,5 @@
 // tanh: the hyperbolic tangent, elementwise; in place when nothing else reads its input.
+import { onnxForm } from './onnx.js';
 import { activation, tsElementwise } from '../elementwise.js';
 import { wasmElementwise } from '../wasm-elementwise.js';
 
@@ -9,4 +10,4 @@ export const definition = activation({
   gradient: { readsInputs: false, readsOutput: true, inPlace: true },
 });
 
-export const tanh = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true, helpers: ['exp'] }) } };
+export const tanh = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true, helpers: ['exp'] }) }, onnx: onnxForm };
