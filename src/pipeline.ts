@@ -68,6 +68,7 @@ export function compile(file: string, options: CompileOptions = {}): Compiled {
   const shown = displayPath(file);
   const emitted = emit(graph, {
     dtype: options.dtype,
+    config: { description: checked.resolved.config.description, yaml: toConfigYaml(checked.resolved.config) },
     source: { file: shown, hash, version, command: `netc compile ${shown}` },
   });
   return { ...checked, graph, emitted, hash };
@@ -103,7 +104,7 @@ export async function train(file: string, options: RunOptions & SourceOptions = 
   const given = flags.length > 0 ? `# Trained with ${flags.map((f) => f.source).join(' ')} (included below).\n` : '';
   const extras = new Map([['config.yaml', `# Resolved from ${displayPath(file)} (sha256 ${compiled.hash}) by netc ${version}\n${given}${toConfigYaml(config)}`]]);
   const result = await run(
-    { name: config.name, hash: compiled.hash, seed: config.train.seed, trainer: compiled.emitted.files, extras, dataset: config.data.dataset, input: config.input, dataPath: config.data.path === undefined ? undefined : resolvePath(dirname(file), config.data.path) },
+    { name: config.name, hash: compiled.hash, seed: config.train.seed, trainer: compiled.emitted.files, extras, dataset: config.data.dataset, input: config.input, backend: config.train.backend, dataPath: config.data.path === undefined ? undefined : resolvePath(dirname(file), config.data.path) },
     runOptions,
   );
   await writeReport(result.dir);

@@ -81,13 +81,23 @@ export function listRuns(root: string): RunEntry[] {
       return;
     }
     if (depth === 0) return;
-    for (const name of readdirSync(dir)) {
+    for (const name of readable(() => readdirSync(dir)) ?? []) {
       const child = join(dir, name);
-      if (!name.startsWith('.') && statSync(child).isDirectory()) visit(child, depth - 1);
+      // A dangling link or an unreadable folder among the runs is not a run: skipped, not fatal.
+      if (!name.startsWith('.') && readable(() => statSync(child).isDirectory())) visit(child, depth - 1);
     }
   };
   if (existsSync(root)) visit(root, 4);
   return runs.sort((a, b) => a.date.getTime() - b.date.getTime() || a.dir.localeCompare(b.dir));
+}
+
+/** `read()`, or undefined where the file system refuses. */
+function readable<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }
 
 function readEntry(dir: string, file: string): RunEntry | undefined {

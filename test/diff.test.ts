@@ -1,6 +1,6 @@
 // Semantic diffs of configs and runs: the alignment of layers, what changed, the totals,
 // results side by side, the exit codes; and the list of runs.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alignLayers } from '../src/diff/align.js';
@@ -117,6 +117,9 @@ describe('netc diff and netc runs', () => {
     // A stray metrics.json that is not a run is skipped, not a crash.
     mkdirSync(join(root, 'junk'));
     writeFileSync(join(root, 'junk', 'metrics.json'), '{ not json');
+    expect(listRuns(root)).toHaveLength(2);
+    // So is a dangling link beside the runs.
+    symlinkSync(join(root, 'nowhere'), join(root, 'dangling'));
     expect(listRuns(root)).toHaveLength(2);
   });
 });

@@ -133,6 +133,9 @@ async function expectAgreement(graphFile: string, text: string | undefined, trai
     }
   }
   expect(checkerProblems(model!)).toBe('');
+  // The weights as float32, once, and a graph of a few bytes per layer: no more than 1 % and 2 KiB over.
+  const weightBytes = 4 * (MODEL.paramCount + MODEL.stateCount);
+  expect(model!.length).toBeLessThanOrEqual(1.01 * weightBytes + 2048);
   return graph;
 }
 

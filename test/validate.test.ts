@@ -160,7 +160,7 @@ describe('the op table', () => {
     const bullets = section.split(/^- /m).slice(1);
     const listed = bullets.map((b) => /^`([^`]+)`/.exec(b)![1]!);
     const optional = bullets.filter((b) => b.includes('may be left out')).map((b) => /^`([^`]+)`/.exec(b)![1]!);
-    expect(listed).toEqual(['index.ts', 'ts.hbs', 'ts.ts', 'wasm.hbs', 'wasm.ts', 'onnx.ts', 'tests.ts']);
+    expect(listed).toEqual(['index.ts', 'ts.hbs', 'ts.ts', 'wasm.hbs', 'wasm.ts', 'onnx.ts', 'pytorch.ts', 'tests.ts']);
     expect(optional).toEqual(['ts.ts', 'wasm.ts']);
     const folders = readdirSync('src/ops', { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== 'shared').map((e) => e.name);
     expect(folders.sort()).toEqual(OPS.map((op) => op.type).sort());

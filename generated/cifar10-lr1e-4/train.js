@@ -41,6 +41,8 @@ export const SETTINGS = {
 /** Train a fresh network with the config's settings (options override some of them). */
 export function train(options = {}) {
     const backend = options.backend ?? SETTINGS.backend;
+    if (backend === 'pytorch')
+        throw new DataError('train.backend', 'this config trains with the PyTorch backend: run pytorch/train.py with python3 (netc train does)', 'or pass --backend wasm');
     if (backend === 'wasm')
         return runTraining(WASM, SETTINGS, options);
     return runTraining(TS, SETTINGS, options);

@@ -32,8 +32,8 @@ export function naturalNumber(text: string): number {
   return value;
 }
 
-export function backendOption(text: string): 'wasm' | 'ts' {
-  if (text !== 'wasm' && text !== 'ts') throw new InvalidArgumentError('expected wasm or ts');
+export function backendOption(text: string): 'wasm' | 'ts' | 'pytorch' {
+  if (text !== 'wasm' && text !== 'ts' && text !== 'pytorch') throw new InvalidArgumentError('expected wasm, ts or pytorch');
   return text;
 }
 

@@ -107,6 +107,8 @@ function resultRows(diff: Diff): string[][] {
   const r = diff.runs!;
   const f4 = (n: number) => n.toFixed(4);
   return [
+    ['trained with', r.trainedWith[0], r.trainedWith[1], r.trainedWith[0] === r.trainedWith[1] ? '–' : 'changed'],
+    ['iterations', String(r.iterations[0]), String(r.iterations[1]), signed(r.iterations[1] - r.iterations[0], String)],
     ['test accuracy', f4(r.testAccuracy[0]), f4(r.testAccuracy[1]), signed(r.testAccuracy[1] - r.testAccuracy[0], f4)],
     ['test loss', f4(r.testLoss[0]), f4(r.testLoss[1]), signed(r.testLoss[1] - r.testLoss[0], f4)],
     ['training time', `${r.trainSeconds[0].toFixed(1)} s`, `${r.trainSeconds[1].toFixed(1)} s`, `${signed(r.trainSeconds[1] - r.trainSeconds[0], (n) => n.toFixed(1))} s`],

@@ -54,6 +54,9 @@ export interface Totals {
 }
 
 export interface RunResults {
+  /** How each was trained: "wasm, 2 threads", "pytorch, 2 processes (cpu)". */
+  readonly trainedWith: [string, string];
+  readonly iterations: [number, number];
   readonly testAccuracy: [number, number];
   readonly testLoss: [number, number];
   readonly trainSeconds: [number, number];
@@ -213,10 +216,18 @@ function totals(checked: Checked): Totals {
   return { params: network.params, trainingFlops: network.flops.training, activationBytes: network.activations * network.config.train.batch_size * 4 };
 }
 
+function trainedWith(m: Metrics): string {
+  const { backend, threads, processes, device } = m.train;
+  if (processes === undefined) return `${backend}, ${threads} thread${threads === 1 ? '' : 's'}`;
+  return `${backend}, ${processes} process${processes === 1 ? '' : 'es'} on ${device ?? 'cpu'}`;
+}
+
 function runResults(a: Metrics, b: Metrics): RunResults {
   const ra = classStats(a.test.confusion);
   const rb = classStats(b.test.confusion);
   return {
+    trainedWith: [trainedWith(a), trainedWith(b)],
+    iterations: [a.train.iterations, b.train.iterations],
     testAccuracy: [a.test.accuracy, b.test.accuracy],
     testLoss: [a.test.loss, b.test.loss],
     trainSeconds: [a.train.seconds, b.train.seconds],

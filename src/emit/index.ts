@@ -14,6 +14,7 @@ import { template } from './templates.js';
 import { tsModelView } from './ts/index.js';
 import { MAX_UNROLLED_TAPS, type DType } from './ts/plan.js';
 import { emitWasm } from './wasm/index.js';
+import { emitPytorch } from './pytorch/index.js';
 
 export type { SourceInfo } from './common.js';
 export type { DType } from './ts/plan.js';
@@ -22,6 +23,8 @@ export interface EmitOptions {
   readonly source: SourceInfo;
   /** float32 for training; float64 for gradient checks against finite differences. */
   readonly dtype?: DType;
+  /** The config's description (the PyTorch model's docstring) and its resolved YAML (train.py writes it into run folders). */
+  readonly config?: { readonly description: string; readonly yaml: string };
 }
 
 export interface UnrollReport {
@@ -63,6 +66,8 @@ export function emit(graph: Graph, options: EmitOptions): Emitted {
   const files = new Map<string, FileContents>([
     ...typescript,
     ...(wasm ? ([['model.wat', wasm.wat], ['model.wasm', wasm.wasm], ['model-simd.wasm', wasm.simd]] as const) : []),
+    // The same network for PyTorch (its own backend, plain text: nothing to type-check).
+    ...emitPytorch(graph, source, options.config ?? { description: '', yaml: '' }),
     ['package.json', JSON.stringify({ name: `netc-trainer-${graph.name}`, private: true, type: 'module', description: `netc-generated trainer for ${graph.name}` }, null, 2) + '\n'],
   ]);
   const sorted = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -3,6 +3,7 @@
 // schema, the option docs, error hints, summary, diff, lowering, the backends and the
 // tests — reads this list.
 import type { OnnxForm } from '../export/onnx.js';
+import type { PytorchForm } from '../emit/pytorch/form.js';
 import type { TsKernels } from '../emit/ts/plan.js';
 import type { WasmKernels } from '../emit/wasm/plan.js';
 import { add } from './add/index.js';
@@ -28,6 +29,8 @@ export interface Op extends OpDefinition<any> {
   readonly kernels: { readonly ts: TsKernels; readonly wasm: WasmKernels };
   /** The op in ONNX, for `netc export --onnx`. */
   readonly onnx: OnnxForm;
+  /** The op in PyTorch, for `netc compile --target pytorch`. */
+  readonly pytorch: PytorchForm;
 }
 
 export const OPS: readonly Op[] = [

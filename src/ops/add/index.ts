@@ -1,6 +1,7 @@
 // add: the elementwise sum of two or more layers' outputs of the same shape (a residual
 // connection).
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { formatShape } from '../../infer/shape.js';
 import { elements, sameShape } from '../common.js';
 import type { OpDefinition } from '../types.js';
@@ -31,4 +32,4 @@ export const definition: OpDefinition = {
   gradient: { readsInputs: false, readsOutput: false },
 };
 
-export const add = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };
+export const add = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm, pytorch: pytorchForm };

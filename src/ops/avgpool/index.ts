@@ -1,5 +1,6 @@
 // avgpool: the mean of each size×size window, per channel.
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { elements, windowedShape, windowText } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -28,4 +29,4 @@ export const definition: OpDefinition<AvgPoolOptions> = {
   gradient: { readsInputs: false, readsOutput: false },
 };
 
-export const avgpool = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };
+export const avgpool = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm, pytorch: pytorchForm };

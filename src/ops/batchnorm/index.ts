@@ -7,6 +7,7 @@
 // do not depend on how many threads train. The running mean and variance average the
 // groups' statistics once per step: running ← momentum·running + (1 − momentum)·batch.
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { elements } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -61,4 +62,4 @@ export const definition: OpDefinition<BatchNormOptions> = {
   group: (layer) => layer.group,
 };
 
-export const batchnorm = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };
+export const batchnorm = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm, pytorch: pytorchForm };

@@ -1,5 +1,6 @@
 // concat: the outputs of several layers side by side along the channels.
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { formatShape } from '../../infer/shape.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -23,4 +24,4 @@ export const definition: OpDefinition = {
   gradient: { readsInputs: false, readsOutput: false },
 };
 
-export const concat = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };
+export const concat = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm, pytorch: pytorchForm };

@@ -1,6 +1,7 @@
 // conv: a 2-D convolution with square kernels, any stride and zero padding, with or
 // without a bias.
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { elements, INIT_OPTION, type InitOptions, TRAINABLE_OPTION, weightInit, windowedShape } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -57,4 +58,4 @@ export const definition: OpDefinition<ConvOptions> = {
   border: (layer) => layer.padding,
 };
 
-export const conv = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };
+export const conv = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm, pytorch: pytorchForm };

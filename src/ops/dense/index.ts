@@ -1,5 +1,6 @@
 // dense: fully connected; flattens whatever it gets (channels, then rows, then columns).
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { elements, INIT_OPTION, type InitOptions, TRAINABLE_OPTION, weightInit } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -35,4 +36,4 @@ export const definition: OpDefinition<DenseOptions> = {
   gradient: { readsInputs: true, readsOutput: false },
 };
 
-export const dense = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };
+export const dense = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm, pytorch: pytorchForm };

@@ -4,6 +4,7 @@
 // the whole batch: the same on both backends and for any number of threads, and made
 // again in the backward pass rather than stored.
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { elements } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -24,7 +25,7 @@ export const definition: OpDefinition<DropoutOptions> = {
   gradient: { readsInputs: false, readsOutput: false, inPlace: true },
 };
 
-export const dropout = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };
+export const dropout = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm, pytorch: pytorchForm };
 
 /** A layer's salt: the FNV-1a hash of its name (masks of different layers differ). */
 export function salt(name: string): number {

@@ -1,6 +1,7 @@
 // gelu: the Gaussian error linear unit x·Φ(x), Φ the standard normal distribution function
 // (exact, with erf — not the tanh approximation).
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { activation, tsElementwise } from '../elementwise.js';
 import { wasmElementwise } from '../wasm-elementwise.js';
 
@@ -11,4 +12,4 @@ export const definition = activation({
   gradient: { readsInputs: true, readsOutput: false },
 });
 
-export const gelu = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true, helpers: ['erf', 'exp'] }) }, onnx: onnxForm };
+export const gelu = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true, helpers: ['erf', 'exp'] }) }, onnx: onnxForm, pytorch: pytorchForm };

@@ -1,6 +1,7 @@
 // globalavgpool: the mean of each channel over the whole image: height × width × channels →
 // 1 × 1 × channels.
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { elements } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -17,4 +18,4 @@ export const definition: OpDefinition = {
   gradient: { readsInputs: false, readsOutput: false },
 };
 
-export const globalavgpool = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };
+export const globalavgpool = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm, pytorch: pytorchForm };

@@ -1,5 +1,6 @@
 // leaky_relu: x where x > 0, slope·x elsewhere; in place when nothing else reads its input.
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { activation, tsElementwise } from '../elementwise.js';
 import type { LayerOf } from '../types.js';
 import { wasmElementwise } from '../wasm-elementwise.js';
@@ -19,4 +20,4 @@ export const definition = activation<LeakyReluOptions>({
 
 const slope = (op: { layer: unknown }) => ({ slope: (op.layer as LayerOf<LeakyReluOptions>).slope });
 
-export const leaky_relu = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true, fields: slope }), wasm: wasmElementwise({ keepsZero: true, fields: slope }) }, onnx: onnxForm };
+export const leaky_relu = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true, fields: slope }), wasm: wasmElementwise({ keepsZero: true, fields: slope }) }, onnx: onnxForm, pytorch: pytorchForm };

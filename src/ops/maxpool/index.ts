@@ -1,5 +1,6 @@
 // maxpool: the largest value of each size×size window, per channel.
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { windowedShape, windowText } from '../common.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
@@ -28,4 +29,4 @@ export const definition: OpDefinition<MaxPoolOptions> = {
   gradient: { readsInputs: false, readsOutput: false, sparsifies: true },
 };
 
-export const maxpool = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };
+export const maxpool = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm, pytorch: pytorchForm };

@@ -1,6 +1,7 @@
 // pad: more channels, the new ones zero (He et al.'s identity shortcut "option A", where a
 // residual stage widens).
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import type { OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
 import { wasmKernels } from './wasm.js';
@@ -26,4 +27,4 @@ export const definition: OpDefinition<PadOptions> = {
   gradient: { readsInputs: false, readsOutput: false },
 };
 
-export const pad = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm };
+export const pad = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm, pytorch: pytorchForm };

@@ -1,5 +1,6 @@
 // relu: max(0, x), elementwise; in place when nothing else reads its input.
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { activation, tsElementwise } from '../elementwise.js';
 import { wasmElementwise } from '../wasm-elementwise.js';
 
@@ -9,4 +10,4 @@ export const definition = activation({
   gradient: { readsInputs: false, readsOutput: true, inPlace: true, sparsifies: true },
 });
 
-export const relu = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true }) }, onnx: onnxForm };
+export const relu = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true }) }, onnx: onnxForm, pytorch: pytorchForm };

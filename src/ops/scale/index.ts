@@ -1,5 +1,6 @@
 // scale: every value times a constant (airbench scales its logits by 1/9).
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { activation, tsElementwise } from '../elementwise.js';
 import type { LayerOf } from '../types.js';
 import { wasmElementwise } from '../wasm-elementwise.js';
@@ -23,4 +24,4 @@ export const definition = {
 
 const factor = (op: { layer: unknown }) => ({ factor: (op.layer as LayerOf<ScaleOptions>).factor });
 
-export const scale = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true, fields: factor }), wasm: wasmElementwise({ keepsZero: true, fields: factor }) }, onnx: onnxForm };
+export const scale = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true, fields: factor }), wasm: wasmElementwise({ keepsZero: true, fields: factor }) }, onnx: onnxForm, pytorch: pytorchForm };

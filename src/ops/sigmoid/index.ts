@@ -1,6 +1,7 @@
 // sigmoid: the logistic function 1/(1 + e^−x), elementwise; in place when nothing else
 // reads its input (it maps 0 to ½, so borders are kept out of its loops).
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { activation, tsElementwise } from '../elementwise.js';
 import { wasmElementwise } from '../wasm-elementwise.js';
 
@@ -11,4 +12,4 @@ export const definition = activation({
   gradient: { readsInputs: false, readsOutput: true, inPlace: true },
 });
 
-export const sigmoid = { ...definition, kernels: { ts: tsElementwise({ keepsZero: false }), wasm: wasmElementwise({ keepsZero: false, helpers: ['exp'] }) }, onnx: onnxForm };
+export const sigmoid = { ...definition, kernels: { ts: tsElementwise({ keepsZero: false }), wasm: wasmElementwise({ keepsZero: false, helpers: ['exp'] }) }, onnx: onnxForm, pytorch: pytorchForm };

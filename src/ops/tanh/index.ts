@@ -1,5 +1,6 @@
 // tanh: the hyperbolic tangent, elementwise; in place when nothing else reads its input.
 import { onnxForm } from './onnx.js';
+import { pytorchForm } from './pytorch.js';
 import { activation, tsElementwise } from '../elementwise.js';
 import { wasmElementwise } from '../wasm-elementwise.js';
 
@@ -10,4 +11,4 @@ export const definition = activation({
   gradient: { readsInputs: false, readsOutput: true, inPlace: true },
 });
 
-export const tanh = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true, helpers: ['exp'] }) }, onnx: onnxForm };
+export const tanh = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true, helpers: ['exp'] }) }, onnx: onnxForm, pytorch: pytorchForm };

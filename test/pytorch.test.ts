@@ -1,0 +1,272 @@
+// The PyTorch backend against netc's TypeScript one, in float64: from the same weights and
+// the same batch, the generated model.py's loss and every parameter gradient match, for
+// every test network of every op (batch norm's groups and dropout's masks included); and
+// after 20 optimiser steps with train.py's update rule the weights still match. The PyTorch
+// side runs in Debian's python3 with python3-torch (test/pytorch/harness.py); .ci/run
+// installs it, and without it these tests say so.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { ModelInfo, TrainableNet } from '../src/runtime/net.js';
+import { train } from '../src/pipeline.js';
+import { defaultMnistDir } from '../src/runtime/mnist.js';
+import { Rng } from '../src/runtime/rng.js';
+import { loadTrainer, runCli, tempDir } from './helpers.js';
+import { OP_NET_CASES } from './ops.js';
+
+export const PYTHON = process.env.NETC_PYTHON ?? '/usr/bin/python3';
+export const HAS_TORCH = spawnSync(PYTHON, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+/** .ci/run installs python3-torch and sets NETC_REQUIRE_TORCH=1: there a missing torch is a failure. */
+export const RUN_TORCH = HAS_TORCH || process.env.NETC_REQUIRE_TORCH === '1';
+if (!RUN_TORCH) console.warn(`the PyTorch backend was not checked: ${PYTHON} has no torch (install it with \`apt-get install -y python3-torch\`)`);
+
+/** Per tensor: max |torch − netc| ≤ RELATIVE · max |netc| (both float64: only the order of sums differs). */
+const RELATIVE = 1e-4;
+const STEP = 3;
+const SEED = 5;
+
+function writeFloats(file: string, values: ArrayLike<number>): string {
+  writeFileSync(file, Buffer.from(Float64Array.from(values).buffer));
+  return file;
+}
+
+function readFloats(file: string): Float64Array {
+  const bytes = readFileSync(file);
+  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
+/** Weights as a trained net might have them (the oracle test's recipe), and running statistics away from 0 and 1. */
+function startWeights(net: TrainableNet, model: ModelInfo): void {
+  const rng = new Rng(9);
+  net.init(() => rng.normal());
+  for (let i = 0; i < net.params.length; i++) net.params[i]! += 0.01 * rng.normal();
+  for (const view of model.state) {
+    for (let i = view.offset; i < view.offset + view.size; i++) net.state[i] = view.name.endsWith('_var') ? 0.5 + rng.uniform() : 0.2 * rng.normal();
+  }
+}
+
+interface Batch {
+  readonly pixels: Uint8Array;
+  readonly labels: number[];
+}
+
+function randomBatch(model: ModelInfo, rng: Rng): Batch {
+  const size = model.input.height * model.input.width * model.input.channels;
+  return { pixels: Uint8Array.from({ length: size * model.batch }, () => rng.below(256)), labels: Array.from({ length: model.batch }, () => rng.below(model.classes)) };
+}
+
+/** The batch into netc's net, and as the prepared images PyTorch reads (byte·scale − mean, [n][c][h][w]). */
+function feed(net: TrainableNet, model: ModelInfo, batch: Batch, scale: number, mean: Float64Array, file: string): string {
+  const size = model.input.height * model.input.width * model.input.channels;
+  const plane = model.input.height * model.input.width;
+  for (let s = 0; s < model.batch; s++) {
+    net.setImage(s, batch.pixels, s * size, mean);
+    net.labels[s] = batch.labels[s]!;
+  }
+  return writeFloats(file, Array.from(batch.pixels, (v, i) => v * scale - mean[Math.floor(i / plane) % model.input.channels]!));
+}
+
+function harness(trainerDir: string, job: Record<string, unknown>): Float64Array {
+  const dir = tempDir();
+  const out = join(dir, 'out.bin');
+  writeFileSync(join(dir, 'job.json'), JSON.stringify({ ...job, out }));
+  const ran = spawnSync(PYTHON, [resolve('test/pytorch/harness.py'), trainerDir, join(dir, 'job.json')], { encoding: 'utf8' });
+  expect(ran.status, ran.stderr).toBe(0);
+  return readFloats(out);
+}
+
+/** Tensors (by name) whose values differ by more than `relative` of their largest. */
+function mismatches(views: readonly { name: string; offset: number; size: number }[], netc: ArrayLike<number>, torch: ArrayLike<number>, base = 0, relative = RELATIVE): string[] {
+  return views.flatMap((v) => {
+    let scale = 0;
+    let error = 0;
+    for (let i = base + v.offset; i < base + v.offset + v.size; i++) {
+      scale = Math.max(scale, Math.abs(netc[i]!));
+      error = Math.max(error, Math.abs(netc[i]! - torch[i]!));
+    }
+    return error <= relative * scale + 1e-12 ? [] : [`${v.name}: max |Δ| ${error.toExponential(2)} of ${scale.toExponential(2)}`];
+  });
+}
+
+describe.skipIf(!RUN_TORCH)('the PyTorch model against netc (float64)', () => {
+  it.each(OP_NET_CASES)('%s: the loss and every gradient', async (_, net) => {
+    const trainer = await loadTrainer(net.text, { dtype: 'float64' });
+    const model = trainer.MODEL;
+    const one = new trainer.Net();
+    startWeights(one, model);
+    const weights = writeFloats(join(tempDir(), 'weights.bin'), [...one.params, ...one.state]);
+    const mean = new Float64Array(model.input.channels).fill(0.4);
+    const images = feed(one, model, randomBatch(model, new Rng(4)), trainer.SETTINGS.pixelScale, mean, join(tempDir(), 'images.bin'));
+    const loss = one.computeGradients(model.batch, STEP, SEED);
+    const labels = Array.from(one.labels.subarray(0, model.batch));
+    const torch = harness(trainer.dir, { mode: 'gradients', weights, seed: SEED, step: STEP, batches: [{ images, labels }] });
+    expect(torch[0]).toBeCloseTo(loss, 10);
+    const trainable = model.params.filter((p) => p.trainable !== false);
+    expect(mismatches(trainable, one.grads, torch.subarray(1))).toEqual([]);
+  }, 120_000);
+
+  const UPDATE_RULES: [string, Record<string, unknown>][] = [
+    ["the reference's SGD, weight decay on everything", {}],
+    ['Nesterov, decay on weights only, label smoothing', { momentum: 0.85, nesterov: true, decay: 'weights', label_smoothing: 0.2 }],
+    ['Adam', { optimizer: 'adam', learning_rate: 0.002 }],
+    ['AdamW, a batch-norm learning-rate factor', { optimizer: 'adamw', learning_rate: 0.002, weight_decay: 0.01 }],
+  ];
+  it.each(UPDATE_RULES)('20 steps of %s: the same weights and running statistics', async (_, train) => {
+    const config = stringify({
+      input: { height: 28, width: 28, channels: 1 },
+      layers: [{ conv: { filters: 6, size: 3, padding: 1, bias: false } }, { batchnorm: { group: 2, lr_scale: 4, momentum: 0.8 } }, 'relu', { maxpool: { size: 2 } }, { dropout: { rate: 0.25 } }, { dense: { units: 10 } }],
+      data: { dataset: 'mnist' },
+      train: { iterations: 20, batch_size: 4, learning_rate: 0.05, weight_decay: 0.005, ...train },
+    });
+    const trainer = await loadTrainer(config, { dtype: 'float64' });
+    const model = trainer.MODEL;
+    const one = new trainer.Net();
+    startWeights(one, model);
+    const weights = writeFloats(join(tempDir(), 'weights.bin'), [...one.params, ...one.state]);
+    const mean = new Float64Array(model.input.channels).fill(0.4);
+    const rng = new Rng(12);
+    const batches = [];
+    for (let step = 1; step <= 20; step++) {
+      const images = feed(one, model, randomBatch(model, rng), trainer.SETTINGS.pixelScale, mean, join(tempDir(), `images-${step}.bin`));
+      const learningRate = 0.05 * (1 - step / 40);
+      batches.push({ images, labels: Array.from(one.labels.subarray(0, model.batch)), learningRate: (train.learning_rate as number | undefined) ?? learningRate });
+      one.computeGradients(model.batch, step, SEED);
+      one.step(batches.at(-1)!.learningRate, step);
+    }
+    const torch = harness(trainer.dir, { mode: 'steps', weights, seed: SEED, batches });
+    const netc = [...one.params, ...one.state];
+    // float64 on both sides, so only the order of sums differs (about 1e-16 a step, 1e-13 measured after 20): 1e-9 leaves room, and any difference of rule shows far above it.
+    expect(mismatches(model.params, netc, torch, 0, 1e-9)).toEqual([]);
+    expect(mismatches(model.state, netc, torch, model.paramCount, 1e-9)).toEqual([]);
+  }, 120_000);
+});
+
+/** A small net with batch norm (groups of 2) and dropout, whose batch of 8 splits between 2 processes in whole groups. */
+const DDP_NET = stringify({
+  input: { height: 28, width: 28, channels: 1 },
+  layers: [{ conv: { filters: 6, size: 5, padding: 2, bias: false } }, { batchnorm: { group: 2 } }, 'relu', { maxpool: { size: 2 } }, { dropout: { rate: 0.2 } }, { dense: { units: 10 } }],
+  data: { dataset: 'mnist', validation: 1000, augment: { flip: true, crop: 1 } },
+  train: { iterations: 20, batch_size: 8, learning_rate: 0.05, weight_decay: 0.0005 },
+  report: { every: 10, validation_batches: 1 },
+});
+
+function runTrainPy(trainerDir: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
+  return spawnSync(PYTHON, [join(trainerDir, 'pytorch', 'train.py'), '--data', defaultMnistDir()!, '--threads', '1', '--quiet', ...args], { encoding: 'utf8', cwd: options.cwd, env: { ...process.env, ...options.env } });
+}
+
+function weightsOf(dir: string): Float32Array {
+  const bytes = readFileSync(join(dir, 'weights.bin'));
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+}
+
+describe.skipIf(!RUN_TORCH)('train.py: DistributedDataParallel', () => {
+  it('2 processes (gloo) train what 1 does with the same global batch, and only rank 0 writes a run folder', async () => {
+    const trainer = await loadTrainer(DDP_NET);
+    const one = join(tempDir(), 'one');
+    const ran = runTrainPy(trainer.dir, ['--out', one]);
+    expect(ran.status, ran.stderr).toBe(0);
+    const two = join(tempDir(), 'two');
+    const spawned = runTrainPy(trainer.dir, ['--out', two, '--procs', '2']);
+    expect(spawned.status, spawned.stderr).toBe(0);
+    // float32 both: gradients averaged across processes add in another order; 20 steps keep it within 1e-4 of each tensor's largest value.
+    const [a, b] = [weightsOf(one), weightsOf(two)];
+    const layout = JSON.parse(readFileSync(join(one, 'weights.json'), 'utf8')) as { params: { name: string; offset: number; size: number }[]; state: { name: string; offset: number; size: number }[] };
+    expect(mismatches([...layout.params, ...layout.state], a, b)).toEqual([]);
+    const metrics = JSON.parse(readFileSync(join(two, 'metrics.json'), 'utf8')) as { train: { processes: number; backend: string } };
+    expect(metrics.train).toMatchObject({ processes: 2, backend: 'pytorch' });
+
+    // The way torchrun starts it (its environment variables; Debian's torch 1.13 torchrun itself fails under Python 3.11): no --out, so each rank would name its own folder; one is written.
+    const cwd = tempDir();
+    const env = (rank: number) => ({ MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(29500 + (process.pid % 1000)), WORLD_SIZE: '2', RANK: String(rank), LOCAL_RANK: String(rank) });
+    const ranks = [0, 1].map((rank) => spawn(PYTHON, [join(trainer.dir, 'pytorch', 'train.py'), '--data', defaultMnistDir()!, '--threads', '1', '--quiet'], { cwd, env: { ...process.env, ...env(rank) }, stdio: ['ignore', 'ignore', 'pipe'] }));
+    const codes = await Promise.all(ranks.map((child) => new Promise<number | null>((done) => child.on('close', done))));
+    expect(codes).toEqual([0, 0]);
+    const folders = readdirSync(join(cwd, 'runs', trainer.MODEL.name));
+    expect(folders).toHaveLength(1);
+    expect(mismatches(layout.params, weightsOf(join(cwd, 'runs', trainer.MODEL.name, folders[0]!)), b)).toEqual([]);
+  }, 180_000);
+
+  it("--init moves weights between the backends: netc's trained weights, evaluated by PyTorch, give netc's test results", async () => {
+    const trainer = await loadTrainer(DDP_NET);
+    const netc = join(tempDir(), 'netc');
+    const { metrics } = await train('ddp.yaml', { text: DDP_NET, iterations: 150, out: netc });
+    const torch = join(tempDir(), 'torch');
+    const ran = runTrainPy(trainer.dir, ['--out', torch, '--iterations', '0', '--init', join(netc, 'weights.bin')]);
+    expect(ran.status, ran.stderr).toBe(0);
+    // No step taken: the weights (batch norm's running statistics included) are netc's, bit for bit.
+    expect(weightsOf(torch)).toEqual(weightsOf(netc));
+    const evaluated = JSON.parse(readFileSync(join(torch, 'metrics.json'), 'utf8')) as typeof metrics;
+    // The same network on the same 10 000 images; float32 in other orders may tip a near tie.
+    expect(Math.abs(evaluated.test.accuracy - metrics.test.accuracy)).toBeLessThanOrEqual(0.0005);
+    expect(evaluated.test.accuracy).toBeGreaterThan(0.5);
+
+    const wrong = join(tempDir(), 'wrong.bin');
+    writeFileSync(wrong, Buffer.alloc(40));
+    const refused = runTrainPy(trainer.dir, ['--out', join(tempDir(), 'x'), '--init', wrong]);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/wrong\.bin: holds 10 values; this network has \d+ parameters/);
+  }, 180_000);
+});
+
+describe('netc train --backend pytorch', () => {
+  it.skipIf(!RUN_TORCH)('trains configs/mnist.yaml to ≥ 0.975 into a run folder netc reads: report, diff beside a wasm run, export', async () => {
+    const torch = join(tempDir(), 'torch');
+    const ran = await runCli('train', 'configs/mnist.yaml', '--backend', 'pytorch', '--out', torch);
+    expect(ran.code, ran.err).toBe(0);
+    const metrics = JSON.parse(readFileSync(join(torch, 'metrics.json'), 'utf8')) as { test: { accuracy: number }; train: { backend: string; iterations: number } };
+    expect(metrics.train).toMatchObject({ backend: 'pytorch', iterations: 3000 });
+    expect(metrics.test.accuracy).toBeGreaterThanOrEqual(0.975);
+    expect(readdirSync(torch)).toEqual(expect.arrayContaining(['config.yaml', 'trainer', 'report.html', 'weights.bin', 'misclassified.bin']));
+
+    const wasm = join(tempDir(), 'wasm');
+    await train('configs/mnist.yaml', { iterations: 300, out: wasm });
+    const diff = await runCli('diff', wasm, torch);
+    expect(diff.code).toBe(1);
+    expect(diff.out).toMatch(/trained with\s+wasm, \d threads?\s+pytorch, 1 process on cpu/);
+    expect(diff.out).toMatch(/iterations\s+300\s+3000/);
+    expect(diff.out).toMatch(/test accuracy\s+0\.\d{4}\s+0\.9[78]\d\d/);
+    expect((await runCli('export', torch, '--onnx')).code).toBe(0);
+  }, 300_000);
+
+  it('--procs is for the PyTorch backend; a python3 without torch is named, with the install command', async () => {
+    const procs = await runCli('train', 'configs/example.yaml', '--procs', '2', '--out', join(tempDir(), 'run'));
+    expect(procs.code).toBe(1);
+    expect(procs.err).toContain('--procs 2: error: processes are for the PyTorch backend; wasm trains on threads');
+    const saved = process.env.NETC_PYTHON;
+    process.env.NETC_PYTHON = '/nonexistent/python3';
+    try {
+      const out = join(tempDir(), 'nothing');
+      const missing = await runCli('train', 'configs/example.yaml', '--backend', 'pytorch', '--out', out);
+      expect(missing.code).toBe(1);
+      expect(missing.err).toMatch(/\/nonexistent\/python3: error: cannot train with --backend pytorch: \/nonexistent\/python3 has no torch/);
+      expect(missing.err).toContain('apt-get install -y python3-torch');
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.NETC_PYTHON;
+      else process.env.NETC_PYTHON = saved;
+    }
+  });
+});
+
+describe.skipIf(!RUN_TORCH)('the committed PyTorch trainers (generated/<name>/pytorch/)', () => {
+  const SHIPPED = readdirSync('configs').filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5));
+  it.each(SHIPPED)('%s: model.py gives a batch its logits; train.py explains itself; --device cuda without CUDA is a clear error', (name) => {
+    const dir = join('generated', name, 'pytorch');
+    const probe = `import sys; sys.path.insert(0, ${JSON.stringify(dir)}); import torch, model, train
+net = model.Net().eval()
+x = torch.rand(3, *model.INPUT) * 255
+assert tuple(net(x).shape) == (3, model.CLASSES), net(x).shape
+assert sum(p.numel() for p in net.parameters()) == model.PARAM_COUNT
+print(train.SETTINGS["configHash"])`;
+    const ran = spawnSync(PYTHON, ['-c', probe], { encoding: 'utf8' });
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'model.py'), 'utf8')).toContain(`(config sha256 ${ran.stdout.trim()})`);
+    const help = spawnSync(PYTHON, [join(dir, 'train.py'), '--help'], { encoding: 'utf8' });
+    expect(help.stdout).toContain('--procs');
+    const cuda = spawnSync(PYTHON, [join(dir, 'train.py'), '--device', 'cuda', '--data', '/nonexistent'], { encoding: 'utf8' });
+    expect(cuda.status).toBe(1);
+    expect(cuda.stderr).toContain('--device cuda: torch sees no CUDA device');
+  });
+});
