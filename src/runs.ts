@@ -81,7 +81,8 @@ export function listRuns(root: string): RunEntry[] {
       return;
     }
     if (depth === 0) return;
-    for (const name of readable(() => readdirSync(dir)) ?? []) {
+    // The folder asked for must be readable (its error is the user's); one below it that is not is skipped.
+    for (const name of dir === root ? readdirSync(dir) : (readable(() => readdirSync(dir)) ?? [])) {
       const child = join(dir, name);
       // A dangling link or an unreadable folder among the runs is not a run: skipped, not fatal.
       if (!name.startsWith('.') && readable(() => statSync(child).isDirectory())) visit(child, depth - 1);

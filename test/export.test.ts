@@ -18,8 +18,7 @@ import { unpackOnce } from '../src/run/archive.js';
 import { CIFAR_TEST_FILE } from '../src/runtime/cifar.js';
 import { loadMnist } from '../src/runtime/mnist.js';
 import type { ModelInfo, NetClass, TrainableNet } from '../src/runtime/net.js';
-import { Rng } from '../src/runtime/rng.js';
-import { loadTrainer, runCli, sharedCifarArchive, tempDir } from './helpers.js';
+import { loadTrainer, plausibleWeights, runCli, sharedCifarArchive, tempDir } from './helpers.js';
 import { OP_NET_CASES } from './ops.js';
 
 /** Per image: max |onnx − netc| over its logits ≤ RELATIVE · max |netc|. */
@@ -57,20 +56,6 @@ function testImages(input: ModelInfo['input'], count: number): Uint8Array {
     for (let y = 0; y < height; y++) images.set(mnist.images.subarray(i * 784 + (top + y) * 28 + left, i * 784 + (top + y) * 28 + left + width), (i * height + y) * width);
   }
   return images;
-}
-
-/** Weights as a trained net might have them: the config's initialisation, perturbed, and running statistics away from 0 and 1. */
-function perturbedWeights(net: TrainableNet, model: ModelInfo): Float32Array {
-  const rng = new Rng(11);
-  net.init(() => rng.normal());
-  for (let i = 0; i < net.params.length; i++) net.params[i]! += 0.02 * rng.normal();
-  for (const view of model.state) {
-    for (let i = view.offset; i < view.offset + view.size; i++) net.state[i] = view.name.endsWith('_var') ? 0.5 + rng.uniform() : 0.2 * rng.normal();
-  }
-  const weights = new Float32Array(model.paramCount + model.stateCount);
-  weights.set(net.params);
-  weights.set(net.state, model.paramCount);
-  return weights;
 }
 
 /** netc's logits for the images, evaluation mode, `n` × classes. */
@@ -123,7 +108,7 @@ async function expectAgreement(graphFile: string, text: string | undefined, trai
     const { Net } = (await import(url(module))) as { Net: NetClass };
     const net = new Net();
     try {
-      const weights = perturbedWeights(net, MODEL);
+      const weights = Float32Array.from(plausibleWeights(net, MODEL, { seed: 11, noise: 0.02 }));
       model ??= toOnnx(graph, weights, { pixelScale: SETTINGS.pixelScale, mean: [...mean] }, { description: '', producerVersion: 'test', metadata: {} });
       const netc = netcLogits(net, MODEL, images, mean);
       const { logits } = await onnxOutputs(model, images, MODEL.input, netc.length);

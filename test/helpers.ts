@@ -10,7 +10,8 @@ import { main } from '../src/cli/main.js';
 import type { Output } from '../src/cli/output.js';
 import { NetcError, type Diagnostic } from '../src/diagnostics.js';
 import { compile, type Compiled } from '../src/pipeline.js';
-import type { ModelInfo, NetClass } from '../src/runtime/net.js';
+import type { ModelInfo, NetClass, TrainableNet } from '../src/runtime/net.js';
+import { Rng } from '../src/runtime/rng.js';
 import type { Metrics, TrainerSettings, TrainOptions } from '../src/runtime/train-loop.js';
 import { writeTree } from '../src/write/index.js';
 
@@ -100,4 +101,19 @@ export function tensorMismatches(model: ModelInfo, actual: ArrayLike<number>, ex
     }
     return worst <= relative * scale + absolute ? [] : [`${p.name}: max |diff| ${worst.toExponential(2)} for max |value| ${scale.toExponential(2)}`];
   });
+}
+
+/**
+ * Weights as a trained net might have them: the config's initialisation, each parameter
+ * moved by `noise`·N(0, 1), and running statistics away from 0 and 1 (means ~N(0, 0.2²),
+ * variances in [0.5, 1.5)). Returns the parameters then the state, as weights.bin holds them.
+ */
+export function plausibleWeights(net: TrainableNet, model: ModelInfo, options: { seed: number; noise: number }): number[] {
+  const rng = new Rng(options.seed);
+  net.init(() => rng.normal());
+  for (let i = 0; i < net.params.length; i++) net.params[i]! += options.noise * rng.normal();
+  for (const view of model.state) {
+    for (let i = view.offset; i < view.offset + view.size; i++) net.state[i] = view.name.endsWith('_var') ? 0.5 + rng.uniform() : 0.2 * rng.normal();
+  }
+  return [...net.params, ...net.state];
 }

@@ -13,7 +13,7 @@ import type { ModelInfo, TrainableNet } from '../src/runtime/net.js';
 import { train } from '../src/pipeline.js';
 import { defaultMnistDir } from '../src/runtime/mnist.js';
 import { Rng } from '../src/runtime/rng.js';
-import { loadTrainer, runCli, tempDir } from './helpers.js';
+import { loadTrainer, plausibleWeights, runCli, tempDir } from './helpers.js';
 import { OP_NET_CASES } from './ops.js';
 
 export const PYTHON = process.env.NETC_PYTHON ?? '/usr/bin/python3';
@@ -35,16 +35,6 @@ function writeFloats(file: string, values: ArrayLike<number>): string {
 function readFloats(file: string): Float64Array {
   const bytes = readFileSync(file);
   return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
-}
-
-/** Weights as a trained net might have them (the oracle test's recipe), and running statistics away from 0 and 1. */
-function startWeights(net: TrainableNet, model: ModelInfo): void {
-  const rng = new Rng(9);
-  net.init(() => rng.normal());
-  for (let i = 0; i < net.params.length; i++) net.params[i]! += 0.01 * rng.normal();
-  for (const view of model.state) {
-    for (let i = view.offset; i < view.offset + view.size; i++) net.state[i] = view.name.endsWith('_var') ? 0.5 + rng.uniform() : 0.2 * rng.normal();
-  }
 }
 
 interface Batch {
@@ -95,8 +85,7 @@ describe.skipIf(!RUN_TORCH)('the PyTorch model against netc (float64)', () => {
     const trainer = await loadTrainer(net.text, { dtype: 'float64' });
     const model = trainer.MODEL;
     const one = new trainer.Net();
-    startWeights(one, model);
-    const weights = writeFloats(join(tempDir(), 'weights.bin'), [...one.params, ...one.state]);
+    const weights = writeFloats(join(tempDir(), 'weights.bin'), plausibleWeights(one, model, { seed: 9, noise: 0.01 }));
     const mean = new Float64Array(model.input.channels).fill(0.4);
     const images = feed(one, model, randomBatch(model, new Rng(4)), trainer.SETTINGS.pixelScale, mean, join(tempDir(), 'images.bin'));
     const loss = one.computeGradients(model.batch, STEP, SEED);
@@ -123,8 +112,7 @@ describe.skipIf(!RUN_TORCH)('the PyTorch model against netc (float64)', () => {
     const trainer = await loadTrainer(config, { dtype: 'float64' });
     const model = trainer.MODEL;
     const one = new trainer.Net();
-    startWeights(one, model);
-    const weights = writeFloats(join(tempDir(), 'weights.bin'), [...one.params, ...one.state]);
+    const weights = writeFloats(join(tempDir(), 'weights.bin'), plausibleWeights(one, model, { seed: 9, noise: 0.01 }));
     const mean = new Float64Array(model.input.channels).fill(0.4);
     const rng = new Rng(12);
     const batches = [];
@@ -144,13 +132,14 @@ describe.skipIf(!RUN_TORCH)('the PyTorch model against netc (float64)', () => {
 });
 
 /** A small net with batch norm (groups of 2) and dropout, whose batch of 8 splits between 2 processes in whole groups. */
-const DDP_NET = stringify({
+const DDP_CONFIG = {
   input: { height: 28, width: 28, channels: 1 },
   layers: [{ conv: { filters: 6, size: 5, padding: 2, bias: false } }, { batchnorm: { group: 2 } }, 'relu', { maxpool: { size: 2 } }, { dropout: { rate: 0.2 } }, { dense: { units: 10 } }],
   data: { dataset: 'mnist', validation: 1000, augment: { flip: true, crop: 1 } },
   train: { iterations: 20, batch_size: 8, learning_rate: 0.05, weight_decay: 0.0005 },
   report: { every: 10, validation_batches: 1 },
-});
+};
+const DDP_NET = stringify(DDP_CONFIG);
 
 function runTrainPy(trainerDir: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
   return spawnSync(PYTHON, [join(trainerDir, 'pytorch', 'train.py'), '--data', defaultMnistDir()!, '--threads', '1', '--quiet', ...args], { encoding: 'utf8', cwd: options.cwd, env: { ...process.env, ...options.env } });
@@ -162,7 +151,7 @@ function weightsOf(dir: string): Float32Array {
 }
 
 describe.skipIf(!RUN_TORCH)('train.py: DistributedDataParallel', () => {
-  it('2 processes (gloo) train what 1 does with the same global batch, and only rank 0 writes a run folder', async () => {
+  it('2 processes (gloo; --procs, and torchrun) train what 1 does with the same global batch, and only rank 0 writes a run folder', async () => {
     const trainer = await loadTrainer(DDP_NET);
     const one = join(tempDir(), 'one');
     const ran = runTrainPy(trainer.dir, ['--out', one]);
@@ -177,18 +166,17 @@ describe.skipIf(!RUN_TORCH)('train.py: DistributedDataParallel', () => {
     const metrics = JSON.parse(readFileSync(join(two, 'metrics.json'), 'utf8')) as { train: { processes: number; backend: string } };
     expect(metrics.train).toMatchObject({ processes: 2, backend: 'pytorch' });
 
-    // The way torchrun starts it (its environment variables; Debian's torch 1.13 torchrun itself fails under Python 3.11): no --out, so each rank would name its own folder; one is written.
+    // torchrun itself (its launcher, with a fix for Debian's torch 1.13 under Python 3.11: test/pytorch/torchrun.py), without --out:
+    // each rank would name its own folder by the time; one is written, with the same weights.
     const cwd = tempDir();
-    const env = (rank: number) => ({ MASTER_ADDR: '127.0.0.1', MASTER_PORT: String(29500 + (process.pid % 1000)), WORLD_SIZE: '2', RANK: String(rank), LOCAL_RANK: String(rank) });
-    const ranks = [0, 1].map((rank) => spawn(PYTHON, [join(trainer.dir, 'pytorch', 'train.py'), '--data', defaultMnistDir()!, '--threads', '1', '--quiet'], { cwd, env: { ...process.env, ...env(rank) }, stdio: ['ignore', 'ignore', 'pipe'] }));
-    const codes = await Promise.all(ranks.map((child) => new Promise<number | null>((done) => child.on('close', done))));
-    expect(codes).toEqual([0, 0]);
+    const torchrun = spawnSync(PYTHON, [resolve('test/pytorch/torchrun.py'), '--standalone', '--nproc_per_node=2', join(trainer.dir, 'pytorch', 'train.py'), '--data', defaultMnistDir()!, '--threads', '1', '--quiet'], { cwd, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
+    expect(torchrun.status, torchrun.stderr).toBe(0);
     const folders = readdirSync(join(cwd, 'runs', trainer.MODEL.name));
     expect(folders).toHaveLength(1);
-    expect(mismatches(layout.params, weightsOf(join(cwd, 'runs', trainer.MODEL.name, folders[0]!)), b)).toEqual([]);
+    expect(mismatches([...layout.params, ...layout.state], weightsOf(join(cwd, 'runs', trainer.MODEL.name, folders[0]!)), b)).toEqual([]);
   }, 180_000);
 
-  it("--init moves weights between the backends: netc's trained weights, evaluated by PyTorch, give netc's test results", async () => {
+  it("--init moves weights between the backends both ways: each evaluates the other's trained weights to its test results", async () => {
     const trainer = await loadTrainer(DDP_NET);
     const netc = join(tempDir(), 'netc');
     const { metrics } = await train('ddp.yaml', { text: DDP_NET, iterations: 150, out: netc });
@@ -201,6 +189,19 @@ describe.skipIf(!RUN_TORCH)('train.py: DistributedDataParallel', () => {
     // The same network on the same 10 000 images; float32 in other orders may tip a near tie.
     expect(Math.abs(evaluated.test.accuracy - metrics.test.accuracy)).toBeLessThanOrEqual(0.0005);
     expect(evaluated.test.accuracy).toBeGreaterThan(0.5);
+
+    // And back: weights trained by PyTorch, into netc (--init) for one step too small to move them.
+    const torchTrained = join(tempDir(), 'torch-trained');
+    expect(runTrainPy(trainer.dir, ['--out', torchTrained, '--iterations', '150']).status).toBe(0);
+    const torchMetrics = JSON.parse(readFileSync(join(torchTrained, 'metrics.json'), 'utf8')) as typeof metrics;
+    const still = stringify({
+      ...DDP_CONFIG,
+      layers: DDP_CONFIG.layers.map((layer) => (typeof layer === 'object' && 'batchnorm' in layer ? { batchnorm: { group: 2, momentum: 0.999999 } } : layer)),
+      train: { ...DDP_CONFIG.train, learning_rate: 1e-9, weight_decay: 0 },
+    });
+    const back = await train('still.yaml', { text: still, initFrom: join(torchTrained, 'weights.bin'), iterations: 1, out: join(tempDir(), 'back') });
+    expect(Math.abs(back.metrics.test.accuracy - torchMetrics.test.accuracy)).toBeLessThanOrEqual(0.0005);
+    expect(back.metrics.test.accuracy).toBeGreaterThan(0.5);
 
     const wrong = join(tempDir(), 'wrong.bin');
     writeFileSync(wrong, Buffer.alloc(40));
@@ -269,4 +270,35 @@ print(train.SETTINGS["configHash"])`;
     expect(cuda.status).toBe(1);
     expect(cuda.stderr).toContain('--device cuda: torch sees no CUDA device');
   });
+});
+
+describe.skipIf(!RUN_TORCH)('netc train --backend pytorch: stopping and resuming', () => {
+  it('Ctrl-C stops after an iteration with a checkpoint; --resume finishes with the weights of a run never stopped', async () => {
+    const config = join(tempDir(), 'ddp.yaml');
+    writeFileSync(config, stringify({ ...DDP_CONFIG, train: { ...DDP_CONFIG.train, iterations: 400 }, report: { every: 10, validation_batches: 5 } }));
+    const straight = join(tempDir(), 'straight');
+    expect((await runCli('train', config, '--backend', 'pytorch', '--threads', '1', '--out', straight)).code).toBe(0);
+
+    const stopped = join(tempDir(), 'stopped');
+    const child = spawn(process.execPath, ['dist/cli/bin.js', 'train', config, '--backend', 'pytorch', '--threads', '1', '--out', stopped], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let err = '';
+    // netc's progress lines go to stderr: after the 10th iteration's, Ctrl-C.
+    child.stderr.on('data', (text: Buffer) => {
+      err += text.toString();
+      if (/iteration\s+10\/400/.test(err) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(code, err).toBe(130);
+    expect(err).toMatch(/stopped.* after iteration \d+; continue with: netc train .* --backend pytorch .*--resume /);
+    expect(existsSync(join(stopped, 'checkpoint.pt'))).toBe(true);
+    expect(existsSync(join(stopped, 'metrics.json'))).toBe(false);
+
+    const resumed = await runCli('train', config, '--backend', 'pytorch', '--threads', '1', '--resume', stopped);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(existsSync(join(stopped, 'checkpoint.pt'))).toBe(false);
+    expect(weightsOf(stopped)).toEqual(weightsOf(straight));
+    const history = (JSON.parse(readFileSync(join(stopped, 'metrics.json'), 'utf8')) as { history: { iteration: number }[] }).history;
+    expect(history.map((h) => h.iteration)).toEqual(Array.from({ length: 40 }, (_, i) => 10 * (i + 1)));
+    expect(resumed.err).toMatch(/resuming after iteration \d+ of 400/);
+  }, 180_000);
 });

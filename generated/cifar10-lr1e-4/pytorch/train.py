@@ -23,6 +23,7 @@ import json
 import math
 import os
 import re
+import signal
 import socket
 import struct
 import sys
@@ -191,6 +192,9 @@ report:
 '''
 
 KEPT_MISCLASSIFIED = 48
+CHECKPOINT = "checkpoint.pt"
+CHECKPOINT_FORMAT = "netc-pytorch-checkpoint/1"
+STOPPED = 130  # the exit code of a run stopped by a signal, with a checkpoint
 WHITEN_EPSILON = 5e-4
 WHITEN_IMAGES = 5000
 
@@ -575,6 +579,23 @@ def write_results(out, model, metrics, test_images, overrides):
     write_atomic(os.path.join(out, "metrics.json"), json.dumps(metrics, indent=2) + "\n")
 
 
+def read_checkpoint(path, args):
+    try:
+        saved = torch.load(path)
+    except FileNotFoundError:
+        raise DataError(f"{path}: no checkpoint to resume from (--resume continues the run in --out, stopped with Ctrl-C)")
+    except Exception as error:
+        raise DataError(f"{path}: is not a readable checkpoint ({error})")
+    if not isinstance(saved, dict) or saved.get("format") != CHECKPOINT_FORMAT:
+        raise DataError(f"{path}: is not a checkpoint of netc's PyTorch trainer")
+    if saved["configHash"] != SETTINGS["configHash"]:
+        raise DataError(f"{path}: the checkpoint is from the config with sha256 {saved['configHash']}; this trainer's is {SETTINGS['configHash']}")
+    if args.seed is not None and args.seed != saved["seed"]:
+        raise DataError(f"{path}: the run was started with seed {saved['seed']}; it cannot go on as seed {args.seed}")
+    args.seed = saved["seed"]
+    return saved
+
+
 def now():
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -628,12 +649,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default=os.environ.get("NETC_DATA"), help="the dataset: an IDX folder, or CIFAR-10's archive or folder")
     parser.add_argument("--out", help="the run folder (default runs/cifar10-lr1e-4/<UTC time>)")
-    parser.add_argument("--iterations", type=int, default=SETTINGS["iterations"])
-    parser.add_argument("--seed", type=int, default=SETTINGS["seed"])
+    parser.add_argument("--iterations", type=int, help=f"training iterations (the config's: {SETTINGS['iterations']}; resuming: the checkpoint's)")
+    parser.add_argument("--seed", type=int, help=f"seed of the random numbers (the config's: {SETTINGS['seed']})")
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     parser.add_argument("--init", help="start from these weights (a netc weights.bin) instead of the initialisation rule")
     parser.add_argument("--threads", type=int, help="torch's CPU threads per process")
     parser.add_argument("--procs", type=int, default=1, help="processes of DistributedDataParallel on this machine (under torchrun, leave it out)")
+    parser.add_argument("--resume", action="store_true", help="continue the run in --out from its checkpoint (after Ctrl-C)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines")
     args = parser.parse_args(argv)
     if args.procs > 1 and "WORLD_SIZE" not in os.environ:
@@ -641,8 +663,13 @@ def main(argv=None):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
+        context = torch.multiprocessing.spawn(worker, args=(args, port), nprocs=args.procs, join=False)
+        # A signal to this process stops the workers the same way (they agree on the iteration).
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(stop_signal, lambda number, _: [os.kill(p.pid, number) for p in context.processes if p.is_alive()])
         try:
-            torch.multiprocessing.spawn(worker, args=(args, port), nprocs=args.procs)
+            while not context.join():
+                pass
         except torch.multiprocessing.ProcessExitedException as error:
             return error.exit_code or 1
         return 0
@@ -682,6 +709,13 @@ def run(args):
         raise DataError(f"--nproc_per_node {world}: each process takes an equal share of the batch of {batch} in whole groups of {SETTINGS['splitUnit']}; {world} processes cannot")
     share, first = batch // world, rank * (batch // world)
     log = (lambda line: print(line, flush=True)) if rank == 0 and not args.quiet else (lambda line: None)
+    if args.resume and not args.out:
+        raise DataError("--resume: name the run to continue with --out DIR")
+    out = args.out or os.path.join("runs", "cifar10-lr1e-4", datetime.datetime.utcnow().strftime("%Y-%m-%dT%H-%M-%SZ"))
+    checkpoint_file = os.path.join(out, CHECKPOINT)
+    saved = read_checkpoint(checkpoint_file, args) if args.resume else None  # it says the seed
+    if args.seed is None:
+        args.seed = SETTINGS["seed"]
 
     (train_images, train_labels), (test_images, test_labels), names = load_dataset(args.data)
     height, width, channels = SETTINGS["input"]
@@ -709,14 +743,41 @@ def run(args):
     averages = Averages(model)
     model.context.seed, model.context.first = args.seed, first
 
-    out = args.out or os.path.join("runs", "cifar10-lr1e-4", datetime.datetime.utcnow().strftime("%Y-%m-%dT%H-%M-%SZ"))
-    iterations = args.iterations
+    iterations = args.iterations if args.iterations is not None else SETTINGS["iterations"]
     order, cursor, epoch = None, train_count, -1
     history, loss_average, accuracy_average = [], 0.0, 0.0
     validation_cursor, train_seconds, validation_seconds = 0, 0.0, 0.0
     started = now()
     smoothing = SETTINGS["smoothing"]
-    for iteration in range(1, iterations + 1):
+    done = 0
+    if saved is not None:
+        iterations = args.iterations if args.iterations is not None else saved["iterations"]
+        model.load_state_dict(saved["model"])
+        optimizer.load_state_dict(saved["optimizer"])
+        generator.set_state(saved["generator"])
+        averages.ema, averages.lookahead = saved["ema"], saved["lookahead"]
+        loop = saved["loop"]
+        done, order, cursor, epoch = loop["iteration"], loop["order"], loop["cursor"], loop["epoch"]
+        history, loss_average, accuracy_average = loop["history"], loop["lossAverage"], loop["accuracyAverage"]
+        validation_cursor, train_seconds, validation_seconds, started = loop["validationCursor"], loop["trainSeconds"], loop["validationSeconds"], loop["startedAt"]
+        log(f"resuming after iteration {done} of {iterations}")
+
+    def save_checkpoint(iteration):
+        if rank != 0:
+            return
+        os.makedirs(out, exist_ok=True)
+        loop = dict(iteration=iteration, order=order, cursor=cursor, epoch=epoch, history=history, lossAverage=loss_average, accuracyAverage=accuracy_average,
+                    validationCursor=validation_cursor, trainSeconds=train_seconds, validationSeconds=validation_seconds, startedAt=started)
+        temporary = f"{checkpoint_file}.{os.getpid()}.tmp"
+        torch.save(dict(format=CHECKPOINT_FORMAT, configHash=SETTINGS["configHash"], seed=args.seed, iterations=iterations, model=model.state_dict(), optimizer=optimizer.state_dict(),
+                        generator=generator.get_state(), ema=averages.ema, lookahead=averages.lookahead, loop=loop), temporary)
+        os.replace(temporary, checkpoint_file)
+
+    # Ctrl-C (SIGINT) or SIGTERM: stop after this iteration, every process at the same one, with a checkpoint.
+    stopping = []
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, lambda *_: stopping.append(True))
+    for iteration in range(done + 1, iterations + 1):
         start = time.perf_counter()
         # The batch: the next `batch` indices of one seeded order (a new one each epoch), the same on every process.
         indices, drawn = [], (iteration - 1) * batch
@@ -745,7 +806,7 @@ def run(args):
         optimizer.zero_grad(set_to_none=False)
         loss.backward()
         correct = (logits.argmax(1) == labels).sum()
-        totals = torch.stack([loss.detach().double() * share, correct.double()])
+        totals = torch.stack([loss.detach().double() * share, correct.double(), torch.tensor(float(bool(stopping)), dtype=torch.float64, device=device)])
         if distributed:
             dist.all_reduce(totals)
         batch_loss = float(totals[0]) / batch + weight_decay_loss(model)
@@ -778,6 +839,14 @@ def run(args):
                 + ("" if validation_accuracy is None else f"  validation {validation_accuracy:.4f}")
                 + f"  {round(iteration * batch / train_seconds)} samples/s"
             )
+            save_checkpoint(iteration)
+        if totals[2] > 0:
+            save_checkpoint(iteration)
+            if rank == 0:
+                print(f"stopped after iteration {iteration}; continue with --resume (checkpoint: {checkpoint_file})", file=sys.stderr, flush=True)
+            if distributed:
+                dist.destroy_process_group()
+            return STOPPED
 
     if rank == 0:
         test_start = time.perf_counter()
@@ -809,8 +878,10 @@ def run(args):
                 "history": history,
                 "test": {**result, "count": test_images.shape[0], "seconds": test_seconds, "classes": class_names},
             }
-            overrides = [f"--{key} {value}" for key, value in (("iterations", args.iterations), ("seed", args.seed)) if value != SETTINGS[key]]
+            overrides = [f"--{key} {value}" for key, value in (("iterations", args.iterations), ("seed", args.seed)) if value is not None and value != SETTINGS[key]]
             write_results(out, model, metrics, test_images, overrides)
+            if os.path.exists(checkpoint_file):  # a finished run needs none
+                os.remove(checkpoint_file)
         log(f"test accuracy {result['accuracy']:.4f}  ·  {round(metrics['train']['samplesPerSecond'])} samples/s  ·  {iterations} iterations in {train_seconds:.1f} s  ·  {out}")
     if distributed:
         dist.barrier()

@@ -5,7 +5,7 @@
 // The training loop shared by every generated trainer: batches in a seeded order, the
 // reference's reporting (moving averages, validation batches), the final test, and the
 // run's results. The hot work happens in the generated model's kernels.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeFolder, writeFileAtomic } from './atomic.js';
 import { loadDataset, type DatasetKind } from './load.js';
@@ -85,6 +85,11 @@ export interface TrainOptions {
   readonly signal?: AbortSignal;
   /** Continue from this checkpoint file (see `out`'s checkpoint.bin). */
   readonly resumeFrom?: string;
+  /**
+   * Start from these weights (a run's weights.bin, from either backend: the parameters, or
+   * the parameters then the state) instead of the config's initialisation.
+   */
+  readonly initFrom?: string;
 }
 
 export { type Misclassified } from './evaluate.js';
@@ -248,6 +253,7 @@ async function trainNet(
   for (const w of model.whiten) {
     net.params.set(whiteningWeights(data.train.images, data.trainCount, data.train, settings.pixelScale, data.mean, w.size), w.offset);
   }
+  if (options.initFrom !== undefined && !resumed) startFrom(net, model, options.initFrom);
   const sampler = new Sampler(data.trainCount, rng);
   const validation = new BatchCursor(data.trainCount, data.validationCount);
   const augmenting = settings.augmentFlip !== false || settings.augmentCrop > 0;
@@ -386,6 +392,24 @@ async function trainNet(
     if (!divergence) rmSync(join(options.out, CHECKPOINT_FILE), { force: true });
   }
   return metrics;
+}
+
+/** Given weights (float32, little-endian: the parameters, maybe then the state) in place of the initial ones; a moving average starts from them too. */
+function startFrom(net: Trainable, model: ModelInfo, file: string): void {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new DataError(file, `cannot read the weights to start from (${(error as NodeJS.ErrnoException).code})`, 'pass a weights.bin of a run of this config');
+  }
+  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length - (bytes.length % 4)));
+  if (bytes.length % 4 !== 0 || (values.length !== model.paramCount && values.length !== model.paramCount + model.stateCount)) {
+    throw new DataError(file, `holds ${bytes.length % 4 === 0 ? `${values.length} float32 values` : `${bytes.length} bytes`}; this network has ${model.paramCount} parameters${model.stateCount ? ` and ${model.stateCount} values of state` : ''}`, 'pass a weights.bin of a run of this config');
+  }
+  net.params.set(values.subarray(0, model.paramCount));
+  if (values.length > model.paramCount) net.state.set(values.subarray(model.paramCount));
+  net.tensors.average?.set(net.params);
+  net.tensors.averageState?.set(net.state);
 }
 
 /** The checkpoint's tensors into the net, each checked to be there and of its size. */

@@ -14,6 +14,7 @@ interface TrainFlags {
   threads?: number | 'auto';
   backend?: 'wasm' | 'ts' | 'pytorch';
   procs?: number;
+  init?: string;
   data?: string;
   out?: string;
   resume?: string;
@@ -38,6 +39,7 @@ export function registerTrain(program: Command, io: Output): void {
       .option('--procs <n>', 'with --backend pytorch: processes of DistributedDataParallel (torchrun, gloo)', positiveInteger)
       .option('--data <path>', 'where the dataset is (overrides data.path)')
       .option('--out <dir>', 'run folder (default runs/<name>/<UTC time>/)')
+      .option('--init <weights>', "start from these weights (a run's weights.bin, from any backend) instead of the config's initialisation")
       .option('--resume <run-dir>', 'continue a run stopped with Ctrl-C, from its checkpoint (give the same config)'),
   ).action(async (file: string, flags: TrainFlags) => {
     const progress = progressReporter(io);
@@ -53,8 +55,8 @@ export function registerTrain(program: Command, io: Output): void {
     };
     for (const signal of STOP_SIGNALS) process.on(signal, onInterrupt);
     try {
-      const { set, data, ...options } = flags;
-      const run = () => train(file, { ...options, overrides: set, dataPath: data, signal: stop.signal, onProgress: progress.onProgress, log: progress.log });
+      const { set, data, init, ...options } = flags;
+      const run = () => train(file, { ...options, overrides: set, dataPath: data, initFrom: init, signal: stop.signal, onProgress: progress.onProgress, log: progress.log });
       const result = await run().catch(async (error: unknown) => {
         // CIFAR-10 nowhere to be found: on a terminal, offer to download it, then go on.
         if (isDataError(error) && error.code === 'not-found' && (await offerDownload(io, error))) return run();
