@@ -25,7 +25,8 @@ export interface BenchData {
   hwc(set: ImageSet, index: number, out: Float32Array, at: number): void;
 }
 
-export async function benchData(settings: { dataset: 'mnist' | 'cifar10'; validation: number; pixelScale: number; subtractMean: boolean }, batch: number): Promise<BenchData> {
+export async function benchData(settings: { dataset: string; validation: number; pixelScale: number; subtractMean: boolean }, batch: number): Promise<BenchData> {
+  if (settings.dataset !== 'mnist' && settings.dataset !== 'cifar10') throw new Error(`the bench runs MNIST and CIFAR-10 configs, not ${settings.dataset}`);
   const prepared = prepare(loadDataset(settings.dataset, await locateDataset(settings.dataset)), settings);
   const { train, test, mean } = prepared;
   const rng = new Rng(12345);
@@ -33,7 +34,7 @@ export async function benchData(settings: { dataset: 'mnist' | 'cifar10'; valida
   const { height, width, channels } = train;
   const plane = height * width;
   return {
-    dataset: settings.dataset,
+    dataset: settings.dataset as 'mnist' | 'cifar10',
     height,
     width,
     channels,

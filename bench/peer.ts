@@ -1,6 +1,12 @@
 // One peer in its own process: `node bench/dist/peer.js <peer> <config>`, driven over IPC
 // by run.ts. Each window trains (or infers) for a fixed time on the same data.
-import { check, compile, summaryJson } from 'netc';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { check, compile, findPython, locateDataset, summaryJson, writeTree } from 'netc';
 import { benchData, POOL } from './data.js';
 import { convnetjsRunner } from './peers/convnetjs.js';
 import { netcRunner } from './peers/netc.js';
@@ -32,10 +38,38 @@ async function setup(): Promise<Runner> {
       return tfjsRunner(layers, data, 'cpu', classicLearningRate);
     case 'convnetjs':
       return convnetjsRunner(layers, data, classicLearningRate);
+    case 'pytorch':
+    case 'pytorch-1-thread':
+      throw new Error('the PyTorch peer is relayed to its own process');
   }
 }
 
+/**
+ * The PyTorch peer is a Python process (peers/pytorch_peer.py, over JSON lines): this one
+ * compiles the config (its pytorch/ trainer), gives it the same pool of batches and mean as
+ * the other peers, and relays the conductor's requests and its replies.
+ */
+async function relayToPytorch(threads: number): Promise<void> {
+  relaying = true;
+  const compiled = compile(config);
+  const { trainer } = compiled.graph;
+  const data = await benchData(trainer, batch);
+  const dir = mkdtempSync(join(tmpdir(), 'netc-bench-torch-'));
+  writeTree(join(dir, 'trainer'), compiled.emitted.files);
+  const job = join(dir, 'job.json');
+  writeFileSync(job, JSON.stringify({ data: await locateDataset(trainer.dataset), mean: [...data.mean], batches: data.batches.map((b) => [...b]) }));
+  const python = findPython();
+  const child = spawn(python, [join(dirname(fileURLToPath(import.meta.url)), '..', 'peers', 'pytorch_peer.py'), join(dir, 'trainer'), job, String(threads)], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, OMP_NUM_THREADS: String(threads) } });
+  const lines = createInterface({ input: child.stdout! });
+  process.on('message', (request: Request) => child.stdin!.write(JSON.stringify(request) + '\n'));
+  for await (const line of lines) send(JSON.parse(line) as Reply);
+  const code = await new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('close', resolve)));
+  if (code !== 0) send({ kind: 'failed', message: `pytorch_peer.py exited with code ${code}` });
+}
+
 let runner: Runner;
+/** The requests go to the PyTorch peer's process instead. */
+let relaying = false;
 let step = 0;
 let batch = 16;
 
@@ -60,6 +94,7 @@ function inferFor(size: number, seconds: number): number {
 }
 
 process.on('message', (request: Request) => {
+  if (relaying) return;
   try {
     switch (request.kind) {
       case 'train':
@@ -85,6 +120,10 @@ process.on('message', (request: Request) => {
 
 try {
   batch = check(config).network.config.train.batch_size;
+  if (peer === 'pytorch' || peer === 'pytorch-1-thread') {
+    await relayToPytorch(peer === 'pytorch' ? 2 : 1);
+    process.exit(0);
+  }
   runner = await setup();
   // Warm-up: let the JIT (or the wasm runtime) settle before anything is timed.
   trainFor(1.5);

@@ -1,6 +1,6 @@
 // Messages between the benchmark's conductor (run.ts) and its peer processes (peer.ts).
 
-export type PeerName = 'netc' | 'netc-1-thread' | 'netc-ts' | 'tfjs-wasm' | 'tfjs-cpu' | 'convnetjs';
+export type PeerName = 'netc' | 'netc-1-thread' | 'netc-ts' | 'tfjs-wasm' | 'tfjs-cpu' | 'convnetjs' | 'pytorch' | 'pytorch-1-thread';
 
 export type Request =
   /** Train for at least `seconds` (at least one iteration); reply with the rate. */

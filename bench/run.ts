@@ -3,13 +3,13 @@
 // peer runs in its own process; timed windows are interleaved across peers (so the
 // machine's noise hits all alike) after a warm-up; figures are medians. Writes
 // bench/RESULTS.md.   npm run bench [-- --quick] [-- --configs mnist,cifar10]
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { check, version } from 'netc';
+import { check, findPython, version } from 'netc';
 import type { PeerName, Reply, Request } from './protocol.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, configs: { type: 'string' }, peers: { type: 'string' } } });
@@ -18,7 +18,17 @@ const WINDOW_SECONDS = quick ? 1 : 3;
 const ROUNDS = quick ? 3 : 5;
 const INFER_ROUNDS = quick ? 1 : 3;
 const CONFIGS = (values.configs ?? 'mnist,cifar10,cifar10-deep').split(',').map((name) => `configs/${name}.yaml`);
-const PEERS = (values.peers ?? 'netc,netc-1-thread,netc-ts,tfjs-wasm,convnetjs,tfjs-cpu').split(',') as PeerName[];
+/** PyTorch joins where a python3 with torch is found (Debian: apt-get install python3-torch). */
+const torch = (() => {
+  try {
+    const python = findPython();
+    return { python, version: spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim() };
+  } catch {
+    return undefined;
+  }
+})();
+const PEERS = (values.peers ?? `netc,netc-1-thread,netc-ts,${torch ? 'pytorch,pytorch-1-thread,' : ''}tfjs-wasm,convnetjs,tfjs-cpu`).split(',') as PeerName[];
+if (!torch) console.log('PyTorch: absent (no python3 with torch; on Debian: apt-get install python3-torch)');
 /** tfjs-cpu needs minutes for the whole test set: it classifies a tenth and is scaled. */
 const EVALUATE_LIMIT: Partial<Record<PeerName, number>> = { 'tfjs-cpu': 1000 };
 process.env.NETC_DATA ??= join('..', 'shared', 'datasets', 'cifar10');
@@ -124,7 +134,7 @@ function section(config: string, network: ReturnType<typeof check>['network'], r
   return lines.join('\n');
 }
 
-const peerVersions = '@tensorflow/tfjs (cpu backend) and @tensorflow/tfjs-backend-wasm 4.22.0; convnetjs 0.3.0';
+const peerVersions = `@tensorflow/tfjs (cpu backend) and @tensorflow/tfjs-backend-wasm 4.22.0; convnetjs 0.3.0; ${torch ? `PyTorch ${torch.version} (${torch.python})` : 'PyTorch absent (no python3 with torch)'}`;
 const report = `# Benchmark: netc against the JavaScript CNN trainers
 
 Measured by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)}: netc ${version}, Node ${process.version},
@@ -143,7 +153,10 @@ Conv2D of the padded input (batch and channels swapped) by dy — the fastest of
 formulations tried (MNIST: 812 samples/s, against 415 with Conv3DBackpropFilterV2 on a
 depth-1 view and 267 with im2col and one matMul), and equal to the cpu backend's gradient
 to float32 rounding. netc runs its emitted code: the WebAssembly SIMD backend (its default) on 2 threads
-(its default here, one per core) and on 1, and the TypeScript backend on 2.
+(its default here, one per core) and on 1, and the TypeScript backend on 2. PyTorch runs
+netc's PyTorch backend — the generated model.py, with train.py's update rule (the configs'
+dampened momentum and weight decay) and batch-norm statistics — on 2 threads and on 1
+(\`torch.set_num_threads\`), on the same pool of batches, in its own Python process.
 
 ${sections.join('\n\n')}
 `;

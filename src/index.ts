@@ -20,4 +20,6 @@ export type { SummaryJson } from './summary.js';
 export { writeTree, compareTree } from './write/index.js';
 export type { Metrics, Progress, RunOptions, RunResult } from './run/index.js';
 export { locateDataset } from './run/dataset.js';
+export { findPython } from './run/pytorch.js';
+export { exportOnnx } from './export/index.js';
 export { version } from './paths.js';

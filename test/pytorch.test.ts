@@ -142,7 +142,8 @@ const DDP_CONFIG = {
 const DDP_NET = stringify(DDP_CONFIG);
 
 function runTrainPy(trainerDir: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
-  return spawnSync(PYTHON, [join(trainerDir, 'pytorch', 'train.py'), '--data', defaultMnistDir()!, '--threads', '1', '--quiet', ...args], { encoding: 'utf8', cwd: options.cwd, env: { ...process.env, ...options.env } });
+  // A hung process fails the test (with what it printed) instead of the suite.
+  return spawnSync(PYTHON, [join(trainerDir, 'pytorch', 'train.py'), '--data', defaultMnistDir()!, '--threads', '1', '--quiet', ...args], { encoding: 'utf8', cwd: options.cwd, env: { ...process.env, ...options.env }, timeout: 120_000 });
 }
 
 function weightsOf(dir: string): Float32Array {
@@ -151,14 +152,14 @@ function weightsOf(dir: string): Float32Array {
 }
 
 describe.skipIf(!RUN_TORCH)('train.py: DistributedDataParallel', () => {
-  it('2 processes (gloo; --procs, and torchrun) train what 1 does with the same global batch, and only rank 0 writes a run folder', async () => {
+  it('2 processes (gloo; --procs, and as torchrun starts them) train what 1 does with the same global batch, and only rank 0 writes a run folder', async () => {
     const trainer = await loadTrainer(DDP_NET);
     const one = join(tempDir(), 'one');
     const ran = runTrainPy(trainer.dir, ['--out', one]);
     expect(ran.status, ran.stderr).toBe(0);
     const two = join(tempDir(), 'two');
     const spawned = runTrainPy(trainer.dir, ['--out', two, '--procs', '2']);
-    expect(spawned.status, spawned.stderr).toBe(0);
+    expect(spawned.status, `${spawned.signal ?? ''} ${spawned.stderr}`).toBe(0);
     // float32 both: gradients averaged across processes add in another order; 20 steps keep it within 1e-4 of each tensor's largest value.
     const [a, b] = [weightsOf(one), weightsOf(two)];
     const layout = JSON.parse(readFileSync(join(one, 'weights.json'), 'utf8')) as { params: { name: string; offset: number; size: number }[]; state: { name: string; offset: number; size: number }[] };
@@ -166,11 +167,22 @@ describe.skipIf(!RUN_TORCH)('train.py: DistributedDataParallel', () => {
     const metrics = JSON.parse(readFileSync(join(two, 'metrics.json'), 'utf8')) as { train: { processes: number; backend: string } };
     expect(metrics.train).toMatchObject({ processes: 2, backend: 'pytorch' });
 
-    // torchrun itself (its launcher, with a fix for Debian's torch 1.13 under Python 3.11: test/pytorch/torchrun.py), without --out:
-    // each rank would name its own folder by the time; one is written, with the same weights.
+    // As torchrun starts it — one process per rank, with its environment variables (torchrun itself, Debian's torch 1.13 under
+    // Python 3.11, fails: see the README) — and without --out: each rank would name its own folder; one is written.
     const cwd = tempDir();
-    const torchrun = spawnSync(PYTHON, [resolve('test/pytorch/torchrun.py'), '--standalone', '--nproc_per_node=2', join(trainer.dir, 'pytorch', 'train.py'), '--data', defaultMnistDir()!, '--threads', '1', '--quiet'], { cwd, encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: '1' } });
-    expect(torchrun.status, torchrun.stderr).toBe(0);
+    const port = String(20000 + (process.pid % 20000));
+    const ranks = [0, 1].map((rank) =>
+      spawn(PYTHON, [join(trainer.dir, 'pytorch', 'train.py'), '--data', defaultMnistDir()!, '--threads', '1', '--quiet'], {
+        cwd,
+        env: { ...process.env, MASTER_ADDR: '127.0.0.1', MASTER_PORT: port, WORLD_SIZE: '2', RANK: String(rank), LOCAL_RANK: String(rank) },
+        stdio: ['ignore', 'ignore', 'pipe'],
+        signal: AbortSignal.timeout(120_000),
+      }),
+    );
+    const stderr = ['', ''];
+    ranks.forEach((child, rank) => child.stderr!.on('data', (text: Buffer) => (stderr[rank] += text.toString())));
+    const codes = await Promise.all(ranks.map((child) => new Promise<number | null>((done) => child.on('close', done))));
+    expect(codes, stderr.join('\n')).toEqual([0, 0]);
     const folders = readdirSync(join(cwd, 'runs', trainer.MODEL.name));
     expect(folders).toHaveLength(1);
     expect(mismatches([...layout.params, ...layout.state], weightsOf(join(cwd, 'runs', trainer.MODEL.name, folders[0]!)), b)).toEqual([]);

@@ -59,23 +59,14 @@ interface TrainerModule {
 export async function run(input: RunInput, options: RunOptions = {}): Promise<RunResult> {
   // Everything that can be refused is checked before anything is written.
   const dir = resolve(options.resume ?? options.out ?? join(options.runsDir ?? 'runs', input.name, timestamp()));
-  if (options.resume !== undefined && input.backend === 'pytorch') {
-    // train.py checks its own checkpoint (config and seed) as it reads it.
-    if (existsSync(join(dir, 'metrics.json'))) throw userError(dir, 'this run has finished; there is nothing to resume', 'train again into another folder');
-    if (!existsSync(join(dir, PYTORCH_CHECKPOINT))) throw userError(dir, `has no ${PYTORCH_CHECKPOINT} to resume from`, 'resume a run folder that netc train --backend pytorch wrote and that was stopped (Ctrl-C) before it finished');
-  } else if (options.resume !== undefined) {
-    if (existsSync(join(dir, 'metrics.json'))) throw userError(dir, 'this run has finished; there is nothing to resume', 'train again into another folder');
-    if (!existsSync(join(dir, CHECKPOINT_FILE))) throw userError(dir, `has no ${CHECKPOINT_FILE} to resume from`, 'resume a run folder that netc train wrote and that was stopped (Ctrl-C) before it finished');
-    const { configHash, iteration, seed } = readCheckpointState(join(dir, CHECKPOINT_FILE));
-    if (seed !== input.seed) {
-      // Its weights, data order and random state are that seed's: going on under another would mislabel the run.
-      throw userError(dir, `the run was started with seed ${seed}; it cannot go on as seed ${input.seed}`, `resume with --seed ${seed}, or train a new run with seed ${input.seed}`);
-    }
-    if (configHash !== input.hash) {
-      throw userError(dir, `its checkpoint (after iteration ${iteration}) is from the config with sha256 ${configHash}; this one is ${input.hash}`, `resume with the config that started the run: ${join(dir, 'config.yaml')} is its resolved copy`);
-    }
-  } else {
+  if (options.resume === undefined) {
     checkNewRunFolder(dir);
+  } else {
+    if (existsSync(join(dir, 'metrics.json'))) throw userError(dir, 'this run has finished; there is nothing to resume', 'train again into another folder');
+    const checkpoint = input.backend === 'pytorch' ? PYTORCH_CHECKPOINT : CHECKPOINT_FILE;
+    if (!existsSync(join(dir, checkpoint))) throw userError(dir, `has no ${checkpoint} to resume from`, `resume a run folder that netc train${input.backend === 'pytorch' ? ' --backend pytorch' : ''} wrote and that was stopped (Ctrl-C) before it finished`);
+    // train.py checks its own checkpoint's config and seed as it reads it.
+    if (input.backend !== 'pytorch') checkCheckpoint(dir, input);
   }
   if (options.initFrom !== undefined && options.resume !== undefined) throw userError(`--init ${options.initFrom}`, 'a resumed run goes on from its checkpoint', 'leave out --init, or start a new run from those weights');
   if (options.initFrom !== undefined && !existsSync(options.initFrom)) throw userError(options.initFrom, 'no such file', "pass a run's weights.bin");
@@ -104,6 +95,18 @@ export async function run(input: RunInput, options: RunOptions = {}): Promise<Ru
     throw error;
   } finally {
     unlock();
+  }
+}
+
+/** The checkpoint of a run to resume must be this config's and seed's. */
+function checkCheckpoint(dir: string, input: RunInput): void {
+  const { configHash, iteration, seed } = readCheckpointState(join(dir, CHECKPOINT_FILE));
+  if (seed !== input.seed) {
+    // Its weights, data order and random state are that seed's: going on under another would mislabel the run.
+    throw userError(dir, `the run was started with seed ${seed}; it cannot go on as seed ${input.seed}`, `resume with --seed ${seed}, or train a new run with seed ${input.seed}`);
+  }
+  if (configHash !== input.hash) {
+    throw userError(dir, `its checkpoint (after iteration ${iteration}) is from the config with sha256 ${configHash}; this one is ${input.hash}`, `resume with the config that started the run: ${join(dir, 'config.yaml')} is its resolved copy`);
   }
 }
 

@@ -23,16 +23,21 @@ const GROUP_BATCH_NORM = `class GroupBatchNorm(nn.Module):
 
     def forward(self, x):
         if self.training:
+            # Whole groups at once ([groups, group, C, H, W]); a last, smaller group on its own.
+            whole = x.shape[0] - x.shape[0] % self.group
             parts, means, variances = [], [], []
-            for part in x.split(self.group):
-                mean = part.mean((0, 2, 3), keepdim=True)
-                variance = part.var((0, 2, 3), unbiased=False, keepdim=True)
-                parts.append((part - mean) / torch.sqrt(variance + self.epsilon))
-                count = part.numel() // part.shape[1]
-                means.append(mean.flatten().detach())
-                variances.append(variance.flatten().detach() * (count / (count - 1) if count > 1 else 1))
+            for part, size in ((x[:whole], self.group), (x[whole:], x.shape[0] - whole)):
+                if size == 0:
+                    continue
+                grouped = part.reshape(-1, size, *x.shape[1:])
+                mean = grouped.mean((1, 3, 4), keepdim=True)
+                variance = grouped.var((1, 3, 4), unbiased=False, keepdim=True)
+                parts.append(((grouped - mean) / torch.sqrt(variance + self.epsilon)).reshape(part.shape))
+                count = size * x.shape[2] * x.shape[3]
+                means.append(mean.flatten(1).detach())
+                variances.append(variance.flatten(1).detach() * (count / (count - 1) if count > 1 else 1))
             y = torch.cat(parts)
-            self.batch_stats = (torch.stack(means), torch.stack(variances))
+            self.batch_stats = (torch.cat(means), torch.cat(variances))
         else:
             y = (x - self.running_mean[:, None, None]) / torch.sqrt(self.running_var[:, None, None] + self.epsilon)
         if self.weight is not None:

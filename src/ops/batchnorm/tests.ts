@@ -7,8 +7,9 @@ export const tests: OpTests = {
     'conv without bias → batchnorm → relu, whole-batch groups': {
       layers: [{ conv: { filters: 5, size: 3, padding: 1, bias: false } }, 'batchnorm', 'relu', { maxpool: { size: 4 } }, { dense: { units: 10 } }],
     },
-    'groups of 2 (the batch of 4 in two), no scale, into a padded conv; after a dense, no shift': {
+    'groups of 2 (the batch of 5 in 2 + 2 + 1), no scale, into a padded conv; after a dense, no shift': {
       layers: [{ conv: { filters: 6, size: 3, stride: 2 } }, { batchnorm: { group: 2, scale: false } }, { conv: { filters: 4, size: 3, padding: 1 } }, { dense: { units: 8 } }, { batchnorm: { center: false } }, { dense: { units: 10 } }],
+      batch: 5,
     },
   },
   oracle(layer, [x], params, { tf }) {
