@@ -18,6 +18,7 @@ torch and the Python standard library (and model.py beside it).
 """
 import argparse
 import datetime
+import gc
 import gzip
 import json
 import math
@@ -845,7 +846,8 @@ def run(args):
             if rank == 0:
                 print(f"stopped after iteration {iteration}; continue with --resume (checkpoint: {checkpoint_file})", file=sys.stderr, flush=True)
             if distributed:
-                dist.destroy_process_group()
+                trained = None
+                leave_process_group()
             return STOPPED
 
     if rank == 0:
@@ -884,9 +886,18 @@ def run(args):
                 os.remove(checkpoint_file)
         log(f"test accuracy {result['accuracy']:.4f}  ·  {round(metrics['train']['samplesPerSecond'])} samples/s  ·  {iterations} iterations in {train_seconds:.1f} s  ·  {out}")
     if distributed:
-        dist.barrier()
-        dist.destroy_process_group()
+        trained = None
+        leave_process_group()
     return 0
+
+
+def leave_process_group():
+    """Wait for every process, then close the group — after the DistributedDataParallel wrapper
+    is gone: torch 1.13 can deadlock when the wrapper's reducer is destroyed with the group
+    (its gloo threads wait for the interpreter lock that the destructor holds)."""
+    gc.collect()
+    dist.barrier()
+    dist.destroy_process_group()
 
 
 class evaluation_weights:
