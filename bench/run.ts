@@ -120,7 +120,8 @@ for (const config of CONFIGS) {
 function section(config: string, network: ReturnType<typeof check>['network'], rows: Row[]): string {
   const netc = rows.find((r) => r.peer === 'netc');
   const gflops = (rate: number, flops: number) => ((rate * flops) / 1e9).toFixed(2);
-  const ratio = (rate: number) => (netc ? `${(netc.train / rate).toFixed(2)}×` : '');
+  // "netc (2 threads) is …": as much faster, or slower, as it is.
+  const ratio = (rate: number) => (!netc ? '' : netc.train >= rate ? `${(netc.train / rate).toFixed(2)}× faster` : `${(rate / netc.train).toFixed(2)}× slower`);
   const lines = [
     `### \`${config}\` — ${network.params.toLocaleString('en')} parameters, ${(network.flops.training / 1e6).toFixed(2)} MFLOP per training sample, batch ${network.config.train.batch_size}`,
     '',
@@ -128,7 +129,7 @@ function section(config: string, network: ReturnType<typeof check>['network'], r
     '|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.peer} (${r.version}) | ${r.threads} | ${r.train.toFixed(1)} (${gflops(r.train, network.flops.training)}) | ${r.peer === 'netc' ? '–' : `${ratio(r.train)} faster`} | ${r.infer16.toFixed(0)} (${gflops(r.infer16, network.flops.forward)}) | ${r.infer256.toFixed(0)} (${gflops(r.infer256, network.flops.forward)}) | ${r.evaluateScaled ? '~' : ''}${r.evaluateSeconds.toFixed(2)} s | ${r.rssMiB.toFixed(0)} MiB |`,
+        `| ${r.peer} (${r.version}) | ${r.threads} | ${r.train.toFixed(1)} (${gflops(r.train, network.flops.training)}) | ${r.peer === 'netc' ? '–' : ratio(r.train)} | ${r.infer16.toFixed(0)} (${gflops(r.infer16, network.flops.forward)}) | ${r.infer256.toFixed(0)} (${gflops(r.infer256, network.flops.forward)}) | ${r.evaluateScaled ? '~' : ''}${r.evaluateSeconds.toFixed(2)} s | ${r.rssMiB.toFixed(0)} MiB |`,
     ),
   ];
   return lines.join('\n');

@@ -1,29 +1,20 @@
 """The PyTorch side of test/pytorch.test.ts: a generated model.py and train.py's update rule
 on batches the test gives, in float64, writing what netc's own trainer is compared with.
 
-    harness.py TRAINER_DIR JOB.json
+    harness.py JOBS.json
 
-The job names raw little-endian float64 files: the weights (parameters, then state, in
-netc's layout) and each batch's prepared images ([n][c][h][w]); its labels; and what to do:
-"gradients" (the loss and every parameter's gradient, in netc's layout) or "steps" (the
-weights after one optimiser step per batch, with train.py's update rule and running
-statistics).
+Each job names its trainer folder and raw little-endian float64 files: the weights
+(parameters, then state, in netc's layout) and each batch's prepared images ([n][c][h][w]);
+its labels; and what to do: "gradients" (the loss and every parameter's gradient, in netc's
+layout) or "steps" (the weights after one optimiser step per batch, with train.py's update
+rule and running statistics). One process runs them all: starting Python and torch once.
 """
 import json
-import os
 import struct
 import sys
 
 import torch
 import torch.nn.functional as F
-
-trainer, job_file = sys.argv[1], sys.argv[2]
-sys.path.insert(0, os.path.join(trainer, "pytorch"))
-import model as generated  # noqa: E402
-import train  # noqa: E402
-
-with open(job_file) as f:
-    job = json.load(f)
 
 
 def read(path, shape=None):
@@ -38,35 +29,40 @@ def write(path, values):
         f.write(struct.pack(f"<{values.numel()}d", *values.tolist()))
 
 
-torch.set_num_threads(1)
-net = generated.Net().double()
-train.load_flat_weights(net, read(job["weights"]), job["weights"])
-for p in generated.PARAMS:
-    train.tensor_of(net, p["tensor"]).requires_grad_(p["trainable"])
-net.context.seed = job["seed"]
-channels, height, width = generated.INPUT
-smoothing = train.SETTINGS["labelSmoothing"]
-
-
-def loss_of(batch, step):
-    net.train()
-    net.context.step = step
-    images = read(batch["images"], (len(batch["labels"]), channels, height, width))
-    logits = net(images)
-    return F.cross_entropy(logits, torch.tensor(batch["labels"]), label_smoothing=smoothing)
-
-
-if job["mode"] == "gradients":
-    batch = job["batches"][0]
-    loss = loss_of(batch, job["step"])
-    loss.backward()
-    grads = torch.zeros(generated.PARAM_COUNT, dtype=torch.float64)
+def run(job):
+    # Each trainer has its own model.py and train.py: forget the last job's.
+    for name in ("model", "train"):
+        sys.modules.pop(name, None)
+    sys.path.insert(0, job["trainer"] + "/pytorch")
+    try:
+        import model as generated
+        import train
+    finally:
+        sys.path.pop(0)
+    net = generated.Net().double()
+    train.load_flat_weights(net, read(job["weights"]), job["weights"])
     for p in generated.PARAMS:
-        g = train.tensor_of(net, p["tensor"]).grad
-        if g is not None:
-            grads[p["offset"] : p["offset"] + g.numel()] = g.flatten()
-    write(job["out"], torch.cat([torch.tensor([float(loss)], dtype=torch.float64), grads]))
-else:
+        train.tensor_of(net, p["tensor"]).requires_grad_(p["trainable"])
+    net.context.seed = job["seed"]
+    channels, height, width = generated.INPUT
+    smoothing = train.SETTINGS["labelSmoothing"]
+
+    def loss_of(batch, step):
+        net.train()
+        net.context.step = step
+        images = read(batch["images"], (len(batch["labels"]), channels, height, width))
+        return F.cross_entropy(net(images), torch.tensor(batch["labels"]), label_smoothing=smoothing)
+
+    if job["mode"] == "gradients":
+        loss = loss_of(job["batches"][0], job["step"])
+        loss.backward()
+        grads = torch.zeros(generated.PARAM_COUNT, dtype=torch.float64)
+        for p in generated.PARAMS:
+            g = train.tensor_of(net, p["tensor"]).grad
+            if g is not None:
+                grads[p["offset"] : p["offset"] + g.numel()] = g.flatten()
+        write(job["out"], torch.cat([torch.tensor([float(loss)], dtype=torch.float64), grads]))
+        return
     optimizer = train.make_optimizer(net)
     for step, batch in enumerate(job["batches"], start=1):
         loss = loss_of(batch, step)
@@ -77,3 +73,9 @@ else:
         optimizer.step(step)
         train.update_running_stats(net, False)
     write(job["out"], train.flat_weights(net))
+
+
+torch.set_num_threads(1)
+with open(sys.argv[1]) as f:
+    for job in json.load(f):
+        run(job)
