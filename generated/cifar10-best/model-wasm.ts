@@ -4,12 +4,13 @@
 // multiply-adds where the runtime has relaxed SIMD), run on one linear memory shared by
 // all threads. Tensors are stored pixel by pixel (HWC, channels padded to multiples of
 // four); parameters keep the TypeScript model's layout and are repacked for the kernels
-// once per step (prepare), gradients unpacked after each backward pass.
+// once per step (prepare), gradients unpacked at the end of each backward pass — both by
+// the kernels, through index tables allocate() writes once.
 import { MODEL, softmax_cross_entropy } from './model.js';
 import { swapContents, updateAverage } from './runtime/average.js';
 import { DataError } from './runtime/images.js';
 import type { Augmentation, StepContext, TrainableNet } from './runtime/net.js';
-import { pack, unpack } from './runtime/packing.js';
+import { packTable, unpackTable } from './runtime/packing.js';
 import { updateRunningStats } from './runtime/statistics.js';
 import { loadKernels } from './runtime/wasm.js';
 
@@ -19,13 +20,69 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 
 /** Byte offsets: the shared part once, then one region a Net (32 samples). */
-const SHARED_BYTES = 3484016;
+const SHARED_BYTES = 5221088;
 const REGION_BYTES = 22037792;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
 /** Multiplies the pixel bytes before the mean is subtracted. */
 const PIXEL_SCALE = 1 / 255;
+
+/**
+ * The packings' index tables (see prepare and backward in model.wat), in the shared part:
+ * for each packed weight, the byte address it is read from (3484016: a zero); for each
+ * gradient, the region-relative address of its packed value.
+ */
+function writePackingTables(memory: ArrayBufferLike): void {
+  // conv1 weights in blocks of output channels
+  packTable(memory, 3484032, { "kind": "blocks", "outputs": 32, "inputs": 3, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 2400, 0, 3484016);
+  // conv1 biases, padded
+  packTable(memory, 3493632, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 9600, 3484016);
+  // conv2 weights in blocks of output channels
+  packTable(memory, 3493760, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 25600, 9728, 3484016);
+  // conv2 biases, padded
+  packTable(memory, 3596160, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 112128, 3484016);
+  // conv2 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 3596288, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 25600, 9728, 3484016);
+  // conv3 weights in blocks of output channels
+  packTable(memory, 3698688, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 51200, 112256, 3484016);
+  // conv3 biases, padded
+  packTable(memory, 3903488, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 317056, 3484016);
+  // conv3 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 3903744, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 51200, 112256, 3484016);
+  // fc1 weights as rows [input][unit]
+  packTable(memory, 4108544, { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 64, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 }, 65536, 317312, 3484016);
+  // fc1 biases, padded
+  packTable(memory, 4370688, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 579456, 3484016);
+  // fc1 weights as rows [unit][input] (dL/dx)
+  packTable(memory, 4370944, { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 1024, "flip": false, "swap": true, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 }, 65536, 317312, 3484016);
+  // fc2 weights as rows [input][unit]
+  packTable(memory, 4633088, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 768, 579712, 3484016);
+  // fc2 biases, padded
+  packTable(memory, 4636160, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 582272, 3484016);
+  // fc2 weights as rows [unit][input] (dL/dx)
+  packTable(memory, 4636208, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 64, "flip": false, "swap": true, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 640, 579712, 3484016);
+  // dconv1_w from rows [tap][ci][co]
+  unpackTable(memory, 4638768, { "kind": "rows", "outputs": 32, "inputs": 3, "taps": 25, "width": 32, "flip": false, "swap": false, "packedInputs": 4 }, 20008624);
+  // dconv1_b, padded
+  unpackTable(memory, 4648368, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 20021424);
+  // dconv2_w from rows [tap][ci][co]
+  unpackTable(memory, 4648496, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 25, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 21070128);
+  // dconv2_b, padded
+  unpackTable(memory, 4750896, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 21172528);
+  // dconv3_w from rows [tap][ci][co]
+  unpackTable(memory, 4751024, { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 25, "width": 64, "flip": false, "swap": false, "packedInputs": 32 }, 21434800);
+  // dconv3_b, padded
+  unpackTable(memory, 4955824, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 21639600);
+  // dfc1_w from rows [input][unit]
+  unpackTable(memory, 4956080, { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 64, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 }, 21770928);
+  // dfc1_b, padded
+  unpackTable(memory, 5218224, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 22033072);
+  // dfc2_w from rows [input][unit]
+  unpackTable(memory, 5218480, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 22033328);
+  // dfc2_b, padded
+  unpackTable(memory, 5221040, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 22036400);
+}
 
 interface Kernels {
   readonly base: WebAssembly.Global;
@@ -35,6 +92,7 @@ interface Kernels {
   readonly seed: WebAssembly.Global;
   forward(n: number): void;
   backward(n: number): void;
+  prepare(training: number): void;
   optimizer_step(learningRate: number, c1: number, c2: number): void;
 }
 
@@ -117,9 +175,6 @@ export class Net implements TrainableNet {
   readonly fc2_w: Float32Array;
   /** [10] */
   readonly fc2_b: Float32Array;
-  /** The weights as the kernels read them (made by prepare), and gradients as they write them. */
-  private readonly packed: Float32Array[];
-  private readonly packedGrads: Float32Array[];
   /** Batch norm's groups' statistics (shared), for the running averages. */
   private readonly statistics: Float32Array[];
   private readonly kernels: Kernels;
@@ -131,7 +186,9 @@ export class Net implements TrainableNet {
       const gib = ((pages * PAGE) / 2 ** 30).toFixed(1);
       throw new DataError(`${regions} regions of 32 samples`, `the WebAssembly memory would need ${gib} GiB, more than the 4 GiB one memory can hold`, 'train on fewer threads, with a smaller batch, or with --backend ts');
     }
-    return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }), regions };
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    writePackingTables(memory.buffer);
+    return { memory, regions };
   }
 
   /** Region `region`'s Net over `shared` memory, or a Net with memory of its own. */
@@ -164,34 +221,6 @@ export class Net implements TrainableNet {
     this.fc1_b = this.params.subarray(144864, 144928);
     this.fc2_w = this.params.subarray(144928, 145568);
     this.fc2_b = this.params.subarray(145568, 145578);
-    this.packed = [
-      floats(2329280, 2400),
-      floats(2338880, 32),
-      floats(2339008, 25600),
-      floats(2441408, 32),
-      floats(2441536, 25600),
-      floats(2543936, 51200),
-      floats(2748736, 64),
-      floats(2748992, 51200),
-      floats(2953792, 65536),
-      floats(3215936, 64),
-      floats(3216192, 65536),
-      floats(3478336, 768),
-      floats(3481408, 12),
-      floats(3481456, 640),
-    ];
-    this.packedGrads = [
-      floats(base + 20008624, 3200),
-      floats(base + 20021424, 32),
-      floats(base + 21070128, 25600),
-      floats(base + 21172528, 32),
-      floats(base + 21434800, 51200),
-      floats(base + 21639600, 64),
-      floats(base + 21770928, 65536),
-      floats(base + 22033072, 64),
-      floats(base + 22033328, 768),
-      floats(base + 22036400, 12),
-    ];
     this.statistics = [
     ];
     this.setRates();
@@ -261,7 +290,7 @@ export class Net implements TrainableNet {
   }
 
   evaluate(n: number): number {
-    this.prepare();
+    this.prepare(false);
     this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
     return this.loss(n);
   }
@@ -277,35 +306,8 @@ export class Net implements TrainableNet {
     return Promise.resolve();
   }
 
-  prepare(): void {
-    // conv1 weights in blocks of output channels
-    pack(this.conv1_w, this.packed[0]!, { "kind": "blocks", "outputs": 32, "inputs": 3, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false });
-    // conv1 biases, padded
-    pack(this.conv1_b, this.packed[1]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // conv2 weights in blocks of output channels
-    pack(this.conv2_w, this.packed[2]!, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false });
-    // conv2 biases, padded
-    pack(this.conv2_b, this.packed[3]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // conv2 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.conv2_w, this.packed[4]!, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true });
-    // conv3 weights in blocks of output channels
-    pack(this.conv3_w, this.packed[5]!, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false });
-    // conv3 biases, padded
-    pack(this.conv3_b, this.packed[6]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // conv3 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.conv3_w, this.packed[7]!, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true });
-    // fc1 weights as rows [input][unit]
-    pack(this.fc1_w, this.packed[8]!, { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 64, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 });
-    // fc1 biases, padded
-    pack(this.fc1_b, this.packed[9]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // fc1 weights as rows [unit][input] (dL/dx)
-    pack(this.fc1_w, this.packed[10]!, { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 1024, "flip": false, "swap": true, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 });
-    // fc2 weights as rows [input][unit]
-    pack(this.fc2_w, this.packed[11]!, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 });
-    // fc2 biases, padded
-    pack(this.fc2_b, this.packed[12]!, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false });
-    // fc2 weights as rows [unit][input] (dL/dx)
-    pack(this.fc2_w, this.packed[13]!, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 64, "flip": false, "swap": true, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 });
+  prepare(training = true): void {
+    this.kernels.prepare(training ? 1 : 0);
   }
 
   forward(n: number, ctx: StepContext): void {
@@ -326,26 +328,6 @@ export class Net implements TrainableNet {
     this.kernels.step.value = ctx.step;
     this.kernels.seed.value = ctx.seed | 0;
     this.kernels.backward(n);
-    // dconv1_w from rows [tap][ci][co]
-    unpack(this.packedGrads[0]!, this.grads.subarray(0, 2400), { "kind": "rows", "outputs": 32, "inputs": 3, "taps": 25, "width": 32, "flip": false, "swap": false, "packedInputs": 4 });
-    // dconv1_b, padded
-    unpack(this.packedGrads[1]!, this.grads.subarray(2400, 2432), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // dconv2_w from rows [tap][ci][co]
-    unpack(this.packedGrads[2]!, this.grads.subarray(2432, 28032), { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 25, "width": 32, "flip": false, "swap": false, "packedInputs": 32 });
-    // dconv2_b, padded
-    unpack(this.packedGrads[3]!, this.grads.subarray(28032, 28064), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // dconv3_w from rows [tap][ci][co]
-    unpack(this.packedGrads[4]!, this.grads.subarray(28064, 79264), { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 25, "width": 64, "flip": false, "swap": false, "packedInputs": 32 });
-    // dconv3_b, padded
-    unpack(this.packedGrads[5]!, this.grads.subarray(79264, 79328), { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // dfc1_w from rows [input][unit]
-    unpack(this.packedGrads[6]!, this.grads.subarray(79328, 144864), { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 64, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 });
-    // dfc1_b, padded
-    unpack(this.packedGrads[7]!, this.grads.subarray(144864, 144928), { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // dfc2_w from rows [input][unit]
-    unpack(this.packedGrads[8]!, this.grads.subarray(144928, 145568), { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 });
-    // dfc2_b, padded
-    unpack(this.packedGrads[9]!, this.grads.subarray(145568, 145578), { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false });
   }
 
   step(learningRate: number, iteration: number): void {

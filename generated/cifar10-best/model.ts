@@ -1226,7 +1226,7 @@ export class Net implements TrainableNet {
   }
 
   evaluate(n: number): number {
-    this.prepare();
+    this.prepare(false);
     this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
     return this.loss(n);
   }
@@ -1242,7 +1242,8 @@ export class Net implements TrainableNet {
     return Promise.resolve();
   }
 
-  prepare(): void { }
+  /** Nothing to prepare: the kernels read the canonical layout. */
+  prepare(_training?: boolean): void { }
 
   forward(n: number, ctx: StepContext): void {
     conv1_forward(this.input, this.conv1_w, this.conv1_b, this.conv1_out, n, ctx);

@@ -1268,6 +1268,49 @@
       (br_if $dx_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
   )
 
+  ;; Packing, as gathers through index tables of byte addresses (written once by the glue):
+  ;; weights into the kernels' layouts before a step, each thread's gradients back into the
+  ;; canonical layout after its backward pass. to[i] = memory[from + table[i]].
+  (func $gather (param $to i32) (param $table i32) (param $count i32) (param $from i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $table) (i32.shl (local.get $count) (i32.const 2))))
+    (loop $elements
+      (f32.store (local.get $to) (f32.load (i32.add (local.get $from) (i32.load (local.get $table)))))
+      (local.set $to (i32.add (local.get $to) (i32.const 4)))
+      (br_if $elements (i32.lt_u (local.tee $table (i32.add (local.get $table) (i32.const 4))) (local.get $end)))))
+
+  ;; The packed weights, for every thread ($training 0: only those the forward pass reads).
+  (func (export "prepare") (param $training i32)
+    ;; conv1 weights in blocks of output channels
+    (call $gather (i32.const 2329280) (i32.const 3484032) (i32.const 2400) (i32.const 0))
+    ;; conv1 biases, padded
+    (call $gather (i32.const 2338880) (i32.const 3493632) (i32.const 32) (i32.const 0))
+    ;; conv2 weights in blocks of output channels
+    (call $gather (i32.const 2339008) (i32.const 3493760) (i32.const 25600) (i32.const 0))
+    ;; conv2 biases, padded
+    (call $gather (i32.const 2441408) (i32.const 3596160) (i32.const 32) (i32.const 0))
+    ;; conv2 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 2441536) (i32.const 3596288) (i32.const 25600) (i32.const 0))))
+    ;; conv3 weights in blocks of output channels
+    (call $gather (i32.const 2543936) (i32.const 3698688) (i32.const 51200) (i32.const 0))
+    ;; conv3 biases, padded
+    (call $gather (i32.const 2748736) (i32.const 3903488) (i32.const 64) (i32.const 0))
+    ;; conv3 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 2748992) (i32.const 3903744) (i32.const 51200) (i32.const 0))))
+    ;; fc1 weights as rows [input][unit]
+    (call $gather (i32.const 2953792) (i32.const 4108544) (i32.const 65536) (i32.const 0))
+    ;; fc1 biases, padded
+    (call $gather (i32.const 3215936) (i32.const 4370688) (i32.const 64) (i32.const 0))
+    ;; fc1 weights as rows [unit][input] (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 3216192) (i32.const 4370944) (i32.const 65536) (i32.const 0))))
+    ;; fc2 weights as rows [input][unit]
+    (call $gather (i32.const 3478336) (i32.const 4633088) (i32.const 768) (i32.const 0))
+    ;; fc2 biases, padded
+    (call $gather (i32.const 3481408) (i32.const 4636160) (i32.const 12) (i32.const 0))
+    ;; fc2 weights as rows [unit][input] (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 3481456) (i32.const 4636208) (i32.const 640) (i32.const 0))))
+  )
+
   (func (export "forward") (param $n i32)
     (call $conv1_forward (local.get $n))
     (call $relu1_forward (local.get $n))
@@ -1296,6 +1339,26 @@
     (call $maxpool1_backward (local.get $n))
     (call $relu1_backward (local.get $n))
     (call $conv1_backward (local.get $n))
+    ;; dconv1_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 0)) (i32.const 4638768) (i32.const 2400) (global.get $base))
+    ;; dconv1_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 9600)) (i32.const 4648368) (i32.const 32) (global.get $base))
+    ;; dconv2_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 9728)) (i32.const 4648496) (i32.const 25600) (global.get $base))
+    ;; dconv2_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 112128)) (i32.const 4750896) (i32.const 32) (global.get $base))
+    ;; dconv3_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 112256)) (i32.const 4751024) (i32.const 51200) (global.get $base))
+    ;; dconv3_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 317056)) (i32.const 4955824) (i32.const 64) (global.get $base))
+    ;; dfc1_w from rows [input][unit]
+    (call $gather (i32.add (global.get $base) (i32.const 317312)) (i32.const 4956080) (i32.const 65536) (global.get $base))
+    ;; dfc1_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 579456)) (i32.const 5218224) (i32.const 64) (global.get $base))
+    ;; dfc2_w from rows [input][unit]
+    (call $gather (i32.add (global.get $base) (i32.const 579712)) (i32.const 5218480) (i32.const 640) (global.get $base))
+    ;; dfc2_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 582272)) (i32.const 5221040) (i32.const 10) (global.get $base))
   )
 
   ;; The optimiser over all parameters, four at a time; rates: each parameter's factor on the learning

@@ -4,12 +4,13 @@
 // multiply-adds where the runtime has relaxed SIMD), run on one linear memory shared by
 // all threads. Tensors are stored pixel by pixel (HWC, channels padded to multiples of
 // four); parameters keep the TypeScript model's layout and are repacked for the kernels
-// once per step (prepare), gradients unpacked after each backward pass.
+// once per step (prepare), gradients unpacked at the end of each backward pass — both by
+// the kernels, through index tables allocate() writes once.
 import { MODEL, softmax_cross_entropy } from './model.js';
 import { swapContents, updateAverage } from './runtime/average.js';
 import { DataError } from './runtime/images.js';
 import type { Augmentation, StepContext, TrainableNet } from './runtime/net.js';
-import { pack, unpack } from './runtime/packing.js';
+import { packTable, unpackTable } from './runtime/packing.js';
 import { updateRunningStats } from './runtime/statistics.js';
 import { loadKernels } from './runtime/wasm.js';
 
@@ -19,13 +20,59 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
-const SHARED_BYTES = 1348208;
+const SHARED_BYTES = 2036192;
 const REGION_BYTES = 5625408;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
 /** Multiplies the pixel bytes before the mean is subtracted. */
 const PIXEL_SCALE = 1;
+
+/**
+ * The packings' index tables (see prepare and backward in model.wat), in the shared part:
+ * for each packed weight, the byte address it is read from (1348208: a zero); for each
+ * gradient, the region-relative address of its packed value.
+ */
+function writePackingTables(memory: ArrayBufferLike): void {
+  // conv1 weights in blocks of output channels
+  packTable(memory, 1348224, { "kind": "blocks", "outputs": 16, "inputs": 3, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 1200, 0, 1348208);
+  // conv1 biases, padded
+  packTable(memory, 1353024, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4800, 1348208);
+  // conv2 weights in blocks of output channels
+  packTable(memory, 1353088, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 6400, 4864, 1348208);
+  // conv2 biases, padded
+  packTable(memory, 1378688, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 30464, 1348208);
+  // conv2 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 1378752, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 6400, 4864, 1348208);
+  // conv3 weights in blocks of output channels
+  packTable(memory, 1404352, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 6400, 30528, 1348208);
+  // conv3 biases, padded
+  packTable(memory, 1429952, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 56128, 1348208);
+  // conv3 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 1430016, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 6400, 30528, 1348208);
+  // fc weights as rows [input][unit]
+  packTable(memory, 1455616, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 49152, 56192, 1348208);
+  // fc biases, padded
+  packTable(memory, 1652224, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 220032, 1348208);
+  // fc weights as rows [unit][input] (dL/dx)
+  packTable(memory, 1652272, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 4096, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 40960, 56192, 1348208);
+  // dconv1_w from rows [tap][ci][co]
+  unpackTable(memory, 1816112, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 5108144);
+  // dconv1_b, padded
+  unpackTable(memory, 1820912, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5114544);
+  // dconv2_w from rows [tap][ci][co]
+  unpackTable(memory, 1820976, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 5376752);
+  // dconv2_b, padded
+  unpackTable(memory, 1846576, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5402352);
+  // dconv3_w from rows [tap][ci][co]
+  unpackTable(memory, 1846640, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 5402416);
+  // dconv3_b, padded
+  unpackTable(memory, 1872240, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5428016);
+  // dfc_w from rows [input][unit]
+  unpackTable(memory, 1872304, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 5428080);
+  // dfc_b, padded
+  unpackTable(memory, 2036144, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 5624688);
+}
 
 interface Kernels {
   readonly base: WebAssembly.Global;
@@ -35,6 +82,7 @@ interface Kernels {
   readonly seed: WebAssembly.Global;
   forward(n: number): void;
   backward(n: number): void;
+  prepare(training: number): void;
   optimizer_step(learningRate: number, c1: number, c2: number): void;
 }
 
@@ -113,9 +161,6 @@ export class Net implements TrainableNet {
   readonly fc_w: Float32Array;
   /** [10] */
   readonly fc_b: Float32Array;
-  /** The weights as the kernels read them (made by prepare), and gradients as they write them. */
-  private readonly packed: Float32Array[];
-  private readonly packedGrads: Float32Array[];
   /** Batch norm's groups' statistics (shared), for the running averages. */
   private readonly statistics: Float32Array[];
   private readonly kernels: Kernels;
@@ -127,7 +172,9 @@ export class Net implements TrainableNet {
       const gib = ((pages * PAGE) / 2 ** 30).toFixed(1);
       throw new DataError(`${regions} regions of 16 samples`, `the WebAssembly memory would need ${gib} GiB, more than the 4 GiB one memory can hold`, 'train on fewer threads, with a smaller batch, or with --backend ts');
     }
-    return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }), regions };
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    writePackingTables(memory.buffer);
+    return { memory, regions };
   }
 
   /** Region `region`'s Net over `shared` memory, or a Net with memory of its own. */
@@ -158,29 +205,6 @@ export class Net implements TrainableNet {
     this.conv3_b = this.params.subarray(14032, 14048);
     this.fc_w = this.params.subarray(14048, 55008);
     this.fc_b = this.params.subarray(55008, 55018);
-    this.packed = [
-      floats(880320, 1200),
-      floats(885120, 16),
-      floats(885184, 6400),
-      floats(910784, 16),
-      floats(910848, 6400),
-      floats(936448, 6400),
-      floats(962048, 16),
-      floats(962112, 6400),
-      floats(987712, 49152),
-      floats(1184320, 12),
-      floats(1184368, 40960),
-    ];
-    this.packedGrads = [
-      floats(base + 5108144, 1600),
-      floats(base + 5114544, 16),
-      floats(base + 5376752, 6400),
-      floats(base + 5402352, 16),
-      floats(base + 5402416, 6400),
-      floats(base + 5428016, 16),
-      floats(base + 5428080, 49152),
-      floats(base + 5624688, 12),
-    ];
     this.statistics = [
     ];
     this.setRates();
@@ -246,7 +270,7 @@ export class Net implements TrainableNet {
   }
 
   evaluate(n: number): number {
-    this.prepare();
+    this.prepare(false);
     this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
     return this.loss(n);
   }
@@ -262,29 +286,8 @@ export class Net implements TrainableNet {
     return Promise.resolve();
   }
 
-  prepare(): void {
-    // conv1 weights in blocks of output channels
-    pack(this.conv1_w, this.packed[0]!, { "kind": "blocks", "outputs": 16, "inputs": 3, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-    // conv1 biases, padded
-    pack(this.conv1_b, this.packed[1]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // conv2 weights in blocks of output channels
-    pack(this.conv2_w, this.packed[2]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-    // conv2 biases, padded
-    pack(this.conv2_b, this.packed[3]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // conv2 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.conv2_w, this.packed[4]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true });
-    // conv3 weights in blocks of output channels
-    pack(this.conv3_w, this.packed[5]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-    // conv3 biases, padded
-    pack(this.conv3_b, this.packed[6]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // conv3 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.conv3_w, this.packed[7]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true });
-    // fc weights as rows [input][unit]
-    pack(this.fc_w, this.packed[8]!, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 });
-    // fc biases, padded
-    pack(this.fc_b, this.packed[9]!, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false });
-    // fc weights as rows [unit][input] (dL/dx)
-    pack(this.fc_w, this.packed[10]!, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 4096, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 });
+  prepare(training = true): void {
+    this.kernels.prepare(training ? 1 : 0);
   }
 
   forward(n: number, ctx: StepContext): void {
@@ -305,22 +308,6 @@ export class Net implements TrainableNet {
     this.kernels.step.value = ctx.step;
     this.kernels.seed.value = ctx.seed | 0;
     this.kernels.backward(n);
-    // dconv1_w from rows [tap][ci][co]
-    unpack(this.packedGrads[0]!, this.grads.subarray(0, 1200), { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 });
-    // dconv1_b, padded
-    unpack(this.packedGrads[1]!, this.grads.subarray(1200, 1216), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // dconv2_w from rows [tap][ci][co]
-    unpack(this.packedGrads[2]!, this.grads.subarray(1216, 7616), { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 });
-    // dconv2_b, padded
-    unpack(this.packedGrads[3]!, this.grads.subarray(7616, 7632), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // dconv3_w from rows [tap][ci][co]
-    unpack(this.packedGrads[4]!, this.grads.subarray(7632, 14032), { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 });
-    // dconv3_b, padded
-    unpack(this.packedGrads[5]!, this.grads.subarray(14032, 14048), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // dfc_w from rows [input][unit]
-    unpack(this.packedGrads[6]!, this.grads.subarray(14048, 55008), { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 });
-    // dfc_b, padded
-    unpack(this.packedGrads[7]!, this.grads.subarray(55008, 55018), { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false });
   }
 
   step(learningRate: number, iteration: number): void {

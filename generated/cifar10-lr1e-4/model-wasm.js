@@ -4,22 +4,58 @@
 // multiply-adds where the runtime has relaxed SIMD), run on one linear memory shared by
 // all threads. Tensors are stored pixel by pixel (HWC, channels padded to multiples of
 // four); parameters keep the TypeScript model's layout and are repacked for the kernels
-// once per step (prepare), gradients unpacked after each backward pass.
+// once per step (prepare), gradients unpacked at the end of each backward pass — both by
+// the kernels, through index tables allocate() writes once.
 import { MODEL, softmax_cross_entropy } from './model.js';
 import { DataError } from './runtime/images.js';
-import { pack, unpack } from './runtime/packing.js';
+import { packTable, unpackTable } from './runtime/packing.js';
 import { loadKernels } from './runtime/wasm.js';
 export { MODEL };
 /** model.wasm (fused multiply-adds) where the runtime has relaxed SIMD, else model-simd.wasm. */
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
-const SHARED_BYTES = 1194288;
+const SHARED_BYTES = 1805344;
 const REGION_BYTES = 4754880;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
 /** Multiplies the pixel bytes before the mean is subtracted. */
 const PIXEL_SCALE = 1;
+/**
+ * The packings' index tables (see prepare and backward in model.wat), in the shared part:
+ * for each packed weight, the byte address it is read from (1194288: a zero); for each
+ * gradient, the region-relative address of its packed value.
+ */
+function writePackingTables(memory) {
+    // conv1 weights in blocks of output channels
+    packTable(memory, 1194304, { "kind": "blocks", "outputs": 16, "inputs": 3, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 1200, 0, 1194288);
+    // conv1 biases, padded
+    packTable(memory, 1199104, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4800, 1194288);
+    // conv2 weights in blocks of output channels
+    packTable(memory, 1199168, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 6400, 4864, 1194288);
+    // conv2 biases, padded
+    packTable(memory, 1224768, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 30464, 1194288);
+    // conv2 weights flipped, in blocks of input channels (dL/dx)
+    packTable(memory, 1224832, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 6400, 4864, 1194288);
+    // fc weights as rows [input][unit]
+    packTable(memory, 1250432, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 49152, 30528, 1194288);
+    // fc biases, padded
+    packTable(memory, 1447040, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 194368, 1194288);
+    // fc weights as rows [unit][input] (dL/dx)
+    packTable(memory, 1447088, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 4096, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 40960, 30528, 1194288);
+    // dconv1_w from rows [tap][ci][co]
+    unpackTable(memory, 1610928, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 4263280);
+    // dconv1_b, padded
+    unpackTable(memory, 1615728, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 4269680);
+    // dconv2_w from rows [tap][ci][co]
+    unpackTable(memory, 1615792, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 4531888);
+    // dconv2_b, padded
+    unpackTable(memory, 1641392, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 4557488);
+    // dfc_w from rows [input][unit]
+    unpackTable(memory, 1641456, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 4557552);
+    // dfc_b, padded
+    unpackTable(memory, 1805296, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 4754160);
+}
 /**
  * One image into batch slot `slot`: bytes × PIXEL_SCALE − mean[channel], pixel by pixel
  * (4 floats each), inside the zero border the first layer reads.
@@ -84,9 +120,6 @@ export class Net {
     fc_w;
     /** [10] */
     fc_b;
-    /** The weights as the kernels read them (made by prepare), and gradients as they write them. */
-    packed;
-    packedGrads;
     /** Batch norm's groups' statistics (shared), for the running averages. */
     statistics;
     kernels;
@@ -97,7 +130,9 @@ export class Net {
             const gib = ((pages * PAGE) / 2 ** 30).toFixed(1);
             throw new DataError(`${regions} regions of 16 samples`, `the WebAssembly memory would need ${gib} GiB, more than the 4 GiB one memory can hold`, 'train on fewer threads, with a smaller batch, or with --backend ts');
         }
-        return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }), regions };
+        const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+        writePackingTables(memory.buffer);
+        return { memory, regions };
     }
     /** Region `region`'s Net over `shared` memory, or a Net with memory of its own. */
     constructor(shared = Net.allocate(1), region = 0) {
@@ -125,24 +160,6 @@ export class Net {
         this.conv2_b = this.params.subarray(7616, 7632);
         this.fc_w = this.params.subarray(7632, 48592);
         this.fc_b = this.params.subarray(48592, 48602);
-        this.packed = [
-            floats(777664, 1200),
-            floats(782464, 16),
-            floats(782528, 6400),
-            floats(808128, 16),
-            floats(808192, 6400),
-            floats(833792, 49152),
-            floats(1030400, 12),
-            floats(1030448, 40960),
-        ];
-        this.packedGrads = [
-            floats(base + 4263280, 1600),
-            floats(base + 4269680, 16),
-            floats(base + 4531888, 6400),
-            floats(base + 4557488, 16),
-            floats(base + 4557552, 49152),
-            floats(base + 4754160, 12),
-        ];
         this.statistics = [];
         this.setRates();
     }
@@ -199,7 +216,7 @@ export class Net {
         return loss;
     }
     evaluate(n) {
-        this.prepare();
+        this.prepare(false);
         this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
         return this.loss(n);
     }
@@ -213,23 +230,8 @@ export class Net {
     close() {
         return Promise.resolve();
     }
-    prepare() {
-        // conv1 weights in blocks of output channels
-        pack(this.conv1_w, this.packed[0], { "kind": "blocks", "outputs": 16, "inputs": 3, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-        // conv1 biases, padded
-        pack(this.conv1_b, this.packed[1], { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-        // conv2 weights in blocks of output channels
-        pack(this.conv2_w, this.packed[2], { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-        // conv2 biases, padded
-        pack(this.conv2_b, this.packed[3], { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-        // conv2 weights flipped, in blocks of input channels (dL/dx)
-        pack(this.conv2_w, this.packed[4], { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true });
-        // fc weights as rows [input][unit]
-        pack(this.fc_w, this.packed[5], { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 });
-        // fc biases, padded
-        pack(this.fc_b, this.packed[6], { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false });
-        // fc weights as rows [unit][input] (dL/dx)
-        pack(this.fc_w, this.packed[7], { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 4096, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 });
+    prepare(training = true) {
+        this.kernels.prepare(training ? 1 : 0);
     }
     forward(n, ctx) {
         this.kernels.training.value = ctx.training ? 1 : 0;
@@ -247,18 +249,6 @@ export class Net {
         this.kernels.step.value = ctx.step;
         this.kernels.seed.value = ctx.seed | 0;
         this.kernels.backward(n);
-        // dconv1_w from rows [tap][ci][co]
-        unpack(this.packedGrads[0], this.grads.subarray(0, 1200), { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 });
-        // dconv1_b, padded
-        unpack(this.packedGrads[1], this.grads.subarray(1200, 1216), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-        // dconv2_w from rows [tap][ci][co]
-        unpack(this.packedGrads[2], this.grads.subarray(1216, 7616), { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 });
-        // dconv2_b, padded
-        unpack(this.packedGrads[3], this.grads.subarray(7616, 7632), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-        // dfc_w from rows [input][unit]
-        unpack(this.packedGrads[4], this.grads.subarray(7632, 48592), { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 });
-        // dfc_b, padded
-        unpack(this.packedGrads[5], this.grads.subarray(48592, 48602), { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false });
     }
     step(learningRate, iteration) {
         // Adam's corrections for averages that started at zero.

@@ -695,6 +695,37 @@
       (br_if $dx_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
   )
 
+  ;; Packing, as gathers through index tables of byte addresses (written once by the glue):
+  ;; weights into the kernels' layouts before a step, each thread's gradients back into the
+  ;; canonical layout after its backward pass. to[i] = memory[from + table[i]].
+  (func $gather (param $to i32) (param $table i32) (param $count i32) (param $from i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $table) (i32.shl (local.get $count) (i32.const 2))))
+    (loop $elements
+      (f32.store (local.get $to) (f32.load (i32.add (local.get $from) (i32.load (local.get $table)))))
+      (local.set $to (i32.add (local.get $to) (i32.const 4)))
+      (br_if $elements (i32.lt_u (local.tee $table (i32.add (local.get $table) (i32.const 4))) (local.get $end)))))
+
+  ;; The packed weights, for every thread ($training 0: only those the forward pass reads).
+  (func (export "prepare") (param $training i32)
+    ;; conv1 weights in blocks of output channels
+    (call $gather (i32.const 777664) (i32.const 1194304) (i32.const 1200) (i32.const 0))
+    ;; conv1 biases, padded
+    (call $gather (i32.const 782464) (i32.const 1199104) (i32.const 16) (i32.const 0))
+    ;; conv2 weights in blocks of output channels
+    (call $gather (i32.const 782528) (i32.const 1199168) (i32.const 6400) (i32.const 0))
+    ;; conv2 biases, padded
+    (call $gather (i32.const 808128) (i32.const 1224768) (i32.const 16) (i32.const 0))
+    ;; conv2 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 808192) (i32.const 1224832) (i32.const 6400) (i32.const 0))))
+    ;; fc weights as rows [input][unit]
+    (call $gather (i32.const 833792) (i32.const 1250432) (i32.const 49152) (i32.const 0))
+    ;; fc biases, padded
+    (call $gather (i32.const 1030400) (i32.const 1447040) (i32.const 12) (i32.const 0))
+    ;; fc weights as rows [unit][input] (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 1030448) (i32.const 1447088) (i32.const 40960) (i32.const 0))))
+  )
+
   (func (export "forward") (param $n i32)
     (call $conv1_forward (local.get $n))
     (call $relu1_forward (local.get $n))
@@ -711,6 +742,18 @@
     (call $maxpool1_backward (local.get $n))
     (call $relu1_backward (local.get $n))
     (call $conv1_backward (local.get $n))
+    ;; dconv1_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 0)) (i32.const 1610928) (i32.const 1200) (global.get $base))
+    ;; dconv1_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 4800)) (i32.const 1615728) (i32.const 16) (global.get $base))
+    ;; dconv2_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 4864)) (i32.const 1615792) (i32.const 6400) (global.get $base))
+    ;; dconv2_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 30464)) (i32.const 1641392) (i32.const 16) (global.get $base))
+    ;; dfc_w from rows [input][unit]
+    (call $gather (i32.add (global.get $base) (i32.const 30528)) (i32.const 1641456) (i32.const 40960) (global.get $base))
+    ;; dfc_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 194368)) (i32.const 1805296) (i32.const 10) (global.get $base))
   )
 
   ;; The optimiser over all parameters, four at a time; rates: each parameter's factor on the learning

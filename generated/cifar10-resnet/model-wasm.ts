@@ -4,12 +4,13 @@
 // multiply-adds where the runtime has relaxed SIMD), run on one linear memory shared by
 // all threads. Tensors are stored pixel by pixel (HWC, channels padded to multiples of
 // four); parameters keep the TypeScript model's layout and are repacked for the kernels
-// once per step (prepare), gradients unpacked after each backward pass.
+// once per step (prepare), gradients unpacked at the end of each backward pass — both by
+// the kernels, through index tables allocate() writes once.
 import { MODEL, softmax_cross_entropy } from './model.js';
 import { swapContents, updateAverage } from './runtime/average.js';
 import { DataError } from './runtime/images.js';
 import type { Augmentation, StepContext, TrainableNet } from './runtime/net.js';
-import { pack, unpack } from './runtime/packing.js';
+import { packTable, unpackTable } from './runtime/packing.js';
 import { updateRunningStats } from './runtime/statistics.js';
 import { loadKernels } from './runtime/wasm.js';
 
@@ -19,13 +20,111 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 
 /** Byte offsets: the shared part once, then one region a Net (64 samples). */
-const SHARED_BYTES = 11956096;
+const SHARED_BYTES = 17899536;
 const REGION_BYTES = 125460736;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
 /** Multiplies the pixel bytes before the mean is subtracted. */
 const PIXEL_SCALE = 1 / 255;
+
+/**
+ * The packings' index tables (see prepare and backward in model.wat), in the shared part:
+ * for each packed weight, the byte address it is read from (11956096: a zero); for each
+ * gradient, the region-relative address of its packed value.
+ */
+function writePackingTables(memory: ArrayBufferLike): void {
+  // whiten weights in blocks of output channels
+  packTable(memory, 11956112, { "kind": "blocks", "outputs": 24, "inputs": 3, "taps": 4, "width": 0, "widths": [8, 8, 8], "flip": false, "swap": false }, 288, 0, 11956096);
+  // s1_conv weights in blocks of output channels
+  packTable(memory, 11957264, { "kind": "blocks", "outputs": 32, "inputs": 24, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 6912, 1152, 11956096);
+  // s1_bn running mean, padded
+  packTable(memory, 11984912, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960064, 11956096);
+  // s1_bn running variance, padded
+  packTable(memory, 11985040, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960192, 11956096);
+  // s1_bn β, padded
+  packTable(memory, 11985168, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 28800, 11956096);
+  // s1_res_conv weights in blocks of output channels
+  packTable(memory, 11985296, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 28928, 11956096);
+  // s1_res_conv weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 12022160, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 28928, 11956096);
+  // s1_res_bn running mean, padded
+  packTable(memory, 12059024, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960320, 11956096);
+  // s1_res_bn running variance, padded
+  packTable(memory, 12059152, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960448, 11956096);
+  // s1_res_bn β, padded
+  packTable(memory, 12059280, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 65792, 11956096);
+  // s2_conv weights in blocks of output channels
+  packTable(memory, 12059408, { "kind": "blocks", "outputs": 128, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 65920, 11956096);
+  // s2_conv weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 12206864, { "kind": "blocks", "outputs": 128, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 36864, 65920, 11956096);
+  // s2_bn running mean, padded
+  packTable(memory, 12354320, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7960576, 11956096);
+  // s2_bn running variance, padded
+  packTable(memory, 12354832, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7961088, 11956096);
+  // s2_bn β, padded
+  packTable(memory, 12355344, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 213376, 11956096);
+  // s2_res_conv weights in blocks of output channels
+  packTable(memory, 12355856, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 213888, 11956096);
+  // s2_res_conv weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 12945680, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 213888, 11956096);
+  // s2_res_bn running mean, padded
+  packTable(memory, 13535504, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7961600, 11956096);
+  // s2_res_bn running variance, padded
+  packTable(memory, 13536016, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7962112, 11956096);
+  // s2_res_bn β, padded
+  packTable(memory, 13536528, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 803712, 11956096);
+  // s3_conv weights in blocks of output channels
+  packTable(memory, 13537040, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 804224, 11956096);
+  // s3_conv weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 14126864, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 804224, 11956096);
+  // s3_bn running mean, padded
+  packTable(memory, 14716688, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7962624, 11956096);
+  // s3_bn running variance, padded
+  packTable(memory, 14717200, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7963136, 11956096);
+  // s3_bn β, padded
+  packTable(memory, 14717712, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 1394048, 11956096);
+  // s3_res_conv weights in blocks of output channels
+  packTable(memory, 14718224, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 1394560, 11956096);
+  // s3_res_conv weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 15308048, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 1394560, 11956096);
+  // s3_res_bn running mean, padded
+  packTable(memory, 15897872, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7963648, 11956096);
+  // s3_res_bn running variance, padded
+  packTable(memory, 15898384, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7964160, 11956096);
+  // s3_res_bn β, padded
+  packTable(memory, 15898896, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 1984384, 11956096);
+  // fc weights as rows [input][unit]
+  packTable(memory, 15899408, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 1536, 1984896, 11956096);
+  // fc weights as rows [unit][input] (dL/dx)
+  packTable(memory, 15905552, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 128, "flip": false, "swap": true, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 1280, 1984896, 11956096);
+  // ds1_conv_w from rows [tap][ci][co]
+  unpackTable(memory, 15910672, { "kind": "rows", "outputs": 32, "inputs": 24, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 24 }, 119645568);
+  // ds1_bn_beta, padded
+  unpackTable(memory, 15938320, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 121516416);
+  // ds1_res_conv_w from rows [tap][ci][co]
+  unpackTable(memory, 15938448, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 121519104);
+  // ds1_res_bn_beta, padded
+  unpackTable(memory, 15975312, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 121555968);
+  // ds2_conv_w from rows [tap][ci][co]
+  unpackTable(memory, 15975440, { "kind": "rows", "outputs": 128, "inputs": 32, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 32 }, 121558656);
+  // ds2_bn_beta, padded
+  unpackTable(memory, 16122896, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 123311744);
+  // ds2_res_conv_w from rows [tap][ci][co]
+  unpackTable(memory, 16123408, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 123322496);
+  // ds2_res_bn_beta, padded
+  unpackTable(memory, 16713232, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 123912320);
+  // ds3_conv_w from rows [tap][ci][co]
+  unpackTable(memory, 16713744, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 123923072);
+  // ds3_bn_beta, padded
+  unpackTable(memory, 17303568, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 124807808);
+  // ds3_res_conv_w from rows [tap][ci][co]
+  unpackTable(memory, 17304080, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 124818560);
+  // ds3_res_bn_beta, padded
+  unpackTable(memory, 17893904, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 125408384);
+  // dfc_w from rows [input][unit]
+  unpackTable(memory, 17894416, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 125451904);
+}
 
 interface Kernels {
   readonly base: WebAssembly.Global;
@@ -35,6 +134,7 @@ interface Kernels {
   readonly seed: WebAssembly.Global;
   forward(n: number): void;
   backward(n: number): void;
+  prepare(training: number): void;
   optimizer_step(learningRate: number, c1: number, c2: number): void;
 }
 
@@ -149,9 +249,6 @@ export class Net implements TrainableNet {
   readonly s3_res_bn_mean: Float32Array;
   /** [128] */
   readonly s3_res_bn_var: Float32Array;
-  /** The weights as the kernels read them (made by prepare), and gradients as they write them. */
-  private readonly packed: Float32Array[];
-  private readonly packedGrads: Float32Array[];
   /** Batch norm's groups' statistics (shared), for the running averages. */
   private readonly statistics: Float32Array[];
   private readonly kernels: Kernels;
@@ -163,7 +260,9 @@ export class Net implements TrainableNet {
       const gib = ((pages * PAGE) / 2 ** 30).toFixed(1);
       throw new DataError(`${regions} regions of 64 samples`, `the WebAssembly memory would need ${gib} GiB, more than the 4 GiB one memory can hold`, 'train on fewer threads, with a smaller batch, or with --backend ts');
     }
-    return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }), regions };
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    writePackingTables(memory.buffer);
+    return { memory, regions };
   }
 
   /** Region `region`'s Net over `shared` memory, or a Net with memory of its own. */
@@ -212,55 +311,6 @@ export class Net implements TrainableNet {
     this.s3_bn_var = this.state.subarray(768, 896);
     this.s3_res_bn_mean = this.state.subarray(896, 1024);
     this.s3_res_bn_var = this.state.subarray(1024, 1152);
-    this.packed = [
-      floats(7964672, 288),
-      floats(7965824, 6912),
-      floats(7993472, 32),
-      floats(7993600, 32),
-      floats(7993728, 32),
-      floats(7995904, 9216),
-      floats(8032768, 9216),
-      floats(8069632, 32),
-      floats(8069760, 32),
-      floats(8069888, 32),
-      floats(8072064, 36864),
-      floats(8219520, 36864),
-      floats(8366976, 128),
-      floats(8367488, 128),
-      floats(8368000, 128),
-      floats(8376704, 147456),
-      floats(8966528, 147456),
-      floats(9556352, 128),
-      floats(9556864, 128),
-      floats(9557376, 128),
-      floats(9566080, 147456),
-      floats(10155904, 147456),
-      floats(10745728, 128),
-      floats(10746240, 128),
-      floats(10746752, 128),
-      floats(10755456, 147456),
-      floats(11345280, 147456),
-      floats(11935104, 128),
-      floats(11935616, 128),
-      floats(11936128, 128),
-      floats(11944832, 1536),
-      floats(11950976, 1280),
-    ];
-    this.packedGrads = [
-      floats(base + 119645568, 6912),
-      floats(base + 121516416, 32),
-      floats(base + 121519104, 9216),
-      floats(base + 121555968, 32),
-      floats(base + 121558656, 36864),
-      floats(base + 123311744, 128),
-      floats(base + 123322496, 147456),
-      floats(base + 123912320, 128),
-      floats(base + 123923072, 147456),
-      floats(base + 124807808, 128),
-      floats(base + 124818560, 147456),
-      floats(base + 125408384, 128),
-      floats(base + 125451904, 1536),
-    ];
     this.statistics = [
       floats(7993856, 512),
       floats(8070016, 512),
@@ -393,7 +443,7 @@ export class Net implements TrainableNet {
   }
 
   evaluate(n: number): number {
-    this.prepare();
+    this.prepare(false);
     this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
     return this.loss(n);
   }
@@ -409,71 +459,8 @@ export class Net implements TrainableNet {
     return Promise.resolve();
   }
 
-  prepare(): void {
-    // whiten weights in blocks of output channels
-    pack(this.whiten_w, this.packed[0]!, { "kind": "blocks", "outputs": 24, "inputs": 3, "taps": 4, "width": 0, "widths": [8, 8, 8], "flip": false, "swap": false });
-    // s1_conv weights in blocks of output channels
-    pack(this.s1_conv_w, this.packed[1]!, { "kind": "blocks", "outputs": 32, "inputs": 24, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false });
-    // s1_bn running mean, padded
-    pack(this.s1_bn_mean, this.packed[2]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s1_bn running variance, padded
-    pack(this.s1_bn_var, this.packed[3]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s1_bn β, padded
-    pack(this.s1_bn_beta, this.packed[4]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s1_res_conv weights in blocks of output channels
-    pack(this.s1_res_conv_w, this.packed[5]!, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false });
-    // s1_res_conv weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s1_res_conv_w, this.packed[6]!, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true });
-    // s1_res_bn running mean, padded
-    pack(this.s1_res_bn_mean, this.packed[7]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s1_res_bn running variance, padded
-    pack(this.s1_res_bn_var, this.packed[8]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s1_res_bn β, padded
-    pack(this.s1_res_bn_beta, this.packed[9]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_conv weights in blocks of output channels
-    pack(this.s2_conv_w, this.packed[10]!, { "kind": "blocks", "outputs": 128, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false });
-    // s2_conv weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s2_conv_w, this.packed[11]!, { "kind": "blocks", "outputs": 128, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true });
-    // s2_bn running mean, padded
-    pack(this.s2_bn_mean, this.packed[12]!, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // s2_bn running variance, padded
-    pack(this.s2_bn_var, this.packed[13]!, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // s2_bn β, padded
-    pack(this.s2_bn_beta, this.packed[14]!, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // s2_res_conv weights in blocks of output channels
-    pack(this.s2_res_conv_w, this.packed[15]!, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false });
-    // s2_res_conv weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s2_res_conv_w, this.packed[16]!, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true });
-    // s2_res_bn running mean, padded
-    pack(this.s2_res_bn_mean, this.packed[17]!, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // s2_res_bn running variance, padded
-    pack(this.s2_res_bn_var, this.packed[18]!, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // s2_res_bn β, padded
-    pack(this.s2_res_bn_beta, this.packed[19]!, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // s3_conv weights in blocks of output channels
-    pack(this.s3_conv_w, this.packed[20]!, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false });
-    // s3_conv weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s3_conv_w, this.packed[21]!, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true });
-    // s3_bn running mean, padded
-    pack(this.s3_bn_mean, this.packed[22]!, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // s3_bn running variance, padded
-    pack(this.s3_bn_var, this.packed[23]!, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // s3_bn β, padded
-    pack(this.s3_bn_beta, this.packed[24]!, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // s3_res_conv weights in blocks of output channels
-    pack(this.s3_res_conv_w, this.packed[25]!, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false });
-    // s3_res_conv weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s3_res_conv_w, this.packed[26]!, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true });
-    // s3_res_bn running mean, padded
-    pack(this.s3_res_bn_mean, this.packed[27]!, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // s3_res_bn running variance, padded
-    pack(this.s3_res_bn_var, this.packed[28]!, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // s3_res_bn β, padded
-    pack(this.s3_res_bn_beta, this.packed[29]!, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // fc weights as rows [input][unit]
-    pack(this.fc_w, this.packed[30]!, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 });
-    // fc weights as rows [unit][input] (dL/dx)
-    pack(this.fc_w, this.packed[31]!, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 128, "flip": false, "swap": true, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 });
+  prepare(training = true): void {
+    this.kernels.prepare(training ? 1 : 0);
   }
 
   forward(n: number, ctx: StepContext): void {
@@ -494,32 +481,6 @@ export class Net implements TrainableNet {
     this.kernels.step.value = ctx.step;
     this.kernels.seed.value = ctx.seed | 0;
     this.kernels.backward(n);
-    // ds1_conv_w from rows [tap][ci][co]
-    unpack(this.packedGrads[0]!, this.grads.subarray(288, 7200), { "kind": "rows", "outputs": 32, "inputs": 24, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 24 });
-    // ds1_bn_beta, padded
-    unpack(this.packedGrads[1]!, this.grads.subarray(7200, 7232), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // ds1_res_conv_w from rows [tap][ci][co]
-    unpack(this.packedGrads[2]!, this.grads.subarray(7232, 16448), { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 });
-    // ds1_res_bn_beta, padded
-    unpack(this.packedGrads[3]!, this.grads.subarray(16448, 16480), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // ds2_conv_w from rows [tap][ci][co]
-    unpack(this.packedGrads[4]!, this.grads.subarray(16480, 53344), { "kind": "rows", "outputs": 128, "inputs": 32, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 32 });
-    // ds2_bn_beta, padded
-    unpack(this.packedGrads[5]!, this.grads.subarray(53344, 53472), { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // ds2_res_conv_w from rows [tap][ci][co]
-    unpack(this.packedGrads[6]!, this.grads.subarray(53472, 200928), { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 });
-    // ds2_res_bn_beta, padded
-    unpack(this.packedGrads[7]!, this.grads.subarray(200928, 201056), { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // ds3_conv_w from rows [tap][ci][co]
-    unpack(this.packedGrads[8]!, this.grads.subarray(201056, 348512), { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 });
-    // ds3_bn_beta, padded
-    unpack(this.packedGrads[9]!, this.grads.subarray(348512, 348640), { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // ds3_res_conv_w from rows [tap][ci][co]
-    unpack(this.packedGrads[10]!, this.grads.subarray(348640, 496096), { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 });
-    // ds3_res_bn_beta, padded
-    unpack(this.packedGrads[11]!, this.grads.subarray(496096, 496224), { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false });
-    // dfc_w from rows [input][unit]
-    unpack(this.packedGrads[12]!, this.grads.subarray(496224, 497504), { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 });
   }
 
   step(learningRate: number, iteration: number): void {

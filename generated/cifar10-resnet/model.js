@@ -2403,7 +2403,7 @@ export class Net {
         return loss;
     }
     evaluate(n) {
-        this.prepare();
+        this.prepare(false);
         this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
         return this.loss(n);
     }
@@ -2417,7 +2417,8 @@ export class Net {
     close() {
         return Promise.resolve();
     }
-    prepare() { }
+    /** Nothing to prepare: the kernels read the canonical layout. */
+    prepare(_training) { }
     forward(n, ctx) {
         whiten_forward(this.input, this.whiten_w, this.whiten_out, n, ctx);
         whiten_act_forward(this.whiten_out, this.whiten_act_out, n, ctx);

@@ -2474,7 +2474,7 @@ export class Net implements TrainableNet {
   }
 
   evaluate(n: number): number {
-    this.prepare();
+    this.prepare(false);
     this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
     return this.loss(n);
   }
@@ -2490,7 +2490,8 @@ export class Net implements TrainableNet {
     return Promise.resolve();
   }
 
-  prepare(): void { }
+  /** Nothing to prepare: the kernels read the canonical layout. */
+  prepare(_training?: boolean): void { }
 
   forward(n: number, ctx: StepContext): void {
     whiten_forward(this.input, this.whiten_w, this.whiten_out, n, ctx);

@@ -3943,6 +3943,85 @@
 
   )
 
+  ;; Packing, as gathers through index tables of byte addresses (written once by the glue):
+  ;; weights into the kernels' layouts before a step, each thread's gradients back into the
+  ;; canonical layout after its backward pass. to[i] = memory[from + table[i]].
+  (func $gather (param $to i32) (param $table i32) (param $count i32) (param $from i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $table) (i32.shl (local.get $count) (i32.const 2))))
+    (loop $elements
+      (f32.store (local.get $to) (f32.load (i32.add (local.get $from) (i32.load (local.get $table)))))
+      (local.set $to (i32.add (local.get $to) (i32.const 4)))
+      (br_if $elements (i32.lt_u (local.tee $table (i32.add (local.get $table) (i32.const 4))) (local.get $end)))))
+
+  ;; The packed weights, for every thread ($training 0: only those the forward pass reads).
+  (func (export "prepare") (param $training i32)
+    ;; whiten weights in blocks of output channels
+    (call $gather (i32.const 7964672) (i32.const 11956112) (i32.const 288) (i32.const 0))
+    ;; s1_conv weights in blocks of output channels
+    (call $gather (i32.const 7965824) (i32.const 11957264) (i32.const 6912) (i32.const 0))
+    ;; s1_bn running mean, padded
+    (call $gather (i32.const 7993472) (i32.const 11984912) (i32.const 32) (i32.const 0))
+    ;; s1_bn running variance, padded
+    (call $gather (i32.const 7993600) (i32.const 11985040) (i32.const 32) (i32.const 0))
+    ;; s1_bn β, padded
+    (call $gather (i32.const 7993728) (i32.const 11985168) (i32.const 32) (i32.const 0))
+    ;; s1_res_conv weights in blocks of output channels
+    (call $gather (i32.const 7995904) (i32.const 11985296) (i32.const 9216) (i32.const 0))
+    ;; s1_res_conv weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 8032768) (i32.const 12022160) (i32.const 9216) (i32.const 0))))
+    ;; s1_res_bn running mean, padded
+    (call $gather (i32.const 8069632) (i32.const 12059024) (i32.const 32) (i32.const 0))
+    ;; s1_res_bn running variance, padded
+    (call $gather (i32.const 8069760) (i32.const 12059152) (i32.const 32) (i32.const 0))
+    ;; s1_res_bn β, padded
+    (call $gather (i32.const 8069888) (i32.const 12059280) (i32.const 32) (i32.const 0))
+    ;; s2_conv weights in blocks of output channels
+    (call $gather (i32.const 8072064) (i32.const 12059408) (i32.const 36864) (i32.const 0))
+    ;; s2_conv weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 8219520) (i32.const 12206864) (i32.const 36864) (i32.const 0))))
+    ;; s2_bn running mean, padded
+    (call $gather (i32.const 8366976) (i32.const 12354320) (i32.const 128) (i32.const 0))
+    ;; s2_bn running variance, padded
+    (call $gather (i32.const 8367488) (i32.const 12354832) (i32.const 128) (i32.const 0))
+    ;; s2_bn β, padded
+    (call $gather (i32.const 8368000) (i32.const 12355344) (i32.const 128) (i32.const 0))
+    ;; s2_res_conv weights in blocks of output channels
+    (call $gather (i32.const 8376704) (i32.const 12355856) (i32.const 147456) (i32.const 0))
+    ;; s2_res_conv weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 8966528) (i32.const 12945680) (i32.const 147456) (i32.const 0))))
+    ;; s2_res_bn running mean, padded
+    (call $gather (i32.const 9556352) (i32.const 13535504) (i32.const 128) (i32.const 0))
+    ;; s2_res_bn running variance, padded
+    (call $gather (i32.const 9556864) (i32.const 13536016) (i32.const 128) (i32.const 0))
+    ;; s2_res_bn β, padded
+    (call $gather (i32.const 9557376) (i32.const 13536528) (i32.const 128) (i32.const 0))
+    ;; s3_conv weights in blocks of output channels
+    (call $gather (i32.const 9566080) (i32.const 13537040) (i32.const 147456) (i32.const 0))
+    ;; s3_conv weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 10155904) (i32.const 14126864) (i32.const 147456) (i32.const 0))))
+    ;; s3_bn running mean, padded
+    (call $gather (i32.const 10745728) (i32.const 14716688) (i32.const 128) (i32.const 0))
+    ;; s3_bn running variance, padded
+    (call $gather (i32.const 10746240) (i32.const 14717200) (i32.const 128) (i32.const 0))
+    ;; s3_bn β, padded
+    (call $gather (i32.const 10746752) (i32.const 14717712) (i32.const 128) (i32.const 0))
+    ;; s3_res_conv weights in blocks of output channels
+    (call $gather (i32.const 10755456) (i32.const 14718224) (i32.const 147456) (i32.const 0))
+    ;; s3_res_conv weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 11345280) (i32.const 15308048) (i32.const 147456) (i32.const 0))))
+    ;; s3_res_bn running mean, padded
+    (call $gather (i32.const 11935104) (i32.const 15897872) (i32.const 128) (i32.const 0))
+    ;; s3_res_bn running variance, padded
+    (call $gather (i32.const 11935616) (i32.const 15898384) (i32.const 128) (i32.const 0))
+    ;; s3_res_bn β, padded
+    (call $gather (i32.const 11936128) (i32.const 15898896) (i32.const 128) (i32.const 0))
+    ;; fc weights as rows [input][unit]
+    (call $gather (i32.const 11944832) (i32.const 15899408) (i32.const 1536) (i32.const 0))
+    ;; fc weights as rows [unit][input] (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 11950976) (i32.const 15905552) (i32.const 1280) (i32.const 0))))
+  )
+
   (func (export "forward") (param $n i32)
     (call $whiten_forward (local.get $n))
     (call $whiten_act_forward (local.get $n))
@@ -4003,6 +4082,32 @@
     (call $s1_bn_backward (local.get $n))
     (call $s1_pool_backward (local.get $n))
     (call $s1_conv_backward (local.get $n))
+    ;; ds1_conv_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 1152)) (i32.const 15910672) (i32.const 6912) (global.get $base))
+    ;; ds1_bn_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 28800)) (i32.const 15938320) (i32.const 32) (global.get $base))
+    ;; ds1_res_conv_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 28928)) (i32.const 15938448) (i32.const 9216) (global.get $base))
+    ;; ds1_res_bn_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 65792)) (i32.const 15975312) (i32.const 32) (global.get $base))
+    ;; ds2_conv_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 65920)) (i32.const 15975440) (i32.const 36864) (global.get $base))
+    ;; ds2_bn_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 213376)) (i32.const 16122896) (i32.const 128) (global.get $base))
+    ;; ds2_res_conv_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 213888)) (i32.const 16123408) (i32.const 147456) (global.get $base))
+    ;; ds2_res_bn_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 803712)) (i32.const 16713232) (i32.const 128) (global.get $base))
+    ;; ds3_conv_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 804224)) (i32.const 16713744) (i32.const 147456) (global.get $base))
+    ;; ds3_bn_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 1394048)) (i32.const 17303568) (i32.const 128) (global.get $base))
+    ;; ds3_res_conv_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 1394560)) (i32.const 17304080) (i32.const 147456) (global.get $base))
+    ;; ds3_res_bn_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 1984384)) (i32.const 17893904) (i32.const 128) (global.get $base))
+    ;; dfc_w from rows [input][unit]
+    (call $gather (i32.add (global.get $base) (i32.const 1984896)) (i32.const 17894416) (i32.const 1280) (global.get $base))
   )
 
   ;; The optimiser over all parameters, four at a time; rates: each parameter's factor on the learning

@@ -738,7 +738,7 @@ export class Net {
         return loss;
     }
     evaluate(n) {
-        this.prepare();
+        this.prepare(false);
         this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
         return this.loss(n);
     }
@@ -752,7 +752,8 @@ export class Net {
     close() {
         return Promise.resolve();
     }
-    prepare() { }
+    /** Nothing to prepare: the kernels read the canonical layout. */
+    prepare(_training) { }
     forward(n, ctx) {
         conv1_forward(this.input, this.conv1_w, this.conv1_b, this.conv1_out, n, ctx);
         relu1_forward(this.conv1_out, this.conv1_out, n, ctx);

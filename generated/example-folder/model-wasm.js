@@ -4,22 +4,58 @@
 // multiply-adds where the runtime has relaxed SIMD), run on one linear memory shared by
 // all threads. Tensors are stored pixel by pixel (HWC, channels padded to multiples of
 // four); parameters keep the TypeScript model's layout and are repacked for the kernels
-// once per step (prepare), gradients unpacked after each backward pass.
+// once per step (prepare), gradients unpacked at the end of each backward pass — both by
+// the kernels, through index tables allocate() writes once.
 import { MODEL, softmax_cross_entropy } from './model.js';
 import { DataError } from './runtime/images.js';
-import { pack, unpack } from './runtime/packing.js';
+import { packTable, unpackTable } from './runtime/packing.js';
 import { loadKernels } from './runtime/wasm.js';
 export { MODEL };
 /** model.wasm (fused multiply-adds) where the runtime has relaxed SIMD, else model-simd.wasm. */
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
-const SHARED_BYTES = 49104;
+const SHARED_BYTES = 73984;
 const REGION_BYTES = 752992;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
 /** Multiplies the pixel bytes before the mean is subtracted. */
 const PIXEL_SCALE = 1 / 255;
+/**
+ * The packings' index tables (see prepare and backward in model.wat), in the shared part:
+ * for each packed weight, the byte address it is read from (49104: a zero); for each
+ * gradient, the region-relative address of its packed value.
+ */
+function writePackingTables(memory) {
+    // conv1 weights in blocks of output channels
+    packTable(memory, 49120, { "kind": "blocks", "outputs": 8, "inputs": 1, "taps": 9, "width": 0, "widths": [8], "flip": false, "swap": false }, 72, 0, 49104);
+    // conv1 biases, padded
+    packTable(memory, 49408, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false }, 8, 288, 49104);
+    // conv2 weights in blocks of output channels
+    packTable(memory, 49440, { "kind": "blocks", "outputs": 16, "inputs": 8, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 1152, 320, 49104);
+    // conv2 biases, padded
+    packTable(memory, 54048, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4928, 49104);
+    // conv2 weights flipped, in blocks of input channels (dL/dx)
+    packTable(memory, 54112, { "kind": "blocks", "outputs": 16, "inputs": 8, "taps": 9, "width": 0, "widths": [8], "flip": true, "swap": true }, 1152, 320, 49104);
+    // dense1 weights as rows [input][unit]
+    packTable(memory, 58720, { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 4, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 }, 1024, 4992, 49104);
+    // dense1 biases, padded
+    packTable(memory, 62816, { "kind": "rows", "outputs": 3, "inputs": 1, "taps": 1, "width": 4, "flip": false, "swap": false }, 4, 8064, 49104);
+    // dense1 weights as rows [unit][input] (dL/dx)
+    packTable(memory, 62832, { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 256, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 }, 768, 4992, 49104);
+    // dconv1_w from rows [tap][ci][co]
+    unpackTable(memory, 65904, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 9, "width": 8, "flip": false, "swap": false, "packedInputs": 4 }, 693648);
+    // dconv1_b, padded
+    unpackTable(memory, 66192, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false }, 694800);
+    // dconv2_w from rows [tap][ci][co]
+    unpackTable(memory, 66224, { "kind": "rows", "outputs": 16, "inputs": 8, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 8 }, 727600);
+    // dconv2_b, padded
+    unpackTable(memory, 70832, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 732208);
+    // ddense1_w from rows [input][unit]
+    unpackTable(memory, 70896, { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 4, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 }, 748656);
+    // ddense1_b, padded
+    unpackTable(memory, 73968, { "kind": "rows", "outputs": 3, "inputs": 1, "taps": 1, "width": 4, "flip": false, "swap": false }, 752752);
+}
 /**
  * One image into batch slot `slot`: bytes × PIXEL_SCALE − mean[channel], pixel by pixel
  * (4 floats each), inside the zero border the first layer reads.
@@ -84,9 +120,6 @@ export class Net {
     dense1_w;
     /** [3] */
     dense1_b;
-    /** The weights as the kernels read them (made by prepare), and gradients as they write them. */
-    packed;
-    packedGrads;
     /** Batch norm's groups' statistics (shared), for the running averages. */
     statistics;
     kernels;
@@ -97,7 +130,9 @@ export class Net {
             const gib = ((pages * PAGE) / 2 ** 30).toFixed(1);
             throw new DataError(`${regions} regions of 16 samples`, `the WebAssembly memory would need ${gib} GiB, more than the 4 GiB one memory can hold`, 'train on fewer threads, with a smaller batch, or with --backend ts');
         }
-        return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }), regions };
+        const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+        writePackingTables(memory.buffer);
+        return { memory, regions };
     }
     /** Region `region`'s Net over `shared` memory, or a Net with memory of its own. */
     constructor(shared = Net.allocate(1), region = 0) {
@@ -125,24 +160,6 @@ export class Net {
         this.conv2_b = this.params.subarray(1232, 1248);
         this.dense1_w = this.params.subarray(1248, 2016);
         this.dense1_b = this.params.subarray(2016, 2019);
-        this.packed = [
-            floats(32320, 72),
-            floats(32608, 8),
-            floats(32640, 1152),
-            floats(37248, 16),
-            floats(37312, 1152),
-            floats(41920, 1024),
-            floats(46016, 4),
-            floats(46032, 768),
-        ];
-        this.packedGrads = [
-            floats(base + 693648, 288),
-            floats(base + 694800, 8),
-            floats(base + 727600, 1152),
-            floats(base + 732208, 16),
-            floats(base + 748656, 1024),
-            floats(base + 752752, 4),
-        ];
         this.statistics = [];
         this.setRates();
     }
@@ -199,7 +216,7 @@ export class Net {
         return loss;
     }
     evaluate(n) {
-        this.prepare();
+        this.prepare(false);
         this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
         return this.loss(n);
     }
@@ -213,23 +230,8 @@ export class Net {
     close() {
         return Promise.resolve();
     }
-    prepare() {
-        // conv1 weights in blocks of output channels
-        pack(this.conv1_w, this.packed[0], { "kind": "blocks", "outputs": 8, "inputs": 1, "taps": 9, "width": 0, "widths": [8], "flip": false, "swap": false });
-        // conv1 biases, padded
-        pack(this.conv1_b, this.packed[1], { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false });
-        // conv2 weights in blocks of output channels
-        pack(this.conv2_w, this.packed[2], { "kind": "blocks", "outputs": 16, "inputs": 8, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-        // conv2 biases, padded
-        pack(this.conv2_b, this.packed[3], { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-        // conv2 weights flipped, in blocks of input channels (dL/dx)
-        pack(this.conv2_w, this.packed[4], { "kind": "blocks", "outputs": 16, "inputs": 8, "taps": 9, "width": 0, "widths": [8], "flip": true, "swap": true });
-        // dense1 weights as rows [input][unit]
-        pack(this.dense1_w, this.packed[5], { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 4, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 });
-        // dense1 biases, padded
-        pack(this.dense1_b, this.packed[6], { "kind": "rows", "outputs": 3, "inputs": 1, "taps": 1, "width": 4, "flip": false, "swap": false });
-        // dense1 weights as rows [unit][input] (dL/dx)
-        pack(this.dense1_w, this.packed[7], { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 256, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 });
+    prepare(training = true) {
+        this.kernels.prepare(training ? 1 : 0);
     }
     forward(n, ctx) {
         this.kernels.training.value = ctx.training ? 1 : 0;
@@ -247,18 +249,6 @@ export class Net {
         this.kernels.step.value = ctx.step;
         this.kernels.seed.value = ctx.seed | 0;
         this.kernels.backward(n);
-        // dconv1_w from rows [tap][ci][co]
-        unpack(this.packedGrads[0], this.grads.subarray(0, 72), { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 9, "width": 8, "flip": false, "swap": false, "packedInputs": 4 });
-        // dconv1_b, padded
-        unpack(this.packedGrads[1], this.grads.subarray(72, 80), { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false });
-        // dconv2_w from rows [tap][ci][co]
-        unpack(this.packedGrads[2], this.grads.subarray(80, 1232), { "kind": "rows", "outputs": 16, "inputs": 8, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 8 });
-        // dconv2_b, padded
-        unpack(this.packedGrads[3], this.grads.subarray(1232, 1248), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-        // ddense1_w from rows [input][unit]
-        unpack(this.packedGrads[4], this.grads.subarray(1248, 2016), { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 4, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 });
-        // ddense1_b, padded
-        unpack(this.packedGrads[5], this.grads.subarray(2016, 2019), { "kind": "rows", "outputs": 3, "inputs": 1, "taps": 1, "width": 4, "flip": false, "swap": false });
     }
     step(learningRate, iteration) {
         // Adam's corrections for averages that started at zero.

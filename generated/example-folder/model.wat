@@ -777,6 +777,37 @@
       (br_if $dx_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
   )
 
+  ;; Packing, as gathers through index tables of byte addresses (written once by the glue):
+  ;; weights into the kernels' layouts before a step, each thread's gradients back into the
+  ;; canonical layout after its backward pass. to[i] = memory[from + table[i]].
+  (func $gather (param $to i32) (param $table i32) (param $count i32) (param $from i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $table) (i32.shl (local.get $count) (i32.const 2))))
+    (loop $elements
+      (f32.store (local.get $to) (f32.load (i32.add (local.get $from) (i32.load (local.get $table)))))
+      (local.set $to (i32.add (local.get $to) (i32.const 4)))
+      (br_if $elements (i32.lt_u (local.tee $table (i32.add (local.get $table) (i32.const 4))) (local.get $end)))))
+
+  ;; The packed weights, for every thread ($training 0: only those the forward pass reads).
+  (func (export "prepare") (param $training i32)
+    ;; conv1 weights in blocks of output channels
+    (call $gather (i32.const 32320) (i32.const 49120) (i32.const 72) (i32.const 0))
+    ;; conv1 biases, padded
+    (call $gather (i32.const 32608) (i32.const 49408) (i32.const 8) (i32.const 0))
+    ;; conv2 weights in blocks of output channels
+    (call $gather (i32.const 32640) (i32.const 49440) (i32.const 1152) (i32.const 0))
+    ;; conv2 biases, padded
+    (call $gather (i32.const 37248) (i32.const 54048) (i32.const 16) (i32.const 0))
+    ;; conv2 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 37312) (i32.const 54112) (i32.const 1152) (i32.const 0))))
+    ;; dense1 weights as rows [input][unit]
+    (call $gather (i32.const 41920) (i32.const 58720) (i32.const 1024) (i32.const 0))
+    ;; dense1 biases, padded
+    (call $gather (i32.const 46016) (i32.const 62816) (i32.const 4) (i32.const 0))
+    ;; dense1 weights as rows [unit][input] (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 46032) (i32.const 62832) (i32.const 768) (i32.const 0))))
+  )
+
   (func (export "forward") (param $n i32)
     (call $conv1_forward (local.get $n))
     (call $relu1_forward (local.get $n))
@@ -795,6 +826,18 @@
     (call $maxpool1_backward (local.get $n))
     (call $relu1_backward (local.get $n))
     (call $conv1_backward (local.get $n))
+    ;; dconv1_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 0)) (i32.const 65904) (i32.const 72) (global.get $base))
+    ;; dconv1_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 288)) (i32.const 66192) (i32.const 8) (global.get $base))
+    ;; dconv2_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 320)) (i32.const 66224) (i32.const 1152) (global.get $base))
+    ;; dconv2_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 4928)) (i32.const 70832) (i32.const 16) (global.get $base))
+    ;; ddense1_w from rows [input][unit]
+    (call $gather (i32.add (global.get $base) (i32.const 4992)) (i32.const 70896) (i32.const 768) (global.get $base))
+    ;; ddense1_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 8064)) (i32.const 73968) (i32.const 3) (global.get $base))
   )
 
   ;; The optimiser over all parameters, four at a time; rates: each parameter's factor on the learning

@@ -4,12 +4,13 @@
 // multiply-adds where the runtime has relaxed SIMD), run on one linear memory shared by
 // all threads. Tensors are stored pixel by pixel (HWC, channels padded to multiples of
 // four); parameters keep the TypeScript model's layout and are repacked for the kernels
-// once per step (prepare), gradients unpacked after each backward pass.
+// once per step (prepare), gradients unpacked at the end of each backward pass — both by
+// the kernels, through index tables allocate() writes once.
 import { MODEL, softmax_cross_entropy } from './model.js';
 import { swapContents, updateAverage } from './runtime/average.js';
 import { DataError } from './runtime/images.js';
 import type { Augmentation, StepContext, TrainableNet } from './runtime/net.js';
-import { pack, unpack } from './runtime/packing.js';
+import { packTable, unpackTable } from './runtime/packing.js';
 import { updateRunningStats } from './runtime/statistics.js';
 import { loadKernels } from './runtime/wasm.js';
 
@@ -19,13 +20,59 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
-const SHARED_BYTES = 480752;
+const SHARED_BYTES = 720992;
 const REGION_BYTES = 1575776;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
 /** Multiplies the pixel bytes before the mean is subtracted. */
 const PIXEL_SCALE = 1 / 255;
+
+/**
+ * The packings' index tables (see prepare and backward in model.wat), in the shared part:
+ * for each packed weight, the byte address it is read from (480752: a zero); for each
+ * gradient, the region-relative address of its packed value.
+ */
+function writePackingTables(memory: ArrayBufferLike): void {
+  // stem weights in blocks of output channels
+  packTable(memory, 480768, { "kind": "blocks", "outputs": 8, "inputs": 1, "taps": 9, "width": 0, "widths": [8], "flip": false, "swap": false }, 72, 0, 480752);
+  // stem biases, padded
+  packTable(memory, 481056, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false }, 8, 288, 480752);
+  // conv2 weights in blocks of output channels
+  packTable(memory, 481088, { "kind": "blocks", "outputs": 16, "inputs": 8, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 1152, 320, 480752);
+  // conv2 biases, padded
+  packTable(memory, 485696, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4928, 480752);
+  // conv2 weights in blocks of input channels (dL/dx)
+  packTable(memory, 485760, { "kind": "blocks", "outputs": 16, "inputs": 8, "taps": 9, "width": 0, "widths": [8], "flip": false, "swap": true }, 1152, 320, 480752);
+  // hidden weights as rows [input][unit]
+  packTable(memory, 490368, { "kind": "rows", "outputs": 32, "inputs": 576, "taps": 1, "width": 32, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 36, "cp": 16 }, "packedInputs": 576 }, 18432, 4992, 480752);
+  // hidden biases, padded
+  packTable(memory, 564096, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 78720, 480752);
+  // hidden weights as rows [unit][input] (dL/dx)
+  packTable(memory, 564224, { "kind": "rows", "outputs": 32, "inputs": 576, "taps": 1, "width": 576, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 36, "cp": 16 }, "packedInputs": 576 }, 18432, 4992, 480752);
+  // logits weights as rows [input][unit]
+  packTable(memory, 637952, { "kind": "rows", "outputs": 10, "inputs": 32, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 32, "pixels": 1, "cp": 32 }, "packedInputs": 32 }, 384, 78848, 480752);
+  // logits biases, padded
+  packTable(memory, 639488, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 80128, 480752);
+  // logits weights as rows [unit][input] (dL/dx)
+  packTable(memory, 639536, { "kind": "rows", "outputs": 10, "inputs": 32, "taps": 1, "width": 32, "flip": false, "swap": true, "hwc": { "channels": 32, "pixels": 1, "cp": 32 }, "packedInputs": 32 }, 320, 78848, 480752);
+  // dstem_w from rows [tap][ci][co]
+  unpackTable(memory, 640816, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 9, "width": 8, "flip": false, "swap": false, "packedInputs": 4 }, 1393456);
+  // dstem_b, padded
+  unpackTable(memory, 641104, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false }, 1394608);
+  // dconv2_w from rows [tap][ci][co]
+  unpackTable(memory, 641136, { "kind": "rows", "outputs": 16, "inputs": 8, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 8 }, 1494992);
+  // dconv2_b, padded
+  unpackTable(memory, 645744, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 1499600);
+  // dhidden_w from rows [input][unit]
+  unpackTable(memory, 645808, { "kind": "rows", "outputs": 32, "inputs": 576, "taps": 1, "width": 32, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 36, "cp": 16 }, "packedInputs": 576 }, 1499664);
+  // dhidden_b, padded
+  unpackTable(memory, 719536, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 1573392);
+  // dlogits_w from rows [input][unit]
+  unpackTable(memory, 719664, { "kind": "rows", "outputs": 10, "inputs": 32, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 32, "pixels": 1, "cp": 32 }, "packedInputs": 32 }, 1573520);
+  // dlogits_b, padded
+  unpackTable(memory, 720944, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 1575056);
+}
 
 interface Kernels {
   readonly base: WebAssembly.Global;
@@ -35,6 +82,7 @@ interface Kernels {
   readonly seed: WebAssembly.Global;
   forward(n: number): void;
   backward(n: number): void;
+  prepare(training: number): void;
   optimizer_step(learningRate: number, c1: number, c2: number): void;
 }
 
@@ -113,9 +161,6 @@ export class Net implements TrainableNet {
   readonly logits_w: Float32Array;
   /** [10] */
   readonly logits_b: Float32Array;
-  /** The weights as the kernels read them (made by prepare), and gradients as they write them. */
-  private readonly packed: Float32Array[];
-  private readonly packedGrads: Float32Array[];
   /** Batch norm's groups' statistics (shared), for the running averages. */
   private readonly statistics: Float32Array[];
   private readonly kernels: Kernels;
@@ -127,7 +172,9 @@ export class Net implements TrainableNet {
       const gib = ((pages * PAGE) / 2 ** 30).toFixed(1);
       throw new DataError(`${regions} regions of 16 samples`, `the WebAssembly memory would need ${gib} GiB, more than the 4 GiB one memory can hold`, 'train on fewer threads, with a smaller batch, or with --backend ts');
     }
-    return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }), regions };
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    writePackingTables(memory.buffer);
+    return { memory, regions };
   }
 
   /** Region `region`'s Net over `shared` memory, or a Net with memory of its own. */
@@ -158,29 +205,6 @@ export class Net implements TrainableNet {
     this.hidden_b = this.params.subarray(19680, 19712);
     this.logits_w = this.params.subarray(19712, 20032);
     this.logits_b = this.params.subarray(20032, 20042);
-    this.packed = [
-      floats(320704, 72),
-      floats(320992, 8),
-      floats(321024, 1152),
-      floats(325632, 16),
-      floats(325696, 1152),
-      floats(330304, 18432),
-      floats(404032, 32),
-      floats(404160, 18432),
-      floats(477888, 384),
-      floats(479424, 12),
-      floats(479472, 320),
-    ];
-    this.packedGrads = [
-      floats(base + 1393456, 288),
-      floats(base + 1394608, 8),
-      floats(base + 1494992, 1152),
-      floats(base + 1499600, 16),
-      floats(base + 1499664, 18432),
-      floats(base + 1573392, 32),
-      floats(base + 1573520, 384),
-      floats(base + 1575056, 12),
-    ];
     this.statistics = [
     ];
     this.setRates();
@@ -246,7 +270,7 @@ export class Net implements TrainableNet {
   }
 
   evaluate(n: number): number {
-    this.prepare();
+    this.prepare(false);
     this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
     return this.loss(n);
   }
@@ -262,29 +286,8 @@ export class Net implements TrainableNet {
     return Promise.resolve();
   }
 
-  prepare(): void {
-    // stem weights in blocks of output channels
-    pack(this.stem_w, this.packed[0]!, { "kind": "blocks", "outputs": 8, "inputs": 1, "taps": 9, "width": 0, "widths": [8], "flip": false, "swap": false });
-    // stem biases, padded
-    pack(this.stem_b, this.packed[1]!, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false });
-    // conv2 weights in blocks of output channels
-    pack(this.conv2_w, this.packed[2]!, { "kind": "blocks", "outputs": 16, "inputs": 8, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-    // conv2 biases, padded
-    pack(this.conv2_b, this.packed[3]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // conv2 weights in blocks of input channels (dL/dx)
-    pack(this.conv2_w, this.packed[4]!, { "kind": "blocks", "outputs": 16, "inputs": 8, "taps": 9, "width": 0, "widths": [8], "flip": false, "swap": true });
-    // hidden weights as rows [input][unit]
-    pack(this.hidden_w, this.packed[5]!, { "kind": "rows", "outputs": 32, "inputs": 576, "taps": 1, "width": 32, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 36, "cp": 16 }, "packedInputs": 576 });
-    // hidden biases, padded
-    pack(this.hidden_b, this.packed[6]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // hidden weights as rows [unit][input] (dL/dx)
-    pack(this.hidden_w, this.packed[7]!, { "kind": "rows", "outputs": 32, "inputs": 576, "taps": 1, "width": 576, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 36, "cp": 16 }, "packedInputs": 576 });
-    // logits weights as rows [input][unit]
-    pack(this.logits_w, this.packed[8]!, { "kind": "rows", "outputs": 10, "inputs": 32, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 32, "pixels": 1, "cp": 32 }, "packedInputs": 32 });
-    // logits biases, padded
-    pack(this.logits_b, this.packed[9]!, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false });
-    // logits weights as rows [unit][input] (dL/dx)
-    pack(this.logits_w, this.packed[10]!, { "kind": "rows", "outputs": 10, "inputs": 32, "taps": 1, "width": 32, "flip": false, "swap": true, "hwc": { "channels": 32, "pixels": 1, "cp": 32 }, "packedInputs": 32 });
+  prepare(training = true): void {
+    this.kernels.prepare(training ? 1 : 0);
   }
 
   forward(n: number, ctx: StepContext): void {
@@ -305,22 +308,6 @@ export class Net implements TrainableNet {
     this.kernels.step.value = ctx.step;
     this.kernels.seed.value = ctx.seed | 0;
     this.kernels.backward(n);
-    // dstem_w from rows [tap][ci][co]
-    unpack(this.packedGrads[0]!, this.grads.subarray(0, 72), { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 9, "width": 8, "flip": false, "swap": false, "packedInputs": 4 });
-    // dstem_b, padded
-    unpack(this.packedGrads[1]!, this.grads.subarray(72, 80), { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false });
-    // dconv2_w from rows [tap][ci][co]
-    unpack(this.packedGrads[2]!, this.grads.subarray(80, 1232), { "kind": "rows", "outputs": 16, "inputs": 8, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 8 });
-    // dconv2_b, padded
-    unpack(this.packedGrads[3]!, this.grads.subarray(1232, 1248), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // dhidden_w from rows [input][unit]
-    unpack(this.packedGrads[4]!, this.grads.subarray(1248, 19680), { "kind": "rows", "outputs": 32, "inputs": 576, "taps": 1, "width": 32, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 36, "cp": 16 }, "packedInputs": 576 });
-    // dhidden_b, padded
-    unpack(this.packedGrads[5]!, this.grads.subarray(19680, 19712), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // dlogits_w from rows [input][unit]
-    unpack(this.packedGrads[6]!, this.grads.subarray(19712, 20032), { "kind": "rows", "outputs": 10, "inputs": 32, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 32, "pixels": 1, "cp": 32 }, "packedInputs": 32 });
-    // dlogits_b, padded
-    unpack(this.packedGrads[7]!, this.grads.subarray(20032, 20042), { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false });
   }
 
   step(learningRate: number, iteration: number): void {

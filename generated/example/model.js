@@ -755,7 +755,7 @@ export class Net {
         return loss;
     }
     evaluate(n) {
-        this.prepare();
+        this.prepare(false);
         this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
         return this.loss(n);
     }
@@ -769,7 +769,8 @@ export class Net {
     close() {
         return Promise.resolve();
     }
-    prepare() { }
+    /** Nothing to prepare: the kernels read the canonical layout. */
+    prepare(_training) { }
     forward(n, ctx) {
         stem_forward(this.input, this.stem_w, this.stem_b, this.stem_out, n, ctx);
         relu1_forward(this.stem_out, this.stem_out, n, ctx);

@@ -810,6 +810,43 @@
       (br_if $dx_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
   )
 
+  ;; Packing, as gathers through index tables of byte addresses (written once by the glue):
+  ;; weights into the kernels' layouts before a step, each thread's gradients back into the
+  ;; canonical layout after its backward pass. to[i] = memory[from + table[i]].
+  (func $gather (param $to i32) (param $table i32) (param $count i32) (param $from i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $table) (i32.shl (local.get $count) (i32.const 2))))
+    (loop $elements
+      (f32.store (local.get $to) (f32.load (i32.add (local.get $from) (i32.load (local.get $table)))))
+      (local.set $to (i32.add (local.get $to) (i32.const 4)))
+      (br_if $elements (i32.lt_u (local.tee $table (i32.add (local.get $table) (i32.const 4))) (local.get $end)))))
+
+  ;; The packed weights, for every thread ($training 0: only those the forward pass reads).
+  (func (export "prepare") (param $training i32)
+    ;; stem weights in blocks of output channels
+    (call $gather (i32.const 320704) (i32.const 480768) (i32.const 72) (i32.const 0))
+    ;; stem biases, padded
+    (call $gather (i32.const 320992) (i32.const 481056) (i32.const 8) (i32.const 0))
+    ;; conv2 weights in blocks of output channels
+    (call $gather (i32.const 321024) (i32.const 481088) (i32.const 1152) (i32.const 0))
+    ;; conv2 biases, padded
+    (call $gather (i32.const 325632) (i32.const 485696) (i32.const 16) (i32.const 0))
+    ;; conv2 weights in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 325696) (i32.const 485760) (i32.const 1152) (i32.const 0))))
+    ;; hidden weights as rows [input][unit]
+    (call $gather (i32.const 330304) (i32.const 490368) (i32.const 18432) (i32.const 0))
+    ;; hidden biases, padded
+    (call $gather (i32.const 404032) (i32.const 564096) (i32.const 32) (i32.const 0))
+    ;; hidden weights as rows [unit][input] (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 404160) (i32.const 564224) (i32.const 18432) (i32.const 0))))
+    ;; logits weights as rows [input][unit]
+    (call $gather (i32.const 477888) (i32.const 637952) (i32.const 384) (i32.const 0))
+    ;; logits biases, padded
+    (call $gather (i32.const 479424) (i32.const 639488) (i32.const 12) (i32.const 0))
+    ;; logits weights as rows [unit][input] (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 479472) (i32.const 639536) (i32.const 320) (i32.const 0))))
+  )
+
   (func (export "forward") (param $n i32)
     (call $stem_forward (local.get $n))
     (call $relu1_forward (local.get $n))
@@ -830,6 +867,22 @@
     (call $maxpool1_backward (local.get $n))
     (call $relu1_backward (local.get $n))
     (call $stem_backward (local.get $n))
+    ;; dstem_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 0)) (i32.const 640816) (i32.const 72) (global.get $base))
+    ;; dstem_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 288)) (i32.const 641104) (i32.const 8) (global.get $base))
+    ;; dconv2_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 320)) (i32.const 641136) (i32.const 1152) (global.get $base))
+    ;; dconv2_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 4928)) (i32.const 645744) (i32.const 16) (global.get $base))
+    ;; dhidden_w from rows [input][unit]
+    (call $gather (i32.add (global.get $base) (i32.const 4992)) (i32.const 645808) (i32.const 18432) (global.get $base))
+    ;; dhidden_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 78720)) (i32.const 719536) (i32.const 32) (global.get $base))
+    ;; dlogits_w from rows [input][unit]
+    (call $gather (i32.add (global.get $base) (i32.const 78848)) (i32.const 719664) (i32.const 320) (global.get $base))
+    ;; dlogits_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 80128)) (i32.const 720944) (i32.const 10) (global.get $base))
   )
 
   ;; The optimiser over all parameters, four at a time; rates: each parameter's factor on the learning

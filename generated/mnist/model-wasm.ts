@@ -4,12 +4,13 @@
 // multiply-adds where the runtime has relaxed SIMD), run on one linear memory shared by
 // all threads. Tensors are stored pixel by pixel (HWC, channels padded to multiples of
 // four); parameters keep the TypeScript model's layout and are repacked for the kernels
-// once per step (prepare), gradients unpacked after each backward pass.
+// once per step (prepare), gradients unpacked at the end of each backward pass — both by
+// the kernels, through index tables allocate() writes once.
 import { MODEL, softmax_cross_entropy } from './model.js';
 import { swapContents, updateAverage } from './runtime/average.js';
 import { DataError } from './runtime/images.js';
 import type { Augmentation, StepContext, TrainableNet } from './runtime/net.js';
-import { pack, unpack } from './runtime/packing.js';
+import { packTable, unpackTable } from './runtime/packing.js';
 import { updateRunningStats } from './runtime/statistics.js';
 import { loadKernels } from './runtime/wasm.js';
 
@@ -19,13 +20,49 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
-const SHARED_BYTES = 356912;
+const SHARED_BYTES = 537632;
 const REGION_BYTES = 3676864;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
 /** Multiplies the pixel bytes before the mean is subtracted. */
 const PIXEL_SCALE = 1 / 255;
+
+/**
+ * The packings' index tables (see prepare and backward in model.wat), in the shared part:
+ * for each packed weight, the byte address it is read from (356912: a zero); for each
+ * gradient, the region-relative address of its packed value.
+ */
+function writePackingTables(memory: ArrayBufferLike): void {
+  // conv1 weights in blocks of output channels
+  packTable(memory, 356928, { "kind": "blocks", "outputs": 16, "inputs": 1, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 400, 0, 356912);
+  // conv1 biases, padded
+  packTable(memory, 358528, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 1600, 356912);
+  // conv2 weights in blocks of output channels
+  packTable(memory, 358592, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 6400, 1664, 356912);
+  // conv2 biases, padded
+  packTable(memory, 384192, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 27264, 356912);
+  // conv2 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 384256, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 6400, 1664, 356912);
+  // fc weights as rows [input][unit]
+  packTable(memory, 409856, { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 }, 9408, 27328, 356912);
+  // fc biases, padded
+  packTable(memory, 447488, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 58688, 356912);
+  // fc weights as rows [unit][input] (dL/dx)
+  packTable(memory, 447536, { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 784, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 }, 7840, 27328, 356912);
+  // dconv1_w from rows [tap][ci][co]
+  unpackTable(memory, 478896, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 3355504);
+  // dconv1_b, padded
+  unpackTable(memory, 480496, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 3361904);
+  // dconv2_w from rows [tap][ci][co]
+  unpackTable(memory, 480560, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 3562672);
+  // dconv2_b, padded
+  unpackTable(memory, 506160, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 3588272);
+  // dfc_w from rows [input][unit]
+  unpackTable(memory, 506224, { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 }, 3638512);
+  // dfc_b, padded
+  unpackTable(memory, 537584, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 3676144);
+}
 
 interface Kernels {
   readonly base: WebAssembly.Global;
@@ -35,6 +72,7 @@ interface Kernels {
   readonly seed: WebAssembly.Global;
   forward(n: number): void;
   backward(n: number): void;
+  prepare(training: number): void;
   optimizer_step(learningRate: number, c1: number, c2: number): void;
 }
 
@@ -109,9 +147,6 @@ export class Net implements TrainableNet {
   readonly fc_w: Float32Array;
   /** [10] */
   readonly fc_b: Float32Array;
-  /** The weights as the kernels read them (made by prepare), and gradients as they write them. */
-  private readonly packed: Float32Array[];
-  private readonly packedGrads: Float32Array[];
   /** Batch norm's groups' statistics (shared), for the running averages. */
   private readonly statistics: Float32Array[];
   private readonly kernels: Kernels;
@@ -123,7 +158,9 @@ export class Net implements TrainableNet {
       const gib = ((pages * PAGE) / 2 ** 30).toFixed(1);
       throw new DataError(`${regions} regions of 16 samples`, `the WebAssembly memory would need ${gib} GiB, more than the 4 GiB one memory can hold`, 'train on fewer threads, with a smaller batch, or with --backend ts');
     }
-    return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }), regions };
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    writePackingTables(memory.buffer);
+    return { memory, regions };
   }
 
   /** Region `region`'s Net over `shared` memory, or a Net with memory of its own. */
@@ -152,24 +189,6 @@ export class Net implements TrainableNet {
     this.conv2_b = this.params.subarray(6816, 6832);
     this.fc_w = this.params.subarray(6832, 14672);
     this.fc_b = this.params.subarray(14672, 14682);
-    this.packed = [
-      floats(234944, 400),
-      floats(236544, 16),
-      floats(236608, 6400),
-      floats(262208, 16),
-      floats(262272, 6400),
-      floats(287872, 9408),
-      floats(325504, 12),
-      floats(325552, 7840),
-    ];
-    this.packedGrads = [
-      floats(base + 3355504, 1600),
-      floats(base + 3361904, 16),
-      floats(base + 3562672, 6400),
-      floats(base + 3588272, 16),
-      floats(base + 3638512, 9408),
-      floats(base + 3676144, 12),
-    ];
     this.statistics = [
     ];
     this.setRates();
@@ -231,7 +250,7 @@ export class Net implements TrainableNet {
   }
 
   evaluate(n: number): number {
-    this.prepare();
+    this.prepare(false);
     this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
     return this.loss(n);
   }
@@ -247,23 +266,8 @@ export class Net implements TrainableNet {
     return Promise.resolve();
   }
 
-  prepare(): void {
-    // conv1 weights in blocks of output channels
-    pack(this.conv1_w, this.packed[0]!, { "kind": "blocks", "outputs": 16, "inputs": 1, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-    // conv1 biases, padded
-    pack(this.conv1_b, this.packed[1]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // conv2 weights in blocks of output channels
-    pack(this.conv2_w, this.packed[2]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-    // conv2 biases, padded
-    pack(this.conv2_b, this.packed[3]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // conv2 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.conv2_w, this.packed[4]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true });
-    // fc weights as rows [input][unit]
-    pack(this.fc_w, this.packed[5]!, { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 });
-    // fc biases, padded
-    pack(this.fc_b, this.packed[6]!, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false });
-    // fc weights as rows [unit][input] (dL/dx)
-    pack(this.fc_w, this.packed[7]!, { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 784, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 });
+  prepare(training = true): void {
+    this.kernels.prepare(training ? 1 : 0);
   }
 
   forward(n: number, ctx: StepContext): void {
@@ -284,18 +288,6 @@ export class Net implements TrainableNet {
     this.kernels.step.value = ctx.step;
     this.kernels.seed.value = ctx.seed | 0;
     this.kernels.backward(n);
-    // dconv1_w from rows [tap][ci][co]
-    unpack(this.packedGrads[0]!, this.grads.subarray(0, 400), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 });
-    // dconv1_b, padded
-    unpack(this.packedGrads[1]!, this.grads.subarray(400, 416), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // dconv2_w from rows [tap][ci][co]
-    unpack(this.packedGrads[2]!, this.grads.subarray(416, 6816), { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 });
-    // dconv2_b, padded
-    unpack(this.packedGrads[3]!, this.grads.subarray(6816, 6832), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // dfc_w from rows [input][unit]
-    unpack(this.packedGrads[4]!, this.grads.subarray(6832, 14672), { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 });
-    // dfc_b, padded
-    unpack(this.packedGrads[5]!, this.grads.subarray(14672, 14682), { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false });
   }
 
   step(learningRate: number, iteration: number): void {

@@ -841,6 +841,37 @@
       (br_if $dx_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
   )
 
+  ;; Packing, as gathers through index tables of byte addresses (written once by the glue):
+  ;; weights into the kernels' layouts before a step, each thread's gradients back into the
+  ;; canonical layout after its backward pass. to[i] = memory[from + table[i]].
+  (func $gather (param $to i32) (param $table i32) (param $count i32) (param $from i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $table) (i32.shl (local.get $count) (i32.const 2))))
+    (loop $elements
+      (f32.store (local.get $to) (f32.load (i32.add (local.get $from) (i32.load (local.get $table)))))
+      (local.set $to (i32.add (local.get $to) (i32.const 4)))
+      (br_if $elements (i32.lt_u (local.tee $table (i32.add (local.get $table) (i32.const 4))) (local.get $end)))))
+
+  ;; The packed weights, for every thread ($training 0: only those the forward pass reads).
+  (func (export "prepare") (param $training i32)
+    ;; conv1 weights in blocks of output channels
+    (call $gather (i32.const 234944) (i32.const 356928) (i32.const 400) (i32.const 0))
+    ;; conv1 biases, padded
+    (call $gather (i32.const 236544) (i32.const 358528) (i32.const 16) (i32.const 0))
+    ;; conv2 weights in blocks of output channels
+    (call $gather (i32.const 236608) (i32.const 358592) (i32.const 6400) (i32.const 0))
+    ;; conv2 biases, padded
+    (call $gather (i32.const 262208) (i32.const 384192) (i32.const 16) (i32.const 0))
+    ;; conv2 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 262272) (i32.const 384256) (i32.const 6400) (i32.const 0))))
+    ;; fc weights as rows [input][unit]
+    (call $gather (i32.const 287872) (i32.const 409856) (i32.const 9408) (i32.const 0))
+    ;; fc biases, padded
+    (call $gather (i32.const 325504) (i32.const 447488) (i32.const 12) (i32.const 0))
+    ;; fc weights as rows [unit][input] (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 325552) (i32.const 447536) (i32.const 7840) (i32.const 0))))
+  )
+
   (func (export "forward") (param $n i32)
     (call $conv1_forward (local.get $n))
     (call $relu1_forward (local.get $n))
@@ -859,6 +890,18 @@
     (call $maxpool1_backward (local.get $n))
     (call $relu1_backward (local.get $n))
     (call $conv1_backward (local.get $n))
+    ;; dconv1_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 0)) (i32.const 478896) (i32.const 400) (global.get $base))
+    ;; dconv1_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 1600)) (i32.const 480496) (i32.const 16) (global.get $base))
+    ;; dconv2_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 1664)) (i32.const 480560) (i32.const 6400) (global.get $base))
+    ;; dconv2_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 27264)) (i32.const 506160) (i32.const 16) (global.get $base))
+    ;; dfc_w from rows [input][unit]
+    (call $gather (i32.add (global.get $base) (i32.const 27328)) (i32.const 506224) (i32.const 7840) (global.get $base))
+    ;; dfc_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 58688)) (i32.const 537584) (i32.const 10) (global.get $base))
   )
 
   ;; The optimiser over all parameters, four at a time; rates: each parameter's factor on the learning

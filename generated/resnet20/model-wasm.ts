@@ -4,12 +4,13 @@
 // multiply-adds where the runtime has relaxed SIMD), run on one linear memory shared by
 // all threads. Tensors are stored pixel by pixel (HWC, channels padded to multiples of
 // four); parameters keep the TypeScript model's layout and are repacked for the kernels
-// once per step (prepare), gradients unpacked after each backward pass.
+// once per step (prepare), gradients unpacked at the end of each backward pass — both by
+// the kernels, through index tables allocate() writes once.
 import { MODEL, softmax_cross_entropy } from './model.js';
 import { swapContents, updateAverage } from './runtime/average.js';
 import { DataError } from './runtime/images.js';
 import type { Augmentation, StepContext, TrainableNet } from './runtime/net.js';
-import { pack, unpack } from './runtime/packing.js';
+import { packTable, unpackTable } from './runtime/packing.js';
 import { updateRunningStats } from './runtime/statistics.js';
 import { loadKernels } from './runtime/wasm.js';
 
@@ -19,13 +20,371 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 
 /** Byte offsets: the shared part once, then one region a Net (32 samples). */
-const SHARED_BYTES = 6499632;
+const SHARED_BYTES = 9735072;
 const REGION_BYTES = 145853280;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
 /** Multiplies the pixel bytes before the mean is subtracted. */
 const PIXEL_SCALE = 1 / 255;
+
+/**
+ * The packings' index tables (see prepare and backward in model.wat), in the shared part:
+ * for each packed weight, the byte address it is read from (6499632: a zero); for each
+ * gradient, the region-relative address of its packed value.
+ */
+function writePackingTables(memory: ArrayBufferLike): void {
+  // stem weights in blocks of output channels
+  packTable(memory, 6499648, { "kind": "blocks", "outputs": 16, "inputs": 3, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 432, 0, 6499632);
+  // stem_bn running mean, padded
+  packTable(memory, 6501376, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315584, 6499632);
+  // stem_bn running variance, padded
+  packTable(memory, 6501440, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315648, 6499632);
+  // stem_bn γ, padded
+  packTable(memory, 6501504, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 1728, 6499632);
+  // stem_bn β, padded
+  packTable(memory, 6501568, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 1792, 6499632);
+  // s1b1_conv1 weights in blocks of output channels
+  packTable(memory, 6501632, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 1856, 6499632);
+  // s1b1_conv1 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 6510848, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 1856, 6499632);
+  // s1b1_bn1 running mean, padded
+  packTable(memory, 6520064, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315712, 6499632);
+  // s1b1_bn1 running variance, padded
+  packTable(memory, 6520128, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315776, 6499632);
+  // s1b1_bn1 γ, padded
+  packTable(memory, 6520192, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 11072, 6499632);
+  // s1b1_bn1 β, padded
+  packTable(memory, 6520256, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 11136, 6499632);
+  // s1b1_conv2 weights in blocks of output channels
+  packTable(memory, 6520320, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 11200, 6499632);
+  // s1b1_conv2 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 6529536, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 11200, 6499632);
+  // s1b1_bn2 running mean, padded
+  packTable(memory, 6538752, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315840, 6499632);
+  // s1b1_bn2 running variance, padded
+  packTable(memory, 6538816, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315904, 6499632);
+  // s1b1_bn2 γ, padded
+  packTable(memory, 6538880, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 20416, 6499632);
+  // s1b1_bn2 β, padded
+  packTable(memory, 6538944, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 20480, 6499632);
+  // s1b2_conv1 weights in blocks of output channels
+  packTable(memory, 6539008, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 20544, 6499632);
+  // s1b2_conv1 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 6548224, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 20544, 6499632);
+  // s1b2_bn1 running mean, padded
+  packTable(memory, 6557440, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315968, 6499632);
+  // s1b2_bn1 running variance, padded
+  packTable(memory, 6557504, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316032, 6499632);
+  // s1b2_bn1 γ, padded
+  packTable(memory, 6557568, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 29760, 6499632);
+  // s1b2_bn1 β, padded
+  packTable(memory, 6557632, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 29824, 6499632);
+  // s1b2_conv2 weights in blocks of output channels
+  packTable(memory, 6557696, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 29888, 6499632);
+  // s1b2_conv2 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 6566912, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 29888, 6499632);
+  // s1b2_bn2 running mean, padded
+  packTable(memory, 6576128, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316096, 6499632);
+  // s1b2_bn2 running variance, padded
+  packTable(memory, 6576192, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316160, 6499632);
+  // s1b2_bn2 γ, padded
+  packTable(memory, 6576256, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 39104, 6499632);
+  // s1b2_bn2 β, padded
+  packTable(memory, 6576320, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 39168, 6499632);
+  // s1b3_conv1 weights in blocks of output channels
+  packTable(memory, 6576384, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 39232, 6499632);
+  // s1b3_conv1 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 6585600, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 39232, 6499632);
+  // s1b3_bn1 running mean, padded
+  packTable(memory, 6594816, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316224, 6499632);
+  // s1b3_bn1 running variance, padded
+  packTable(memory, 6594880, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316288, 6499632);
+  // s1b3_bn1 γ, padded
+  packTable(memory, 6594944, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 48448, 6499632);
+  // s1b3_bn1 β, padded
+  packTable(memory, 6595008, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 48512, 6499632);
+  // s1b3_conv2 weights in blocks of output channels
+  packTable(memory, 6595072, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 48576, 6499632);
+  // s1b3_conv2 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 6604288, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 48576, 6499632);
+  // s1b3_bn2 running mean, padded
+  packTable(memory, 6613504, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316352, 6499632);
+  // s1b3_bn2 running variance, padded
+  packTable(memory, 6613568, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316416, 6499632);
+  // s1b3_bn2 γ, padded
+  packTable(memory, 6613632, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 57792, 6499632);
+  // s1b3_bn2 β, padded
+  packTable(memory, 6613696, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 57856, 6499632);
+  // s2_b1_conv1 weights in blocks of output channels
+  packTable(memory, 6613760, { "kind": "blocks", "outputs": 32, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 4608, 57920, 6499632);
+  // s2_b1_conv1 weights in blocks of input channels (dL/dx)
+  packTable(memory, 6632192, { "kind": "blocks", "outputs": 32, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": true }, 4608, 57920, 6499632);
+  // s2_b1_bn1 running mean, padded
+  packTable(memory, 6650624, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316480, 6499632);
+  // s2_b1_bn1 running variance, padded
+  packTable(memory, 6650752, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316608, 6499632);
+  // s2_b1_bn1 γ, padded
+  packTable(memory, 6650880, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 76352, 6499632);
+  // s2_b1_bn1 β, padded
+  packTable(memory, 6651008, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 76480, 6499632);
+  // s2_b1_conv2 weights in blocks of output channels
+  packTable(memory, 6651136, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 76608, 6499632);
+  // s2_b1_conv2 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 6688000, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 76608, 6499632);
+  // s2_b1_bn2 running mean, padded
+  packTable(memory, 6724864, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316736, 6499632);
+  // s2_b1_bn2 running variance, padded
+  packTable(memory, 6724992, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316864, 6499632);
+  // s2_b1_bn2 γ, padded
+  packTable(memory, 6725120, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 113472, 6499632);
+  // s2_b1_bn2 β, padded
+  packTable(memory, 6725248, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 113600, 6499632);
+  // s2_b2_conv1 weights in blocks of output channels
+  packTable(memory, 6725376, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 113728, 6499632);
+  // s2_b2_conv1 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 6762240, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 113728, 6499632);
+  // s2_b2_bn1 running mean, padded
+  packTable(memory, 6799104, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316992, 6499632);
+  // s2_b2_bn1 running variance, padded
+  packTable(memory, 6799232, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317120, 6499632);
+  // s2_b2_bn1 γ, padded
+  packTable(memory, 6799360, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 150592, 6499632);
+  // s2_b2_bn1 β, padded
+  packTable(memory, 6799488, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 150720, 6499632);
+  // s2_b2_conv2 weights in blocks of output channels
+  packTable(memory, 6799616, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 150848, 6499632);
+  // s2_b2_conv2 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 6836480, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 150848, 6499632);
+  // s2_b2_bn2 running mean, padded
+  packTable(memory, 6873344, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317248, 6499632);
+  // s2_b2_bn2 running variance, padded
+  packTable(memory, 6873472, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317376, 6499632);
+  // s2_b2_bn2 γ, padded
+  packTable(memory, 6873600, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 187712, 6499632);
+  // s2_b2_bn2 β, padded
+  packTable(memory, 6873728, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 187840, 6499632);
+  // s2_b3_conv1 weights in blocks of output channels
+  packTable(memory, 6873856, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 187968, 6499632);
+  // s2_b3_conv1 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 6910720, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 187968, 6499632);
+  // s2_b3_bn1 running mean, padded
+  packTable(memory, 6947584, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317504, 6499632);
+  // s2_b3_bn1 running variance, padded
+  packTable(memory, 6947712, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317632, 6499632);
+  // s2_b3_bn1 γ, padded
+  packTable(memory, 6947840, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 224832, 6499632);
+  // s2_b3_bn1 β, padded
+  packTable(memory, 6947968, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 224960, 6499632);
+  // s2_b3_conv2 weights in blocks of output channels
+  packTable(memory, 6948096, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 225088, 6499632);
+  // s2_b3_conv2 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 6984960, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 225088, 6499632);
+  // s2_b3_bn2 running mean, padded
+  packTable(memory, 7021824, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317760, 6499632);
+  // s2_b3_bn2 running variance, padded
+  packTable(memory, 7021952, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317888, 6499632);
+  // s2_b3_bn2 γ, padded
+  packTable(memory, 7022080, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 261952, 6499632);
+  // s2_b3_bn2 β, padded
+  packTable(memory, 7022208, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 262080, 6499632);
+  // s3_b1_conv1 weights in blocks of output channels
+  packTable(memory, 7022336, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 18432, 262208, 6499632);
+  // s3_b1_conv1 weights in blocks of input channels (dL/dx)
+  packTable(memory, 7096064, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": true }, 18432, 262208, 6499632);
+  // s3_b1_bn1 running mean, padded
+  packTable(memory, 7169792, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318016, 6499632);
+  // s3_b1_bn1 running variance, padded
+  packTable(memory, 7170048, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318272, 6499632);
+  // s3_b1_bn1 γ, padded
+  packTable(memory, 7170304, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 335936, 6499632);
+  // s3_b1_bn1 β, padded
+  packTable(memory, 7170560, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 336192, 6499632);
+  // s3_b1_conv2 weights in blocks of output channels
+  packTable(memory, 7170816, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 336448, 6499632);
+  // s3_b1_conv2 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 7318272, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 336448, 6499632);
+  // s3_b1_bn2 running mean, padded
+  packTable(memory, 7465728, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318528, 6499632);
+  // s3_b1_bn2 running variance, padded
+  packTable(memory, 7465984, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318784, 6499632);
+  // s3_b1_bn2 γ, padded
+  packTable(memory, 7466240, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 483904, 6499632);
+  // s3_b1_bn2 β, padded
+  packTable(memory, 7466496, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 484160, 6499632);
+  // s3_b2_conv1 weights in blocks of output channels
+  packTable(memory, 7466752, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 484416, 6499632);
+  // s3_b2_conv1 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 7614208, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 484416, 6499632);
+  // s3_b2_bn1 running mean, padded
+  packTable(memory, 7761664, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319040, 6499632);
+  // s3_b2_bn1 running variance, padded
+  packTable(memory, 7761920, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319296, 6499632);
+  // s3_b2_bn1 γ, padded
+  packTable(memory, 7762176, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 631872, 6499632);
+  // s3_b2_bn1 β, padded
+  packTable(memory, 7762432, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 632128, 6499632);
+  // s3_b2_conv2 weights in blocks of output channels
+  packTable(memory, 7762688, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 632384, 6499632);
+  // s3_b2_conv2 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 7910144, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 632384, 6499632);
+  // s3_b2_bn2 running mean, padded
+  packTable(memory, 8057600, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319552, 6499632);
+  // s3_b2_bn2 running variance, padded
+  packTable(memory, 8057856, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319808, 6499632);
+  // s3_b2_bn2 γ, padded
+  packTable(memory, 8058112, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 779840, 6499632);
+  // s3_b2_bn2 β, padded
+  packTable(memory, 8058368, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 780096, 6499632);
+  // s3_b3_conv1 weights in blocks of output channels
+  packTable(memory, 8058624, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 780352, 6499632);
+  // s3_b3_conv1 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 8206080, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 780352, 6499632);
+  // s3_b3_bn1 running mean, padded
+  packTable(memory, 8353536, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320064, 6499632);
+  // s3_b3_bn1 running variance, padded
+  packTable(memory, 8353792, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320320, 6499632);
+  // s3_b3_bn1 γ, padded
+  packTable(memory, 8354048, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 927808, 6499632);
+  // s3_b3_bn1 β, padded
+  packTable(memory, 8354304, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 928064, 6499632);
+  // s3_b3_conv2 weights in blocks of output channels
+  packTable(memory, 8354560, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 928320, 6499632);
+  // s3_b3_conv2 weights flipped, in blocks of input channels (dL/dx)
+  packTable(memory, 8502016, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 928320, 6499632);
+  // s3_b3_bn2 running mean, padded
+  packTable(memory, 8649472, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320576, 6499632);
+  // s3_b3_bn2 running variance, padded
+  packTable(memory, 8649728, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320832, 6499632);
+  // s3_b3_bn2 γ, padded
+  packTable(memory, 8649984, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 1075776, 6499632);
+  // s3_b3_bn2 β, padded
+  packTable(memory, 8650240, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 1076032, 6499632);
+  // fc weights as rows [input][unit]
+  packTable(memory, 8650496, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 768, 1076288, 6499632);
+  // fc biases, padded
+  packTable(memory, 8653568, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 1078848, 6499632);
+  // fc weights as rows [unit][input] (dL/dx)
+  packTable(memory, 8653616, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 64, "flip": false, "swap": true, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 640, 1076288, 6499632);
+  // dstem_w from rows [tap][ci][co]
+  unpackTable(memory, 8656176, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 143952496);
+  // dstem_bn_gamma, padded
+  unpackTable(memory, 8657904, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143954800);
+  // dstem_bn_beta, padded
+  unpackTable(memory, 8657968, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143954864);
+  // ds1b1_conv1_w from rows [tap][ci][co]
+  unpackTable(memory, 8658032, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 143955696);
+  // ds1b1_bn1_gamma, padded
+  unpackTable(memory, 8667248, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143964912);
+  // ds1b1_bn1_beta, padded
+  unpackTable(memory, 8667312, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143964976);
+  // ds1b1_conv2_w from rows [tap][ci][co]
+  unpackTable(memory, 8667376, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 143965808);
+  // ds1b1_bn2_gamma, padded
+  unpackTable(memory, 8676592, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143975024);
+  // ds1b1_bn2_beta, padded
+  unpackTable(memory, 8676656, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143975088);
+  // ds1b2_conv1_w from rows [tap][ci][co]
+  unpackTable(memory, 8676720, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 143975920);
+  // ds1b2_bn1_gamma, padded
+  unpackTable(memory, 8685936, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143985136);
+  // ds1b2_bn1_beta, padded
+  unpackTable(memory, 8686000, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143985200);
+  // ds1b2_conv2_w from rows [tap][ci][co]
+  unpackTable(memory, 8686064, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 143986032);
+  // ds1b2_bn2_gamma, padded
+  unpackTable(memory, 8695280, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143995248);
+  // ds1b2_bn2_beta, padded
+  unpackTable(memory, 8695344, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143995312);
+  // ds1b3_conv1_w from rows [tap][ci][co]
+  unpackTable(memory, 8695408, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 143996144);
+  // ds1b3_bn1_gamma, padded
+  unpackTable(memory, 8704624, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144005360);
+  // ds1b3_bn1_beta, padded
+  unpackTable(memory, 8704688, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144005424);
+  // ds1b3_conv2_w from rows [tap][ci][co]
+  unpackTable(memory, 8704752, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 144006256);
+  // ds1b3_bn2_gamma, padded
+  unpackTable(memory, 8713968, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144015472);
+  // ds1b3_bn2_beta, padded
+  unpackTable(memory, 8714032, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144015536);
+  // ds2_b1_conv1_w from rows [tap][ci][co]
+  unpackTable(memory, 8714096, { "kind": "rows", "outputs": 32, "inputs": 16, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 16 }, 144016368);
+  // ds2_b1_bn1_gamma, padded
+  unpackTable(memory, 8732528, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144034800);
+  // ds2_b1_bn1_beta, padded
+  unpackTable(memory, 8732656, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144034928);
+  // ds2_b1_conv2_w from rows [tap][ci][co]
+  unpackTable(memory, 8732784, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 144036592);
+  // ds2_b1_bn2_gamma, padded
+  unpackTable(memory, 8769648, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144073456);
+  // ds2_b1_bn2_beta, padded
+  unpackTable(memory, 8769776, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144073584);
+  // ds2_b2_conv1_w from rows [tap][ci][co]
+  unpackTable(memory, 8769904, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 144599536);
+  // ds2_b2_bn1_gamma, padded
+  unpackTable(memory, 8806768, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144636400);
+  // ds2_b2_bn1_beta, padded
+  unpackTable(memory, 8806896, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144636528);
+  // ds2_b2_conv2_w from rows [tap][ci][co]
+  unpackTable(memory, 8807024, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 144638192);
+  // ds2_b2_bn2_gamma, padded
+  unpackTable(memory, 8843888, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144675056);
+  // ds2_b2_bn2_beta, padded
+  unpackTable(memory, 8844016, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144675184);
+  // ds2_b3_conv1_w from rows [tap][ci][co]
+  unpackTable(memory, 8844144, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 144676848);
+  // ds2_b3_bn1_gamma, padded
+  unpackTable(memory, 8881008, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144713712);
+  // ds2_b3_bn1_beta, padded
+  unpackTable(memory, 8881136, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144713840);
+  // ds2_b3_conv2_w from rows [tap][ci][co]
+  unpackTable(memory, 8881264, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 144715504);
+  // ds2_b3_bn2_gamma, padded
+  unpackTable(memory, 8918128, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144752368);
+  // ds2_b3_bn2_beta, padded
+  unpackTable(memory, 8918256, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144752496);
+  // ds3_b1_conv1_w from rows [tap][ci][co]
+  unpackTable(memory, 8918384, { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 32 }, 144754160);
+  // ds3_b1_bn1_gamma, padded
+  unpackTable(memory, 8992112, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 144827888);
+  // ds3_b1_bn1_beta, padded
+  unpackTable(memory, 8992368, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 144828144);
+  // ds3_b1_conv2_w from rows [tap][ci][co]
+  unpackTable(memory, 8992624, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 144831472);
+  // ds3_b1_bn2_gamma, padded
+  unpackTable(memory, 9140080, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 144978928);
+  // ds3_b1_bn2_beta, padded
+  unpackTable(memory, 9140336, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 144979184);
+  // ds3_b2_conv1_w from rows [tap][ci][co]
+  unpackTable(memory, 9140592, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 145244656);
+  // ds3_b2_bn1_gamma, padded
+  unpackTable(memory, 9288048, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145392112);
+  // ds3_b2_bn1_beta, padded
+  unpackTable(memory, 9288304, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145392368);
+  // ds3_b2_conv2_w from rows [tap][ci][co]
+  unpackTable(memory, 9288560, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 145395696);
+  // ds3_b2_bn2_gamma, padded
+  unpackTable(memory, 9436016, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145543152);
+  // ds3_b2_bn2_beta, padded
+  unpackTable(memory, 9436272, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145543408);
+  // ds3_b3_conv1_w from rows [tap][ci][co]
+  unpackTable(memory, 9436528, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 145546736);
+  // ds3_b3_bn1_gamma, padded
+  unpackTable(memory, 9583984, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145694192);
+  // ds3_b3_bn1_beta, padded
+  unpackTable(memory, 9584240, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145694448);
+  // ds3_b3_conv2_w from rows [tap][ci][co]
+  unpackTable(memory, 9584496, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 145697776);
+  // ds3_b3_bn2_gamma, padded
+  unpackTable(memory, 9731952, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145845232);
+  // ds3_b3_bn2_beta, padded
+  unpackTable(memory, 9732208, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145845488);
+  // dfc_w from rows [input][unit]
+  unpackTable(memory, 9732464, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 145848816);
+  // dfc_b, padded
+  unpackTable(memory, 9735024, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 145851888);
+}
 
 interface Kernels {
   readonly base: WebAssembly.Global;
@@ -35,6 +394,7 @@ interface Kernels {
   readonly seed: WebAssembly.Global;
   forward(n: number): void;
   backward(n: number): void;
+  prepare(training: number): void;
   optimizer_step(learningRate: number, c1: number, c2: number): void;
 }
 
@@ -291,9 +651,6 @@ export class Net implements TrainableNet {
   readonly s3_b3_bn2_mean: Float32Array;
   /** [64] */
   readonly s3_b3_bn2_var: Float32Array;
-  /** The weights as the kernels read them (made by prepare), and gradients as they write them. */
-  private readonly packed: Float32Array[];
-  private readonly packedGrads: Float32Array[];
   /** Batch norm's groups' statistics (shared), for the running averages. */
   private readonly statistics: Float32Array[];
   private readonly kernels: Kernels;
@@ -305,7 +662,9 @@ export class Net implements TrainableNet {
       const gib = ((pages * PAGE) / 2 ** 30).toFixed(1);
       throw new DataError(`${regions} regions of 32 samples`, `the WebAssembly memory would need ${gib} GiB, more than the 4 GiB one memory can hold`, 'train on fewer threads, with a smaller batch, or with --backend ts');
     }
-    return { memory: new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }), regions };
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    writePackingTables(memory.buffer);
+    return { memory, regions };
   }
 
   /** Region `region`'s Net over `shared` memory, or a Net with memory of its own. */
@@ -425,185 +784,6 @@ export class Net implements TrainableNet {
     this.s3_b3_bn1_var = this.state.subarray(1184, 1248);
     this.s3_b3_bn2_mean = this.state.subarray(1248, 1312);
     this.s3_b3_bn2_var = this.state.subarray(1312, 1376);
-    this.packed = [
-      floats(4321088, 432),
-      floats(4322816, 16),
-      floats(4322880, 16),
-      floats(4322944, 16),
-      floats(4323008, 16),
-      floats(4323584, 2304),
-      floats(4332800, 2304),
-      floats(4342016, 16),
-      floats(4342080, 16),
-      floats(4342144, 16),
-      floats(4342208, 16),
-      floats(4342784, 2304),
-      floats(4352000, 2304),
-      floats(4361216, 16),
-      floats(4361280, 16),
-      floats(4361344, 16),
-      floats(4361408, 16),
-      floats(4361984, 2304),
-      floats(4371200, 2304),
-      floats(4380416, 16),
-      floats(4380480, 16),
-      floats(4380544, 16),
-      floats(4380608, 16),
-      floats(4381184, 2304),
-      floats(4390400, 2304),
-      floats(4399616, 16),
-      floats(4399680, 16),
-      floats(4399744, 16),
-      floats(4399808, 16),
-      floats(4400384, 2304),
-      floats(4409600, 2304),
-      floats(4418816, 16),
-      floats(4418880, 16),
-      floats(4418944, 16),
-      floats(4419008, 16),
-      floats(4419584, 2304),
-      floats(4428800, 2304),
-      floats(4438016, 16),
-      floats(4438080, 16),
-      floats(4438144, 16),
-      floats(4438208, 16),
-      floats(4438784, 4608),
-      floats(4457216, 4608),
-      floats(4475648, 32),
-      floats(4475776, 32),
-      floats(4475904, 32),
-      floats(4476032, 32),
-      floats(4477184, 9216),
-      floats(4514048, 9216),
-      floats(4550912, 32),
-      floats(4551040, 32),
-      floats(4551168, 32),
-      floats(4551296, 32),
-      floats(4552448, 9216),
-      floats(4589312, 9216),
-      floats(4626176, 32),
-      floats(4626304, 32),
-      floats(4626432, 32),
-      floats(4626560, 32),
-      floats(4627712, 9216),
-      floats(4664576, 9216),
-      floats(4701440, 32),
-      floats(4701568, 32),
-      floats(4701696, 32),
-      floats(4701824, 32),
-      floats(4702976, 9216),
-      floats(4739840, 9216),
-      floats(4776704, 32),
-      floats(4776832, 32),
-      floats(4776960, 32),
-      floats(4777088, 32),
-      floats(4778240, 9216),
-      floats(4815104, 9216),
-      floats(4851968, 32),
-      floats(4852096, 32),
-      floats(4852224, 32),
-      floats(4852352, 32),
-      floats(4853504, 18432),
-      floats(4927232, 18432),
-      floats(5000960, 64),
-      floats(5001216, 64),
-      floats(5001472, 64),
-      floats(5001728, 64),
-      floats(5004032, 36864),
-      floats(5151488, 36864),
-      floats(5298944, 64),
-      floats(5299200, 64),
-      floats(5299456, 64),
-      floats(5299712, 64),
-      floats(5302016, 36864),
-      floats(5449472, 36864),
-      floats(5596928, 64),
-      floats(5597184, 64),
-      floats(5597440, 64),
-      floats(5597696, 64),
-      floats(5600000, 36864),
-      floats(5747456, 36864),
-      floats(5894912, 64),
-      floats(5895168, 64),
-      floats(5895424, 64),
-      floats(5895680, 64),
-      floats(5897984, 36864),
-      floats(6045440, 36864),
-      floats(6192896, 64),
-      floats(6193152, 64),
-      floats(6193408, 64),
-      floats(6193664, 64),
-      floats(6195968, 36864),
-      floats(6343424, 36864),
-      floats(6490880, 64),
-      floats(6491136, 64),
-      floats(6491392, 64),
-      floats(6491648, 64),
-      floats(6493952, 768),
-      floats(6497024, 12),
-      floats(6497072, 640),
-    ];
-    this.packedGrads = [
-      floats(base + 143952496, 576),
-      floats(base + 143954800, 16),
-      floats(base + 143954864, 16),
-      floats(base + 143955696, 2304),
-      floats(base + 143964912, 16),
-      floats(base + 143964976, 16),
-      floats(base + 143965808, 2304),
-      floats(base + 143975024, 16),
-      floats(base + 143975088, 16),
-      floats(base + 143975920, 2304),
-      floats(base + 143985136, 16),
-      floats(base + 143985200, 16),
-      floats(base + 143986032, 2304),
-      floats(base + 143995248, 16),
-      floats(base + 143995312, 16),
-      floats(base + 143996144, 2304),
-      floats(base + 144005360, 16),
-      floats(base + 144005424, 16),
-      floats(base + 144006256, 2304),
-      floats(base + 144015472, 16),
-      floats(base + 144015536, 16),
-      floats(base + 144016368, 4608),
-      floats(base + 144034800, 32),
-      floats(base + 144034928, 32),
-      floats(base + 144036592, 9216),
-      floats(base + 144073456, 32),
-      floats(base + 144073584, 32),
-      floats(base + 144599536, 9216),
-      floats(base + 144636400, 32),
-      floats(base + 144636528, 32),
-      floats(base + 144638192, 9216),
-      floats(base + 144675056, 32),
-      floats(base + 144675184, 32),
-      floats(base + 144676848, 9216),
-      floats(base + 144713712, 32),
-      floats(base + 144713840, 32),
-      floats(base + 144715504, 9216),
-      floats(base + 144752368, 32),
-      floats(base + 144752496, 32),
-      floats(base + 144754160, 18432),
-      floats(base + 144827888, 64),
-      floats(base + 144828144, 64),
-      floats(base + 144831472, 36864),
-      floats(base + 144978928, 64),
-      floats(base + 144979184, 64),
-      floats(base + 145244656, 36864),
-      floats(base + 145392112, 64),
-      floats(base + 145392368, 64),
-      floats(base + 145395696, 36864),
-      floats(base + 145543152, 64),
-      floats(base + 145543408, 64),
-      floats(base + 145546736, 36864),
-      floats(base + 145694192, 64),
-      floats(base + 145694448, 64),
-      floats(base + 145697776, 36864),
-      floats(base + 145845232, 64),
-      floats(base + 145845488, 64),
-      floats(base + 145848816, 768),
-      floats(base + 145851888, 12),
-    ];
     this.statistics = [
       floats(4323072, 128),
       floats(4342272, 128),
@@ -828,7 +1008,7 @@ export class Net implements TrainableNet {
   }
 
   evaluate(n: number): number {
-    this.prepare();
+    this.prepare(false);
     this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
     return this.loss(n);
   }
@@ -844,239 +1024,8 @@ export class Net implements TrainableNet {
     return Promise.resolve();
   }
 
-  prepare(): void {
-    // stem weights in blocks of output channels
-    pack(this.stem_w, this.packed[0]!, { "kind": "blocks", "outputs": 16, "inputs": 3, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-    // stem_bn running mean, padded
-    pack(this.stem_bn_mean, this.packed[1]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // stem_bn running variance, padded
-    pack(this.stem_bn_var, this.packed[2]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // stem_bn γ, padded
-    pack(this.stem_bn_gamma, this.packed[3]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // stem_bn β, padded
-    pack(this.stem_bn_beta, this.packed[4]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b1_conv1 weights in blocks of output channels
-    pack(this.s1b1_conv1_w, this.packed[5]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-    // s1b1_conv1 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s1b1_conv1_w, this.packed[6]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true });
-    // s1b1_bn1 running mean, padded
-    pack(this.s1b1_bn1_mean, this.packed[7]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b1_bn1 running variance, padded
-    pack(this.s1b1_bn1_var, this.packed[8]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b1_bn1 γ, padded
-    pack(this.s1b1_bn1_gamma, this.packed[9]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b1_bn1 β, padded
-    pack(this.s1b1_bn1_beta, this.packed[10]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b1_conv2 weights in blocks of output channels
-    pack(this.s1b1_conv2_w, this.packed[11]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-    // s1b1_conv2 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s1b1_conv2_w, this.packed[12]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true });
-    // s1b1_bn2 running mean, padded
-    pack(this.s1b1_bn2_mean, this.packed[13]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b1_bn2 running variance, padded
-    pack(this.s1b1_bn2_var, this.packed[14]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b1_bn2 γ, padded
-    pack(this.s1b1_bn2_gamma, this.packed[15]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b1_bn2 β, padded
-    pack(this.s1b1_bn2_beta, this.packed[16]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b2_conv1 weights in blocks of output channels
-    pack(this.s1b2_conv1_w, this.packed[17]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-    // s1b2_conv1 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s1b2_conv1_w, this.packed[18]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true });
-    // s1b2_bn1 running mean, padded
-    pack(this.s1b2_bn1_mean, this.packed[19]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b2_bn1 running variance, padded
-    pack(this.s1b2_bn1_var, this.packed[20]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b2_bn1 γ, padded
-    pack(this.s1b2_bn1_gamma, this.packed[21]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b2_bn1 β, padded
-    pack(this.s1b2_bn1_beta, this.packed[22]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b2_conv2 weights in blocks of output channels
-    pack(this.s1b2_conv2_w, this.packed[23]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-    // s1b2_conv2 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s1b2_conv2_w, this.packed[24]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true });
-    // s1b2_bn2 running mean, padded
-    pack(this.s1b2_bn2_mean, this.packed[25]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b2_bn2 running variance, padded
-    pack(this.s1b2_bn2_var, this.packed[26]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b2_bn2 γ, padded
-    pack(this.s1b2_bn2_gamma, this.packed[27]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b2_bn2 β, padded
-    pack(this.s1b2_bn2_beta, this.packed[28]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b3_conv1 weights in blocks of output channels
-    pack(this.s1b3_conv1_w, this.packed[29]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-    // s1b3_conv1 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s1b3_conv1_w, this.packed[30]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true });
-    // s1b3_bn1 running mean, padded
-    pack(this.s1b3_bn1_mean, this.packed[31]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b3_bn1 running variance, padded
-    pack(this.s1b3_bn1_var, this.packed[32]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b3_bn1 γ, padded
-    pack(this.s1b3_bn1_gamma, this.packed[33]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b3_bn1 β, padded
-    pack(this.s1b3_bn1_beta, this.packed[34]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b3_conv2 weights in blocks of output channels
-    pack(this.s1b3_conv2_w, this.packed[35]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false });
-    // s1b3_conv2 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s1b3_conv2_w, this.packed[36]!, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true });
-    // s1b3_bn2 running mean, padded
-    pack(this.s1b3_bn2_mean, this.packed[37]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b3_bn2 running variance, padded
-    pack(this.s1b3_bn2_var, this.packed[38]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b3_bn2 γ, padded
-    pack(this.s1b3_bn2_gamma, this.packed[39]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s1b3_bn2 β, padded
-    pack(this.s1b3_bn2_beta, this.packed[40]!, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // s2_b1_conv1 weights in blocks of output channels
-    pack(this.s2_b1_conv1_w, this.packed[41]!, { "kind": "blocks", "outputs": 32, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false });
-    // s2_b1_conv1 weights in blocks of input channels (dL/dx)
-    pack(this.s2_b1_conv1_w, this.packed[42]!, { "kind": "blocks", "outputs": 32, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": true });
-    // s2_b1_bn1 running mean, padded
-    pack(this.s2_b1_bn1_mean, this.packed[43]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b1_bn1 running variance, padded
-    pack(this.s2_b1_bn1_var, this.packed[44]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b1_bn1 γ, padded
-    pack(this.s2_b1_bn1_gamma, this.packed[45]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b1_bn1 β, padded
-    pack(this.s2_b1_bn1_beta, this.packed[46]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b1_conv2 weights in blocks of output channels
-    pack(this.s2_b1_conv2_w, this.packed[47]!, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false });
-    // s2_b1_conv2 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s2_b1_conv2_w, this.packed[48]!, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true });
-    // s2_b1_bn2 running mean, padded
-    pack(this.s2_b1_bn2_mean, this.packed[49]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b1_bn2 running variance, padded
-    pack(this.s2_b1_bn2_var, this.packed[50]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b1_bn2 γ, padded
-    pack(this.s2_b1_bn2_gamma, this.packed[51]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b1_bn2 β, padded
-    pack(this.s2_b1_bn2_beta, this.packed[52]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b2_conv1 weights in blocks of output channels
-    pack(this.s2_b2_conv1_w, this.packed[53]!, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false });
-    // s2_b2_conv1 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s2_b2_conv1_w, this.packed[54]!, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true });
-    // s2_b2_bn1 running mean, padded
-    pack(this.s2_b2_bn1_mean, this.packed[55]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b2_bn1 running variance, padded
-    pack(this.s2_b2_bn1_var, this.packed[56]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b2_bn1 γ, padded
-    pack(this.s2_b2_bn1_gamma, this.packed[57]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b2_bn1 β, padded
-    pack(this.s2_b2_bn1_beta, this.packed[58]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b2_conv2 weights in blocks of output channels
-    pack(this.s2_b2_conv2_w, this.packed[59]!, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false });
-    // s2_b2_conv2 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s2_b2_conv2_w, this.packed[60]!, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true });
-    // s2_b2_bn2 running mean, padded
-    pack(this.s2_b2_bn2_mean, this.packed[61]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b2_bn2 running variance, padded
-    pack(this.s2_b2_bn2_var, this.packed[62]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b2_bn2 γ, padded
-    pack(this.s2_b2_bn2_gamma, this.packed[63]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b2_bn2 β, padded
-    pack(this.s2_b2_bn2_beta, this.packed[64]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b3_conv1 weights in blocks of output channels
-    pack(this.s2_b3_conv1_w, this.packed[65]!, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false });
-    // s2_b3_conv1 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s2_b3_conv1_w, this.packed[66]!, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true });
-    // s2_b3_bn1 running mean, padded
-    pack(this.s2_b3_bn1_mean, this.packed[67]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b3_bn1 running variance, padded
-    pack(this.s2_b3_bn1_var, this.packed[68]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b3_bn1 γ, padded
-    pack(this.s2_b3_bn1_gamma, this.packed[69]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b3_bn1 β, padded
-    pack(this.s2_b3_bn1_beta, this.packed[70]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b3_conv2 weights in blocks of output channels
-    pack(this.s2_b3_conv2_w, this.packed[71]!, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false });
-    // s2_b3_conv2 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s2_b3_conv2_w, this.packed[72]!, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true });
-    // s2_b3_bn2 running mean, padded
-    pack(this.s2_b3_bn2_mean, this.packed[73]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b3_bn2 running variance, padded
-    pack(this.s2_b3_bn2_var, this.packed[74]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b3_bn2 γ, padded
-    pack(this.s2_b3_bn2_gamma, this.packed[75]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s2_b3_bn2 β, padded
-    pack(this.s2_b3_bn2_beta, this.packed[76]!, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // s3_b1_conv1 weights in blocks of output channels
-    pack(this.s3_b1_conv1_w, this.packed[77]!, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false });
-    // s3_b1_conv1 weights in blocks of input channels (dL/dx)
-    pack(this.s3_b1_conv1_w, this.packed[78]!, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": true });
-    // s3_b1_bn1 running mean, padded
-    pack(this.s3_b1_bn1_mean, this.packed[79]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b1_bn1 running variance, padded
-    pack(this.s3_b1_bn1_var, this.packed[80]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b1_bn1 γ, padded
-    pack(this.s3_b1_bn1_gamma, this.packed[81]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b1_bn1 β, padded
-    pack(this.s3_b1_bn1_beta, this.packed[82]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b1_conv2 weights in blocks of output channels
-    pack(this.s3_b1_conv2_w, this.packed[83]!, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false });
-    // s3_b1_conv2 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s3_b1_conv2_w, this.packed[84]!, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true });
-    // s3_b1_bn2 running mean, padded
-    pack(this.s3_b1_bn2_mean, this.packed[85]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b1_bn2 running variance, padded
-    pack(this.s3_b1_bn2_var, this.packed[86]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b1_bn2 γ, padded
-    pack(this.s3_b1_bn2_gamma, this.packed[87]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b1_bn2 β, padded
-    pack(this.s3_b1_bn2_beta, this.packed[88]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b2_conv1 weights in blocks of output channels
-    pack(this.s3_b2_conv1_w, this.packed[89]!, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false });
-    // s3_b2_conv1 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s3_b2_conv1_w, this.packed[90]!, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true });
-    // s3_b2_bn1 running mean, padded
-    pack(this.s3_b2_bn1_mean, this.packed[91]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b2_bn1 running variance, padded
-    pack(this.s3_b2_bn1_var, this.packed[92]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b2_bn1 γ, padded
-    pack(this.s3_b2_bn1_gamma, this.packed[93]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b2_bn1 β, padded
-    pack(this.s3_b2_bn1_beta, this.packed[94]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b2_conv2 weights in blocks of output channels
-    pack(this.s3_b2_conv2_w, this.packed[95]!, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false });
-    // s3_b2_conv2 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s3_b2_conv2_w, this.packed[96]!, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true });
-    // s3_b2_bn2 running mean, padded
-    pack(this.s3_b2_bn2_mean, this.packed[97]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b2_bn2 running variance, padded
-    pack(this.s3_b2_bn2_var, this.packed[98]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b2_bn2 γ, padded
-    pack(this.s3_b2_bn2_gamma, this.packed[99]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b2_bn2 β, padded
-    pack(this.s3_b2_bn2_beta, this.packed[100]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b3_conv1 weights in blocks of output channels
-    pack(this.s3_b3_conv1_w, this.packed[101]!, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false });
-    // s3_b3_conv1 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s3_b3_conv1_w, this.packed[102]!, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true });
-    // s3_b3_bn1 running mean, padded
-    pack(this.s3_b3_bn1_mean, this.packed[103]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b3_bn1 running variance, padded
-    pack(this.s3_b3_bn1_var, this.packed[104]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b3_bn1 γ, padded
-    pack(this.s3_b3_bn1_gamma, this.packed[105]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b3_bn1 β, padded
-    pack(this.s3_b3_bn1_beta, this.packed[106]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b3_conv2 weights in blocks of output channels
-    pack(this.s3_b3_conv2_w, this.packed[107]!, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false });
-    // s3_b3_conv2 weights flipped, in blocks of input channels (dL/dx)
-    pack(this.s3_b3_conv2_w, this.packed[108]!, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true });
-    // s3_b3_bn2 running mean, padded
-    pack(this.s3_b3_bn2_mean, this.packed[109]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b3_bn2 running variance, padded
-    pack(this.s3_b3_bn2_var, this.packed[110]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b3_bn2 γ, padded
-    pack(this.s3_b3_bn2_gamma, this.packed[111]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // s3_b3_bn2 β, padded
-    pack(this.s3_b3_bn2_beta, this.packed[112]!, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // fc weights as rows [input][unit]
-    pack(this.fc_w, this.packed[113]!, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 });
-    // fc biases, padded
-    pack(this.fc_b, this.packed[114]!, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false });
-    // fc weights as rows [unit][input] (dL/dx)
-    pack(this.fc_w, this.packed[115]!, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 64, "flip": false, "swap": true, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 });
+  prepare(training = true): void {
+    this.kernels.prepare(training ? 1 : 0);
   }
 
   forward(n: number, ctx: StepContext): void {
@@ -1097,124 +1046,6 @@ export class Net implements TrainableNet {
     this.kernels.step.value = ctx.step;
     this.kernels.seed.value = ctx.seed | 0;
     this.kernels.backward(n);
-    // dstem_w from rows [tap][ci][co]
-    unpack(this.packedGrads[0]!, this.grads.subarray(0, 432), { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 4 });
-    // dstem_bn_gamma, padded
-    unpack(this.packedGrads[1]!, this.grads.subarray(432, 448), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // dstem_bn_beta, padded
-    unpack(this.packedGrads[2]!, this.grads.subarray(448, 464), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // ds1b1_conv1_w from rows [tap][ci][co]
-    unpack(this.packedGrads[3]!, this.grads.subarray(464, 2768), { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 });
-    // ds1b1_bn1_gamma, padded
-    unpack(this.packedGrads[4]!, this.grads.subarray(2768, 2784), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // ds1b1_bn1_beta, padded
-    unpack(this.packedGrads[5]!, this.grads.subarray(2784, 2800), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // ds1b1_conv2_w from rows [tap][ci][co]
-    unpack(this.packedGrads[6]!, this.grads.subarray(2800, 5104), { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 });
-    // ds1b1_bn2_gamma, padded
-    unpack(this.packedGrads[7]!, this.grads.subarray(5104, 5120), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // ds1b1_bn2_beta, padded
-    unpack(this.packedGrads[8]!, this.grads.subarray(5120, 5136), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // ds1b2_conv1_w from rows [tap][ci][co]
-    unpack(this.packedGrads[9]!, this.grads.subarray(5136, 7440), { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 });
-    // ds1b2_bn1_gamma, padded
-    unpack(this.packedGrads[10]!, this.grads.subarray(7440, 7456), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // ds1b2_bn1_beta, padded
-    unpack(this.packedGrads[11]!, this.grads.subarray(7456, 7472), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // ds1b2_conv2_w from rows [tap][ci][co]
-    unpack(this.packedGrads[12]!, this.grads.subarray(7472, 9776), { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 });
-    // ds1b2_bn2_gamma, padded
-    unpack(this.packedGrads[13]!, this.grads.subarray(9776, 9792), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // ds1b2_bn2_beta, padded
-    unpack(this.packedGrads[14]!, this.grads.subarray(9792, 9808), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // ds1b3_conv1_w from rows [tap][ci][co]
-    unpack(this.packedGrads[15]!, this.grads.subarray(9808, 12112), { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 });
-    // ds1b3_bn1_gamma, padded
-    unpack(this.packedGrads[16]!, this.grads.subarray(12112, 12128), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // ds1b3_bn1_beta, padded
-    unpack(this.packedGrads[17]!, this.grads.subarray(12128, 12144), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // ds1b3_conv2_w from rows [tap][ci][co]
-    unpack(this.packedGrads[18]!, this.grads.subarray(12144, 14448), { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 });
-    // ds1b3_bn2_gamma, padded
-    unpack(this.packedGrads[19]!, this.grads.subarray(14448, 14464), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // ds1b3_bn2_beta, padded
-    unpack(this.packedGrads[20]!, this.grads.subarray(14464, 14480), { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false });
-    // ds2_b1_conv1_w from rows [tap][ci][co]
-    unpack(this.packedGrads[21]!, this.grads.subarray(14480, 19088), { "kind": "rows", "outputs": 32, "inputs": 16, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 16 });
-    // ds2_b1_bn1_gamma, padded
-    unpack(this.packedGrads[22]!, this.grads.subarray(19088, 19120), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // ds2_b1_bn1_beta, padded
-    unpack(this.packedGrads[23]!, this.grads.subarray(19120, 19152), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // ds2_b1_conv2_w from rows [tap][ci][co]
-    unpack(this.packedGrads[24]!, this.grads.subarray(19152, 28368), { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 });
-    // ds2_b1_bn2_gamma, padded
-    unpack(this.packedGrads[25]!, this.grads.subarray(28368, 28400), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // ds2_b1_bn2_beta, padded
-    unpack(this.packedGrads[26]!, this.grads.subarray(28400, 28432), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // ds2_b2_conv1_w from rows [tap][ci][co]
-    unpack(this.packedGrads[27]!, this.grads.subarray(28432, 37648), { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 });
-    // ds2_b2_bn1_gamma, padded
-    unpack(this.packedGrads[28]!, this.grads.subarray(37648, 37680), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // ds2_b2_bn1_beta, padded
-    unpack(this.packedGrads[29]!, this.grads.subarray(37680, 37712), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // ds2_b2_conv2_w from rows [tap][ci][co]
-    unpack(this.packedGrads[30]!, this.grads.subarray(37712, 46928), { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 });
-    // ds2_b2_bn2_gamma, padded
-    unpack(this.packedGrads[31]!, this.grads.subarray(46928, 46960), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // ds2_b2_bn2_beta, padded
-    unpack(this.packedGrads[32]!, this.grads.subarray(46960, 46992), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // ds2_b3_conv1_w from rows [tap][ci][co]
-    unpack(this.packedGrads[33]!, this.grads.subarray(46992, 56208), { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 });
-    // ds2_b3_bn1_gamma, padded
-    unpack(this.packedGrads[34]!, this.grads.subarray(56208, 56240), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // ds2_b3_bn1_beta, padded
-    unpack(this.packedGrads[35]!, this.grads.subarray(56240, 56272), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // ds2_b3_conv2_w from rows [tap][ci][co]
-    unpack(this.packedGrads[36]!, this.grads.subarray(56272, 65488), { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 });
-    // ds2_b3_bn2_gamma, padded
-    unpack(this.packedGrads[37]!, this.grads.subarray(65488, 65520), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // ds2_b3_bn2_beta, padded
-    unpack(this.packedGrads[38]!, this.grads.subarray(65520, 65552), { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false });
-    // ds3_b1_conv1_w from rows [tap][ci][co]
-    unpack(this.packedGrads[39]!, this.grads.subarray(65552, 83984), { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 32 });
-    // ds3_b1_bn1_gamma, padded
-    unpack(this.packedGrads[40]!, this.grads.subarray(83984, 84048), { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // ds3_b1_bn1_beta, padded
-    unpack(this.packedGrads[41]!, this.grads.subarray(84048, 84112), { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // ds3_b1_conv2_w from rows [tap][ci][co]
-    unpack(this.packedGrads[42]!, this.grads.subarray(84112, 120976), { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 });
-    // ds3_b1_bn2_gamma, padded
-    unpack(this.packedGrads[43]!, this.grads.subarray(120976, 121040), { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // ds3_b1_bn2_beta, padded
-    unpack(this.packedGrads[44]!, this.grads.subarray(121040, 121104), { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // ds3_b2_conv1_w from rows [tap][ci][co]
-    unpack(this.packedGrads[45]!, this.grads.subarray(121104, 157968), { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 });
-    // ds3_b2_bn1_gamma, padded
-    unpack(this.packedGrads[46]!, this.grads.subarray(157968, 158032), { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // ds3_b2_bn1_beta, padded
-    unpack(this.packedGrads[47]!, this.grads.subarray(158032, 158096), { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // ds3_b2_conv2_w from rows [tap][ci][co]
-    unpack(this.packedGrads[48]!, this.grads.subarray(158096, 194960), { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 });
-    // ds3_b2_bn2_gamma, padded
-    unpack(this.packedGrads[49]!, this.grads.subarray(194960, 195024), { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // ds3_b2_bn2_beta, padded
-    unpack(this.packedGrads[50]!, this.grads.subarray(195024, 195088), { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // ds3_b3_conv1_w from rows [tap][ci][co]
-    unpack(this.packedGrads[51]!, this.grads.subarray(195088, 231952), { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 });
-    // ds3_b3_bn1_gamma, padded
-    unpack(this.packedGrads[52]!, this.grads.subarray(231952, 232016), { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // ds3_b3_bn1_beta, padded
-    unpack(this.packedGrads[53]!, this.grads.subarray(232016, 232080), { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // ds3_b3_conv2_w from rows [tap][ci][co]
-    unpack(this.packedGrads[54]!, this.grads.subarray(232080, 268944), { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 });
-    // ds3_b3_bn2_gamma, padded
-    unpack(this.packedGrads[55]!, this.grads.subarray(268944, 269008), { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // ds3_b3_bn2_beta, padded
-    unpack(this.packedGrads[56]!, this.grads.subarray(269008, 269072), { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false });
-    // dfc_w from rows [input][unit]
-    unpack(this.packedGrads[57]!, this.grads.subarray(269072, 269712), { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 });
-    // dfc_b, padded
-    unpack(this.packedGrads[58]!, this.grads.subarray(269712, 269722), { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false });
   }
 
   step(learningRate: number, iteration: number): void {

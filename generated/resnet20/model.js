@@ -5802,7 +5802,7 @@ export class Net {
         return loss;
     }
     evaluate(n) {
-        this.prepare();
+        this.prepare(false);
         this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
         return this.loss(n);
     }
@@ -5816,7 +5816,8 @@ export class Net {
     close() {
         return Promise.resolve();
     }
-    prepare() { }
+    /** Nothing to prepare: the kernels read the canonical layout. */
+    prepare(_training) { }
     forward(n, ctx) {
         stem_forward(this.input, this.stem_w, this.stem_out, n, ctx);
         stem_bn_forward(this.stem_out, this.stem_bn_gamma, this.stem_bn_beta, this.stem_bn_mean, this.stem_bn_var, this.stem_bn_out, this.stem_bn_stats, this.stem_bn_saved, n, ctx);

@@ -5937,7 +5937,7 @@ export class Net implements TrainableNet {
   }
 
   evaluate(n: number): number {
-    this.prepare();
+    this.prepare(false);
     this.forward(n, { training: false, first: 0, step: 0, seed: 0 });
     return this.loss(n);
   }
@@ -5953,7 +5953,8 @@ export class Net implements TrainableNet {
     return Promise.resolve();
   }
 
-  prepare(): void { }
+  /** Nothing to prepare: the kernels read the canonical layout. */
+  prepare(_training?: boolean): void { }
 
   forward(n: number, ctx: StepContext): void {
     stem_forward(this.input, this.stem_w, this.stem_out, n, ctx);

@@ -9815,6 +9815,253 @@
       (br_if $dx_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
   )
 
+  ;; Packing, as gathers through index tables of byte addresses (written once by the glue):
+  ;; weights into the kernels' layouts before a step, each thread's gradients back into the
+  ;; canonical layout after its backward pass. to[i] = memory[from + table[i]].
+  (func $gather (param $to i32) (param $table i32) (param $count i32) (param $from i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $table) (i32.shl (local.get $count) (i32.const 2))))
+    (loop $elements
+      (f32.store (local.get $to) (f32.load (i32.add (local.get $from) (i32.load (local.get $table)))))
+      (local.set $to (i32.add (local.get $to) (i32.const 4)))
+      (br_if $elements (i32.lt_u (local.tee $table (i32.add (local.get $table) (i32.const 4))) (local.get $end)))))
+
+  ;; The packed weights, for every thread ($training 0: only those the forward pass reads).
+  (func (export "prepare") (param $training i32)
+    ;; stem weights in blocks of output channels
+    (call $gather (i32.const 4321088) (i32.const 6499648) (i32.const 432) (i32.const 0))
+    ;; stem_bn running mean, padded
+    (call $gather (i32.const 4322816) (i32.const 6501376) (i32.const 16) (i32.const 0))
+    ;; stem_bn running variance, padded
+    (call $gather (i32.const 4322880) (i32.const 6501440) (i32.const 16) (i32.const 0))
+    ;; stem_bn γ, padded
+    (call $gather (i32.const 4322944) (i32.const 6501504) (i32.const 16) (i32.const 0))
+    ;; stem_bn β, padded
+    (call $gather (i32.const 4323008) (i32.const 6501568) (i32.const 16) (i32.const 0))
+    ;; s1b1_conv1 weights in blocks of output channels
+    (call $gather (i32.const 4323584) (i32.const 6501632) (i32.const 2304) (i32.const 0))
+    ;; s1b1_conv1 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 4332800) (i32.const 6510848) (i32.const 2304) (i32.const 0))))
+    ;; s1b1_bn1 running mean, padded
+    (call $gather (i32.const 4342016) (i32.const 6520064) (i32.const 16) (i32.const 0))
+    ;; s1b1_bn1 running variance, padded
+    (call $gather (i32.const 4342080) (i32.const 6520128) (i32.const 16) (i32.const 0))
+    ;; s1b1_bn1 γ, padded
+    (call $gather (i32.const 4342144) (i32.const 6520192) (i32.const 16) (i32.const 0))
+    ;; s1b1_bn1 β, padded
+    (call $gather (i32.const 4342208) (i32.const 6520256) (i32.const 16) (i32.const 0))
+    ;; s1b1_conv2 weights in blocks of output channels
+    (call $gather (i32.const 4342784) (i32.const 6520320) (i32.const 2304) (i32.const 0))
+    ;; s1b1_conv2 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 4352000) (i32.const 6529536) (i32.const 2304) (i32.const 0))))
+    ;; s1b1_bn2 running mean, padded
+    (call $gather (i32.const 4361216) (i32.const 6538752) (i32.const 16) (i32.const 0))
+    ;; s1b1_bn2 running variance, padded
+    (call $gather (i32.const 4361280) (i32.const 6538816) (i32.const 16) (i32.const 0))
+    ;; s1b1_bn2 γ, padded
+    (call $gather (i32.const 4361344) (i32.const 6538880) (i32.const 16) (i32.const 0))
+    ;; s1b1_bn2 β, padded
+    (call $gather (i32.const 4361408) (i32.const 6538944) (i32.const 16) (i32.const 0))
+    ;; s1b2_conv1 weights in blocks of output channels
+    (call $gather (i32.const 4361984) (i32.const 6539008) (i32.const 2304) (i32.const 0))
+    ;; s1b2_conv1 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 4371200) (i32.const 6548224) (i32.const 2304) (i32.const 0))))
+    ;; s1b2_bn1 running mean, padded
+    (call $gather (i32.const 4380416) (i32.const 6557440) (i32.const 16) (i32.const 0))
+    ;; s1b2_bn1 running variance, padded
+    (call $gather (i32.const 4380480) (i32.const 6557504) (i32.const 16) (i32.const 0))
+    ;; s1b2_bn1 γ, padded
+    (call $gather (i32.const 4380544) (i32.const 6557568) (i32.const 16) (i32.const 0))
+    ;; s1b2_bn1 β, padded
+    (call $gather (i32.const 4380608) (i32.const 6557632) (i32.const 16) (i32.const 0))
+    ;; s1b2_conv2 weights in blocks of output channels
+    (call $gather (i32.const 4381184) (i32.const 6557696) (i32.const 2304) (i32.const 0))
+    ;; s1b2_conv2 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 4390400) (i32.const 6566912) (i32.const 2304) (i32.const 0))))
+    ;; s1b2_bn2 running mean, padded
+    (call $gather (i32.const 4399616) (i32.const 6576128) (i32.const 16) (i32.const 0))
+    ;; s1b2_bn2 running variance, padded
+    (call $gather (i32.const 4399680) (i32.const 6576192) (i32.const 16) (i32.const 0))
+    ;; s1b2_bn2 γ, padded
+    (call $gather (i32.const 4399744) (i32.const 6576256) (i32.const 16) (i32.const 0))
+    ;; s1b2_bn2 β, padded
+    (call $gather (i32.const 4399808) (i32.const 6576320) (i32.const 16) (i32.const 0))
+    ;; s1b3_conv1 weights in blocks of output channels
+    (call $gather (i32.const 4400384) (i32.const 6576384) (i32.const 2304) (i32.const 0))
+    ;; s1b3_conv1 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 4409600) (i32.const 6585600) (i32.const 2304) (i32.const 0))))
+    ;; s1b3_bn1 running mean, padded
+    (call $gather (i32.const 4418816) (i32.const 6594816) (i32.const 16) (i32.const 0))
+    ;; s1b3_bn1 running variance, padded
+    (call $gather (i32.const 4418880) (i32.const 6594880) (i32.const 16) (i32.const 0))
+    ;; s1b3_bn1 γ, padded
+    (call $gather (i32.const 4418944) (i32.const 6594944) (i32.const 16) (i32.const 0))
+    ;; s1b3_bn1 β, padded
+    (call $gather (i32.const 4419008) (i32.const 6595008) (i32.const 16) (i32.const 0))
+    ;; s1b3_conv2 weights in blocks of output channels
+    (call $gather (i32.const 4419584) (i32.const 6595072) (i32.const 2304) (i32.const 0))
+    ;; s1b3_conv2 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 4428800) (i32.const 6604288) (i32.const 2304) (i32.const 0))))
+    ;; s1b3_bn2 running mean, padded
+    (call $gather (i32.const 4438016) (i32.const 6613504) (i32.const 16) (i32.const 0))
+    ;; s1b3_bn2 running variance, padded
+    (call $gather (i32.const 4438080) (i32.const 6613568) (i32.const 16) (i32.const 0))
+    ;; s1b3_bn2 γ, padded
+    (call $gather (i32.const 4438144) (i32.const 6613632) (i32.const 16) (i32.const 0))
+    ;; s1b3_bn2 β, padded
+    (call $gather (i32.const 4438208) (i32.const 6613696) (i32.const 16) (i32.const 0))
+    ;; s2_b1_conv1 weights in blocks of output channels
+    (call $gather (i32.const 4438784) (i32.const 6613760) (i32.const 4608) (i32.const 0))
+    ;; s2_b1_conv1 weights in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 4457216) (i32.const 6632192) (i32.const 4608) (i32.const 0))))
+    ;; s2_b1_bn1 running mean, padded
+    (call $gather (i32.const 4475648) (i32.const 6650624) (i32.const 32) (i32.const 0))
+    ;; s2_b1_bn1 running variance, padded
+    (call $gather (i32.const 4475776) (i32.const 6650752) (i32.const 32) (i32.const 0))
+    ;; s2_b1_bn1 γ, padded
+    (call $gather (i32.const 4475904) (i32.const 6650880) (i32.const 32) (i32.const 0))
+    ;; s2_b1_bn1 β, padded
+    (call $gather (i32.const 4476032) (i32.const 6651008) (i32.const 32) (i32.const 0))
+    ;; s2_b1_conv2 weights in blocks of output channels
+    (call $gather (i32.const 4477184) (i32.const 6651136) (i32.const 9216) (i32.const 0))
+    ;; s2_b1_conv2 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 4514048) (i32.const 6688000) (i32.const 9216) (i32.const 0))))
+    ;; s2_b1_bn2 running mean, padded
+    (call $gather (i32.const 4550912) (i32.const 6724864) (i32.const 32) (i32.const 0))
+    ;; s2_b1_bn2 running variance, padded
+    (call $gather (i32.const 4551040) (i32.const 6724992) (i32.const 32) (i32.const 0))
+    ;; s2_b1_bn2 γ, padded
+    (call $gather (i32.const 4551168) (i32.const 6725120) (i32.const 32) (i32.const 0))
+    ;; s2_b1_bn2 β, padded
+    (call $gather (i32.const 4551296) (i32.const 6725248) (i32.const 32) (i32.const 0))
+    ;; s2_b2_conv1 weights in blocks of output channels
+    (call $gather (i32.const 4552448) (i32.const 6725376) (i32.const 9216) (i32.const 0))
+    ;; s2_b2_conv1 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 4589312) (i32.const 6762240) (i32.const 9216) (i32.const 0))))
+    ;; s2_b2_bn1 running mean, padded
+    (call $gather (i32.const 4626176) (i32.const 6799104) (i32.const 32) (i32.const 0))
+    ;; s2_b2_bn1 running variance, padded
+    (call $gather (i32.const 4626304) (i32.const 6799232) (i32.const 32) (i32.const 0))
+    ;; s2_b2_bn1 γ, padded
+    (call $gather (i32.const 4626432) (i32.const 6799360) (i32.const 32) (i32.const 0))
+    ;; s2_b2_bn1 β, padded
+    (call $gather (i32.const 4626560) (i32.const 6799488) (i32.const 32) (i32.const 0))
+    ;; s2_b2_conv2 weights in blocks of output channels
+    (call $gather (i32.const 4627712) (i32.const 6799616) (i32.const 9216) (i32.const 0))
+    ;; s2_b2_conv2 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 4664576) (i32.const 6836480) (i32.const 9216) (i32.const 0))))
+    ;; s2_b2_bn2 running mean, padded
+    (call $gather (i32.const 4701440) (i32.const 6873344) (i32.const 32) (i32.const 0))
+    ;; s2_b2_bn2 running variance, padded
+    (call $gather (i32.const 4701568) (i32.const 6873472) (i32.const 32) (i32.const 0))
+    ;; s2_b2_bn2 γ, padded
+    (call $gather (i32.const 4701696) (i32.const 6873600) (i32.const 32) (i32.const 0))
+    ;; s2_b2_bn2 β, padded
+    (call $gather (i32.const 4701824) (i32.const 6873728) (i32.const 32) (i32.const 0))
+    ;; s2_b3_conv1 weights in blocks of output channels
+    (call $gather (i32.const 4702976) (i32.const 6873856) (i32.const 9216) (i32.const 0))
+    ;; s2_b3_conv1 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 4739840) (i32.const 6910720) (i32.const 9216) (i32.const 0))))
+    ;; s2_b3_bn1 running mean, padded
+    (call $gather (i32.const 4776704) (i32.const 6947584) (i32.const 32) (i32.const 0))
+    ;; s2_b3_bn1 running variance, padded
+    (call $gather (i32.const 4776832) (i32.const 6947712) (i32.const 32) (i32.const 0))
+    ;; s2_b3_bn1 γ, padded
+    (call $gather (i32.const 4776960) (i32.const 6947840) (i32.const 32) (i32.const 0))
+    ;; s2_b3_bn1 β, padded
+    (call $gather (i32.const 4777088) (i32.const 6947968) (i32.const 32) (i32.const 0))
+    ;; s2_b3_conv2 weights in blocks of output channels
+    (call $gather (i32.const 4778240) (i32.const 6948096) (i32.const 9216) (i32.const 0))
+    ;; s2_b3_conv2 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 4815104) (i32.const 6984960) (i32.const 9216) (i32.const 0))))
+    ;; s2_b3_bn2 running mean, padded
+    (call $gather (i32.const 4851968) (i32.const 7021824) (i32.const 32) (i32.const 0))
+    ;; s2_b3_bn2 running variance, padded
+    (call $gather (i32.const 4852096) (i32.const 7021952) (i32.const 32) (i32.const 0))
+    ;; s2_b3_bn2 γ, padded
+    (call $gather (i32.const 4852224) (i32.const 7022080) (i32.const 32) (i32.const 0))
+    ;; s2_b3_bn2 β, padded
+    (call $gather (i32.const 4852352) (i32.const 7022208) (i32.const 32) (i32.const 0))
+    ;; s3_b1_conv1 weights in blocks of output channels
+    (call $gather (i32.const 4853504) (i32.const 7022336) (i32.const 18432) (i32.const 0))
+    ;; s3_b1_conv1 weights in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 4927232) (i32.const 7096064) (i32.const 18432) (i32.const 0))))
+    ;; s3_b1_bn1 running mean, padded
+    (call $gather (i32.const 5000960) (i32.const 7169792) (i32.const 64) (i32.const 0))
+    ;; s3_b1_bn1 running variance, padded
+    (call $gather (i32.const 5001216) (i32.const 7170048) (i32.const 64) (i32.const 0))
+    ;; s3_b1_bn1 γ, padded
+    (call $gather (i32.const 5001472) (i32.const 7170304) (i32.const 64) (i32.const 0))
+    ;; s3_b1_bn1 β, padded
+    (call $gather (i32.const 5001728) (i32.const 7170560) (i32.const 64) (i32.const 0))
+    ;; s3_b1_conv2 weights in blocks of output channels
+    (call $gather (i32.const 5004032) (i32.const 7170816) (i32.const 36864) (i32.const 0))
+    ;; s3_b1_conv2 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 5151488) (i32.const 7318272) (i32.const 36864) (i32.const 0))))
+    ;; s3_b1_bn2 running mean, padded
+    (call $gather (i32.const 5298944) (i32.const 7465728) (i32.const 64) (i32.const 0))
+    ;; s3_b1_bn2 running variance, padded
+    (call $gather (i32.const 5299200) (i32.const 7465984) (i32.const 64) (i32.const 0))
+    ;; s3_b1_bn2 γ, padded
+    (call $gather (i32.const 5299456) (i32.const 7466240) (i32.const 64) (i32.const 0))
+    ;; s3_b1_bn2 β, padded
+    (call $gather (i32.const 5299712) (i32.const 7466496) (i32.const 64) (i32.const 0))
+    ;; s3_b2_conv1 weights in blocks of output channels
+    (call $gather (i32.const 5302016) (i32.const 7466752) (i32.const 36864) (i32.const 0))
+    ;; s3_b2_conv1 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 5449472) (i32.const 7614208) (i32.const 36864) (i32.const 0))))
+    ;; s3_b2_bn1 running mean, padded
+    (call $gather (i32.const 5596928) (i32.const 7761664) (i32.const 64) (i32.const 0))
+    ;; s3_b2_bn1 running variance, padded
+    (call $gather (i32.const 5597184) (i32.const 7761920) (i32.const 64) (i32.const 0))
+    ;; s3_b2_bn1 γ, padded
+    (call $gather (i32.const 5597440) (i32.const 7762176) (i32.const 64) (i32.const 0))
+    ;; s3_b2_bn1 β, padded
+    (call $gather (i32.const 5597696) (i32.const 7762432) (i32.const 64) (i32.const 0))
+    ;; s3_b2_conv2 weights in blocks of output channels
+    (call $gather (i32.const 5600000) (i32.const 7762688) (i32.const 36864) (i32.const 0))
+    ;; s3_b2_conv2 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 5747456) (i32.const 7910144) (i32.const 36864) (i32.const 0))))
+    ;; s3_b2_bn2 running mean, padded
+    (call $gather (i32.const 5894912) (i32.const 8057600) (i32.const 64) (i32.const 0))
+    ;; s3_b2_bn2 running variance, padded
+    (call $gather (i32.const 5895168) (i32.const 8057856) (i32.const 64) (i32.const 0))
+    ;; s3_b2_bn2 γ, padded
+    (call $gather (i32.const 5895424) (i32.const 8058112) (i32.const 64) (i32.const 0))
+    ;; s3_b2_bn2 β, padded
+    (call $gather (i32.const 5895680) (i32.const 8058368) (i32.const 64) (i32.const 0))
+    ;; s3_b3_conv1 weights in blocks of output channels
+    (call $gather (i32.const 5897984) (i32.const 8058624) (i32.const 36864) (i32.const 0))
+    ;; s3_b3_conv1 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 6045440) (i32.const 8206080) (i32.const 36864) (i32.const 0))))
+    ;; s3_b3_bn1 running mean, padded
+    (call $gather (i32.const 6192896) (i32.const 8353536) (i32.const 64) (i32.const 0))
+    ;; s3_b3_bn1 running variance, padded
+    (call $gather (i32.const 6193152) (i32.const 8353792) (i32.const 64) (i32.const 0))
+    ;; s3_b3_bn1 γ, padded
+    (call $gather (i32.const 6193408) (i32.const 8354048) (i32.const 64) (i32.const 0))
+    ;; s3_b3_bn1 β, padded
+    (call $gather (i32.const 6193664) (i32.const 8354304) (i32.const 64) (i32.const 0))
+    ;; s3_b3_conv2 weights in blocks of output channels
+    (call $gather (i32.const 6195968) (i32.const 8354560) (i32.const 36864) (i32.const 0))
+    ;; s3_b3_conv2 weights flipped, in blocks of input channels (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 6343424) (i32.const 8502016) (i32.const 36864) (i32.const 0))))
+    ;; s3_b3_bn2 running mean, padded
+    (call $gather (i32.const 6490880) (i32.const 8649472) (i32.const 64) (i32.const 0))
+    ;; s3_b3_bn2 running variance, padded
+    (call $gather (i32.const 6491136) (i32.const 8649728) (i32.const 64) (i32.const 0))
+    ;; s3_b3_bn2 γ, padded
+    (call $gather (i32.const 6491392) (i32.const 8649984) (i32.const 64) (i32.const 0))
+    ;; s3_b3_bn2 β, padded
+    (call $gather (i32.const 6491648) (i32.const 8650240) (i32.const 64) (i32.const 0))
+    ;; fc weights as rows [input][unit]
+    (call $gather (i32.const 6493952) (i32.const 8650496) (i32.const 768) (i32.const 0))
+    ;; fc biases, padded
+    (call $gather (i32.const 6497024) (i32.const 8653568) (i32.const 12) (i32.const 0))
+    ;; fc weights as rows [unit][input] (dL/dx)
+    (if (local.get $training) (then (call $gather (i32.const 6497072) (i32.const 8653616) (i32.const 640) (i32.const 0))))
+  )
+
   (func (export "forward") (param $n i32)
     (call $stem_forward (local.get $n))
     (call $stem_bn_forward (local.get $n))
@@ -9963,6 +10210,124 @@
     (call $stem_relu_backward (local.get $n))
     (call $stem_bn_backward (local.get $n))
     (call $stem_backward (local.get $n))
+    ;; dstem_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 0)) (i32.const 8656176) (i32.const 432) (global.get $base))
+    ;; dstem_bn_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 1728)) (i32.const 8657904) (i32.const 16) (global.get $base))
+    ;; dstem_bn_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 1792)) (i32.const 8657968) (i32.const 16) (global.get $base))
+    ;; ds1b1_conv1_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 1856)) (i32.const 8658032) (i32.const 2304) (global.get $base))
+    ;; ds1b1_bn1_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 11072)) (i32.const 8667248) (i32.const 16) (global.get $base))
+    ;; ds1b1_bn1_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 11136)) (i32.const 8667312) (i32.const 16) (global.get $base))
+    ;; ds1b1_conv2_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 11200)) (i32.const 8667376) (i32.const 2304) (global.get $base))
+    ;; ds1b1_bn2_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 20416)) (i32.const 8676592) (i32.const 16) (global.get $base))
+    ;; ds1b1_bn2_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 20480)) (i32.const 8676656) (i32.const 16) (global.get $base))
+    ;; ds1b2_conv1_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 20544)) (i32.const 8676720) (i32.const 2304) (global.get $base))
+    ;; ds1b2_bn1_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 29760)) (i32.const 8685936) (i32.const 16) (global.get $base))
+    ;; ds1b2_bn1_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 29824)) (i32.const 8686000) (i32.const 16) (global.get $base))
+    ;; ds1b2_conv2_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 29888)) (i32.const 8686064) (i32.const 2304) (global.get $base))
+    ;; ds1b2_bn2_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 39104)) (i32.const 8695280) (i32.const 16) (global.get $base))
+    ;; ds1b2_bn2_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 39168)) (i32.const 8695344) (i32.const 16) (global.get $base))
+    ;; ds1b3_conv1_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 39232)) (i32.const 8695408) (i32.const 2304) (global.get $base))
+    ;; ds1b3_bn1_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 48448)) (i32.const 8704624) (i32.const 16) (global.get $base))
+    ;; ds1b3_bn1_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 48512)) (i32.const 8704688) (i32.const 16) (global.get $base))
+    ;; ds1b3_conv2_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 48576)) (i32.const 8704752) (i32.const 2304) (global.get $base))
+    ;; ds1b3_bn2_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 57792)) (i32.const 8713968) (i32.const 16) (global.get $base))
+    ;; ds1b3_bn2_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 57856)) (i32.const 8714032) (i32.const 16) (global.get $base))
+    ;; ds2_b1_conv1_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 57920)) (i32.const 8714096) (i32.const 4608) (global.get $base))
+    ;; ds2_b1_bn1_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 76352)) (i32.const 8732528) (i32.const 32) (global.get $base))
+    ;; ds2_b1_bn1_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 76480)) (i32.const 8732656) (i32.const 32) (global.get $base))
+    ;; ds2_b1_conv2_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 76608)) (i32.const 8732784) (i32.const 9216) (global.get $base))
+    ;; ds2_b1_bn2_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 113472)) (i32.const 8769648) (i32.const 32) (global.get $base))
+    ;; ds2_b1_bn2_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 113600)) (i32.const 8769776) (i32.const 32) (global.get $base))
+    ;; ds2_b2_conv1_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 113728)) (i32.const 8769904) (i32.const 9216) (global.get $base))
+    ;; ds2_b2_bn1_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 150592)) (i32.const 8806768) (i32.const 32) (global.get $base))
+    ;; ds2_b2_bn1_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 150720)) (i32.const 8806896) (i32.const 32) (global.get $base))
+    ;; ds2_b2_conv2_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 150848)) (i32.const 8807024) (i32.const 9216) (global.get $base))
+    ;; ds2_b2_bn2_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 187712)) (i32.const 8843888) (i32.const 32) (global.get $base))
+    ;; ds2_b2_bn2_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 187840)) (i32.const 8844016) (i32.const 32) (global.get $base))
+    ;; ds2_b3_conv1_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 187968)) (i32.const 8844144) (i32.const 9216) (global.get $base))
+    ;; ds2_b3_bn1_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 224832)) (i32.const 8881008) (i32.const 32) (global.get $base))
+    ;; ds2_b3_bn1_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 224960)) (i32.const 8881136) (i32.const 32) (global.get $base))
+    ;; ds2_b3_conv2_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 225088)) (i32.const 8881264) (i32.const 9216) (global.get $base))
+    ;; ds2_b3_bn2_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 261952)) (i32.const 8918128) (i32.const 32) (global.get $base))
+    ;; ds2_b3_bn2_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 262080)) (i32.const 8918256) (i32.const 32) (global.get $base))
+    ;; ds3_b1_conv1_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 262208)) (i32.const 8918384) (i32.const 18432) (global.get $base))
+    ;; ds3_b1_bn1_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 335936)) (i32.const 8992112) (i32.const 64) (global.get $base))
+    ;; ds3_b1_bn1_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 336192)) (i32.const 8992368) (i32.const 64) (global.get $base))
+    ;; ds3_b1_conv2_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 336448)) (i32.const 8992624) (i32.const 36864) (global.get $base))
+    ;; ds3_b1_bn2_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 483904)) (i32.const 9140080) (i32.const 64) (global.get $base))
+    ;; ds3_b1_bn2_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 484160)) (i32.const 9140336) (i32.const 64) (global.get $base))
+    ;; ds3_b2_conv1_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 484416)) (i32.const 9140592) (i32.const 36864) (global.get $base))
+    ;; ds3_b2_bn1_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 631872)) (i32.const 9288048) (i32.const 64) (global.get $base))
+    ;; ds3_b2_bn1_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 632128)) (i32.const 9288304) (i32.const 64) (global.get $base))
+    ;; ds3_b2_conv2_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 632384)) (i32.const 9288560) (i32.const 36864) (global.get $base))
+    ;; ds3_b2_bn2_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 779840)) (i32.const 9436016) (i32.const 64) (global.get $base))
+    ;; ds3_b2_bn2_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 780096)) (i32.const 9436272) (i32.const 64) (global.get $base))
+    ;; ds3_b3_conv1_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 780352)) (i32.const 9436528) (i32.const 36864) (global.get $base))
+    ;; ds3_b3_bn1_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 927808)) (i32.const 9583984) (i32.const 64) (global.get $base))
+    ;; ds3_b3_bn1_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 928064)) (i32.const 9584240) (i32.const 64) (global.get $base))
+    ;; ds3_b3_conv2_w from rows [tap][ci][co]
+    (call $gather (i32.add (global.get $base) (i32.const 928320)) (i32.const 9584496) (i32.const 36864) (global.get $base))
+    ;; ds3_b3_bn2_gamma, padded
+    (call $gather (i32.add (global.get $base) (i32.const 1075776)) (i32.const 9731952) (i32.const 64) (global.get $base))
+    ;; ds3_b3_bn2_beta, padded
+    (call $gather (i32.add (global.get $base) (i32.const 1076032)) (i32.const 9732208) (i32.const 64) (global.get $base))
+    ;; dfc_w from rows [input][unit]
+    (call $gather (i32.add (global.get $base) (i32.const 1076288)) (i32.const 9732464) (i32.const 640) (global.get $base))
+    ;; dfc_b, padded
+    (call $gather (i32.add (global.get $base) (i32.const 1078848)) (i32.const 9735024) (i32.const 10) (global.get $base))
   )
 
   ;; The optimiser over all parameters, four at a time; rates: each parameter's factor on the learning

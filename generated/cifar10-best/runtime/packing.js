@@ -4,28 +4,29 @@
 //
 // Weights in the layouts the WebAssembly kernels want, and gradients back. Parameters are
 // kept in one canonical layout — w[output][input][tap], as both backends, checkpoints and
-// weights.bin have them — and the generated glue (model-wasm.ts) repacks them once per step
-// and unpacks the gradients each thread computes.
+// weights.bin have them — and the kernels repack them once per step and unpack the
+// gradients each thread computes. Both are plain gathers through index tables written here
+// once per memory: a layout's arithmetic (blocks, flips, HWC rows) done in JavaScript for
+// every element of every step cost more than a small net's whole forward pass.
 function row(layout, i) {
     const hwc = layout.hwc;
     return hwc ? (i % hwc.pixels) * hwc.cp + Math.floor(i / hwc.pixels) : i;
 }
 /**
- * 'blocks': [block][tap][row][lane], columns in blocks of `widths` lanes (zero beyond the
- * last column) — what a GEMM micro-kernel loads as whole vectors. 'rows': [tap][row][column]
- * with `width` columns (zero-padded), or, swapped, [tap][output][row].
+ * Calls place(packed index, canonical index) for every element of the packed layout that
+ * holds a weight. 'blocks': [block][tap][row][lane], columns in blocks of `widths` lanes
+ * (zero beyond the last column) — what a GEMM micro-kernel loads as whole vectors. 'rows':
+ * [tap][row][column] with `width` columns (zero-padded), or, swapped, [tap][output][row].
  */
-export function pack(w, to, layout) {
+function placements(layout, place) {
     const { outputs, inputs, taps } = layout;
+    const canonical = (o, i, tap) => (o * inputs + i) * taps + (layout.flip ? taps - 1 - tap : tap);
     if (layout.kind === 'rows') {
-        to.fill(0);
         const rows = layout.packedInputs ?? inputs;
         for (let o = 0; o < outputs; o++) {
             for (let i = 0; i < inputs; i++) {
-                for (let t = 0; t < taps; t++) {
-                    const at = layout.swap ? (t * outputs + o) * layout.width + row(layout, i) : (t * rows + row(layout, i)) * layout.width + o;
-                    to[at] = w[(o * inputs + i) * taps + (layout.flip ? taps - 1 - t : t)];
-                }
+                for (let t = 0; t < taps; t++)
+                    place(layout.swap ? (t * outputs + o) * layout.width + row(layout, i) : (t * rows + row(layout, i)) * layout.width + o, canonical(o, i, t));
             }
         }
         return;
@@ -36,30 +37,31 @@ export function pack(w, to, layout) {
     let first = 0;
     for (const width of layout.widths ?? []) {
         for (let t = 0; t < taps; t++) {
-            const tap = layout.flip ? taps - 1 - t : t;
             for (let r = 0; r < rows; r++) {
-                for (let lane = 0; lane < width; lane++) {
+                for (let lane = 0; lane < width; lane++, p++) {
                     const column = first + lane;
-                    if (column >= columns) {
-                        to[p++] = 0;
-                        continue;
-                    }
-                    const [o, i] = layout.swap ? [r, column] : [column, r];
-                    to[p++] = w[(o * inputs + i) * taps + tap];
+                    if (column < columns)
+                        place(p, layout.swap ? canonical(r, column, t) : canonical(column, r, t));
                 }
             }
         }
         first += width;
     }
 }
-/** The inverse of pack() for 'rows' layouts: gradients back into the canonical layout. */
-export function unpack(from, grads, layout) {
-    const { outputs, inputs, taps } = layout;
-    const rows = layout.packedInputs ?? inputs;
-    for (let o = 0; o < outputs; o++) {
-        for (let i = 0; i < inputs; i++) {
-            for (let t = 0; t < taps; t++)
-                grads[(o * inputs + i) * taps + t] = from[(t * rows + row(layout, i)) * layout.width + o];
-        }
-    }
+/**
+ * The table a packing gathers through: for each of the `length` packed elements, the byte
+ * address of the weight it holds (the tensor starts at `fromAt`), or `zeroAt`, a zero.
+ */
+export function packTable(memory, at, layout, length, fromAt, zeroAt) {
+    const table = new Int32Array(memory, at, length).fill(zeroAt);
+    placements(layout, (packed, canonical) => {
+        table[packed] = fromAt + canonical * 4;
+    });
+}
+/** The table an unpacking gathers through: for each canonical gradient, its packed value's address (the packing starts at `packedAt`). */
+export function unpackTable(memory, at, layout, packedAt) {
+    const table = new Int32Array(memory, at, layout.outputs * layout.inputs * layout.taps);
+    placements(layout, (packed, canonical) => {
+        table[canonical] = packedAt + packed * 4;
+    });
 }

@@ -4,8 +4,10 @@
 //
 // Weights in the layouts the WebAssembly kernels want, and gradients back. Parameters are
 // kept in one canonical layout — w[output][input][tap], as both backends, checkpoints and
-// weights.bin have them — and the generated glue (model-wasm.ts) repacks them once per step
-// and unpacks the gradients each thread computes.
+// weights.bin have them — and the kernels repack them once per step and unpack the
+// gradients each thread computes. Both are plain gathers through index tables written here
+// once per memory: a layout's arithmetic (blocks, flips, HWC rows) done in JavaScript for
+// every element of every step cost more than a small net's whole forward pass.
 
 /** Where a packed layout puts element (output o, input i, tap t) of a canonical tensor. */
 export interface Layout {
@@ -32,21 +34,19 @@ function row(layout: Layout, i: number): number {
 }
 
 /**
- * 'blocks': [block][tap][row][lane], columns in blocks of `widths` lanes (zero beyond the
- * last column) — what a GEMM micro-kernel loads as whole vectors. 'rows': [tap][row][column]
- * with `width` columns (zero-padded), or, swapped, [tap][output][row].
+ * Calls place(packed index, canonical index) for every element of the packed layout that
+ * holds a weight. 'blocks': [block][tap][row][lane], columns in blocks of `widths` lanes
+ * (zero beyond the last column) — what a GEMM micro-kernel loads as whole vectors. 'rows':
+ * [tap][row][column] with `width` columns (zero-padded), or, swapped, [tap][output][row].
  */
-export function pack(w: ArrayLike<number>, to: Float32Array, layout: Layout): void {
+function placements(layout: Layout, place: (packed: number, canonical: number) => void): void {
   const { outputs, inputs, taps } = layout;
+  const canonical = (o: number, i: number, tap: number) => (o * inputs + i) * taps + (layout.flip ? taps - 1 - tap : tap);
   if (layout.kind === 'rows') {
-    to.fill(0);
     const rows = layout.packedInputs ?? inputs;
     for (let o = 0; o < outputs; o++) {
       for (let i = 0; i < inputs; i++) {
-        for (let t = 0; t < taps; t++) {
-          const at = layout.swap ? (t * outputs + o) * layout.width + row(layout, i) : (t * rows + row(layout, i)) * layout.width + o;
-          to[at] = w[(o * inputs + i) * taps + (layout.flip ? taps - 1 - t : t)]!;
-        }
+        for (let t = 0; t < taps; t++) place(layout.swap ? (t * outputs + o) * layout.width + row(layout, i) : (t * rows + row(layout, i)) * layout.width + o, canonical(o, i, t));
       }
     }
     return;
@@ -57,16 +57,10 @@ export function pack(w: ArrayLike<number>, to: Float32Array, layout: Layout): vo
   let first = 0;
   for (const width of layout.widths ?? []) {
     for (let t = 0; t < taps; t++) {
-      const tap = layout.flip ? taps - 1 - t : t;
       for (let r = 0; r < rows; r++) {
-        for (let lane = 0; lane < width; lane++) {
+        for (let lane = 0; lane < width; lane++, p++) {
           const column = first + lane;
-          if (column >= columns) {
-            to[p++] = 0;
-            continue;
-          }
-          const [o, i] = layout.swap ? [r, column] : [column, r];
-          to[p++] = w[(o * inputs + i) * taps + tap]!;
+          if (column < columns) place(p, layout.swap ? canonical(r, column, t) : canonical(column, r, t));
         }
       }
     }
@@ -74,13 +68,21 @@ export function pack(w: ArrayLike<number>, to: Float32Array, layout: Layout): vo
   }
 }
 
-/** The inverse of pack() for 'rows' layouts: gradients back into the canonical layout. */
-export function unpack(from: Float32Array, grads: Float32Array | Float64Array, layout: Layout): void {
-  const { outputs, inputs, taps } = layout;
-  const rows = layout.packedInputs ?? inputs;
-  for (let o = 0; o < outputs; o++) {
-    for (let i = 0; i < inputs; i++) {
-      for (let t = 0; t < taps; t++) grads[(o * inputs + i) * taps + t] = from[(t * rows + row(layout, i)) * layout.width + o]!;
-    }
-  }
+/**
+ * The table a packing gathers through: for each of the `length` packed elements, the byte
+ * address of the weight it holds (the tensor starts at `fromAt`), or `zeroAt`, a zero.
+ */
+export function packTable(memory: ArrayBufferLike, at: number, layout: Layout, length: number, fromAt: number, zeroAt: number): void {
+  const table = new Int32Array(memory, at, length).fill(zeroAt);
+  placements(layout, (packed, canonical) => {
+    table[packed] = fromAt + canonical * 4;
+  });
+}
+
+/** The table an unpacking gathers through: for each canonical gradient, its packed value's address (the packing starts at `packedAt`). */
+export function unpackTable(memory: ArrayBufferLike, at: number, layout: Layout, packedAt: number): void {
+  const table = new Int32Array(memory, at, layout.outputs * layout.inputs * layout.taps);
+  placements(layout, (packed, canonical) => {
+    table[canonical] = packedAt + packed * 4;
+  });
 }

@@ -138,7 +138,7 @@ class ParallelNet implements Trainable {
   private run(command: number, n: number, step: number, seed: number): number {
     const sequence = ++this.sequence;
     // Packed weights and the like, made once for every thread.
-    this.main.prepare();
+    this.main.prepare(command === COMMAND.train);
     this.nets.forEach((net, r) => {
       const { start, count } = this.share(r, n);
       net.labels.set(this.labels.subarray(start, start + count));

@@ -80,8 +80,11 @@ export interface TrainableNet extends Trainable {
   /** Sample s's logits are logits[s · logitStride + k] (after forward or evaluate). */
   readonly logits: FloatArray;
   readonly logitStride: number;
-  /** Bring parameter-derived data up to date (packed weights); once per step, before any thread's forward. */
-  prepare(): void;
+  /**
+   * Bring parameter-derived data up to date (packed weights); once per step, before any
+   * thread's forward. With training false, only what the forward pass reads.
+   */
+  prepare(training?: boolean): void;
   forward(n: number, ctx: StepContext): void;
   /**
    * Mean cross-entropy over the first n samples; writes predictions and dL/dlogits for a

@@ -4,6 +4,7 @@
 // interface. The graph is planned by plan.ts; each op's kernels come from its own
 // template (src/ops/<type>/wasm.hbs) and view.
 import type { Graph } from '../../lower/graph.js';
+import { CompilerBug } from '../../lower/verify.js';
 import { pixelScaleText, stateView, trainingView, type SourceInfo } from '../common.js';
 import { template } from '../templates.js';
 import { assemble } from './assemble.js';
@@ -32,6 +33,17 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
   // Helper functions, once each (an op lists every helper its kernels call).
   const needed = new Set(views.flatMap((view) => view.helpers ?? []));
   const helpers = HELPERS.filter((name) => needed.has(name)).map((name) => ({ partial: `ops/shared/wasm-${name}` }));
+  // Packings gather through index tables in the shared part (the glue writes them once).
+  const zeroAt = plan.takeShared(16);
+  const packs = ops.flatMap((op) => op.packs).map((p) => {
+    const count = packedLength(p);
+    if (!p.shared) throw new CompilerBug(`packing ${p.name}: packed weights are shared by every thread`);
+    return { ...packingView(p), count, table: plan.takeShared(count * F), fromAt: ('role' in p.from ? plan.params : plan.state) + p.from.offset * F };
+  });
+  const unpacks = ops.flatMap((op) => op.unpacks).map((p) => {
+    if (p.shared || !('role' in p.from) || p.from.size !== p.outputs * p.inputs * p.taps) throw new CompilerBug(`unpacking ${p.name}: not a region's gradient of the whole parameter`);
+    return { ...packingView(p), count: p.from.size, table: plan.takeShared(p.from.size * F), to: plan.grads + p.from.offset * F, packedAt: p.to };
+  });
   const labels = plan.take(graph.chunk);
   const predictions = plan.take(graph.chunk);
   const probabilities = plan.take(graph.chunk * graph.classes * F);
@@ -42,6 +54,8 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
     helpers,
     ops,
     backward: [...ops].reverse().filter((op) => op.backward),
+    packs,
+    unpacks,
     optimizer: training.optimizer,
     damping: 1 - graph.optimizer.momentum,
     squaredDamping: 1 - graph.optimizer.beta2,
@@ -79,17 +93,22 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
       rowFloats: input.rowBytes / F,
     },
     logits: { at: logits.at + logits.originBytes, gradAt: logits.gradAt + logits.originBytes, stride: logits.cp, length: graph.chunk * logits.cp - (logits.cp - graph.classes) },
-    packs: ops.flatMap((op) => op.packs).map(packingView),
-    unpacks: ops.flatMap((op) => op.unpacks).map(packingView),
+    packs,
+    unpacks: unpacks.map((u) => ({ ...u, to: u.packedAt })),
+    zeroAt,
     updates: ops.flatMap((op) => op.updates).map((u) => ({ ...u, length: u.groups * 2 * u.stride })),
   });
   return { wat, wasm: assemble('model.wat', wat), simd: assemble('model-simd.wat', text(false)), glue };
 }
 
-/** A packing as the glue prints it: its target's size, and its layout as a literal. */
-function packingView(p: Packing) {
+/** Elements of a packing's target. */
+function packedLength(p: Packing): number {
   const rows = p.packedInputs ?? p.inputs;
-  const length = p.kind === 'blocks' ? (p.blocks ?? []).reduce((n, width) => n + width * p.taps * (p.swap ? p.outputs : p.inputs), 0) : p.swap ? p.taps * p.outputs * p.width : p.taps * rows * p.width;
+  return p.kind === 'blocks' ? (p.blocks ?? []).reduce((n, width) => n + width * p.taps * (p.swap ? p.outputs : p.inputs), 0) : p.swap ? p.taps * p.outputs * p.width : p.taps * rows * p.width;
+}
+
+/** A packing as the templates print it: its layout as a literal. */
+function packingView(p: Packing) {
   const layout = {
     kind: p.kind,
     outputs: p.outputs,
@@ -102,5 +121,5 @@ function packingView(p: Packing) {
     ...(p.hwc ? { hwc: p.hwc } : {}),
     ...(p.packedInputs ? { packedInputs: p.packedInputs } : {}),
   };
-  return { ...p, length, fromEnd: p.from.offset + p.from.size, layout: JSON.stringify(layout) };
+  return { ...p, layout: JSON.stringify(layout) };
 }

@@ -76,6 +76,8 @@ export interface Packing {
   /** A parameter view (or a state view, for packings read by kernels only). */
   readonly from: Pick<ParamView, 'name' | 'offset' | 'size'>;
   readonly kind: 'blocks' | 'rows';
+  /** Read by the backward pass only (not packed for evaluation). */
+  readonly backwardOnly?: boolean;
   /** Absolute (shared) or region-relative address. */
   readonly to: number;
   readonly shared: boolean;

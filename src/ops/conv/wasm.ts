@@ -118,10 +118,10 @@ export const wasmKernels: WasmKernels = {
     if (dxMode !== 'none') {
       const packed = plan.takeShared(taps * cout * x.cp * F);
       if (layer.stride === 1) {
-        packs.push(blocks(`${op.name} weights flipped, in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, true, true));
+        packs.push({ ...blocks(`${op.name} weights flipped, in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, true, true), backwardOnly: true });
         gather = pass({ label: 'dL/dx', x: y, xAt: y.gradAt, pad: k - 1 - layer.padding, stride: 1, k, cin: cout, y: x, yAt: x.gradAt, weights: packed, accumulate: dxMode === 'accumulate' });
       } else {
-        packs.push(blocks(`${op.name} weights in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, false, true));
+        packs.push({ ...blocks(`${op.name} weights in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, false, true), backwardOnly: true });
         scatter = scatterView(x, y, layer, cout, packed, dxMode === 'accumulate');
       }
     }

@@ -31,7 +31,7 @@ export const wasmKernels: WasmKernels = {
     let dxRows: number | undefined;
     if (mode !== 'none') {
       dxRows = plan.takeShared(units * packedInputs * F);
-      packs.push({ name: `${op.name} weights as rows [unit][input] (dL/dx)`, from: w, kind: 'rows', to: dxRows, shared: true, outputs: units, inputs: w.shape[1]!, taps: 1, width: packedInputs, flip: false, swap: true, hwc, packedInputs });
+      packs.push({ name: `${op.name} weights as rows [unit][input] (dL/dx)`, from: w, kind: 'rows', backwardOnly: true, to: dxRows, shared: true, outputs: units, inputs: w.shape[1]!, taps: 1, width: packedInputs, flip: false, swap: true, hwc, packedInputs });
     }
     let dw: number | undefined;
     if (w.trainable) {
