@@ -1,8 +1,10 @@
-// `npm run bench`: netc's generated trainers against TensorFlow.js (wasm and cpu backends)
-// and ConvNetJS, on the reference networks, same batch, same data, same machine. Each
-// peer runs in its own process; timed windows are interleaved across peers (so the
-// machine's noise hits all alike) after a warm-up; figures are medians. Writes
-// bench/RESULTS.md.   npm run bench [-- --quick] [-- --configs mnist,cifar10]
+// `npm run bench`: netc's generated trainers against PyTorch, TensorFlow.js (wasm and cpu
+// backends) and ConvNetJS, on the reference networks and the residual one, same batch,
+// same data, same machine. Each peer runs in its own process; timed windows are
+// interleaved across peers (so the machine's noise hits all alike) after a warm-up;
+// figures are medians. The machine's WebAssembly SIMD peak (peak.ts) is measured before
+// each network, and netc's figures are given as fractions of it too. Writes
+// bench/RESULTS.md.   npm run bench [-- --quick] [-- --configs mnist,cifar10] [-- --peers netc,pytorch]
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -10,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { check, findPython, version } from 'netc';
+import { measurePeak, type Peak } from './peak.js';
 import type { PeerName, Reply, Request } from './protocol.js';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, configs: { type: 'string' }, peers: { type: 'string' } } });
@@ -17,7 +20,7 @@ const quick = values.quick ?? false;
 const WINDOW_SECONDS = quick ? 1 : 3;
 const ROUNDS = quick ? 3 : 5;
 const INFER_ROUNDS = quick ? 1 : 3;
-const CONFIGS = (values.configs ?? 'mnist,cifar10,cifar10-deep').split(',').map((name) => `configs/${name}.yaml`);
+const CONFIGS = (values.configs ?? 'mnist,cifar10,cifar10-deep,cifar10-resnet').split(',').map((name) => `configs/${name}.yaml`);
 /** PyTorch joins where a python3 with torch is found (Debian: apt-get install python3-torch). */
 const torch = (() => {
   try {
@@ -28,6 +31,9 @@ const torch = (() => {
   }
 })();
 const PEERS = (values.peers ?? `netc,netc-1-thread,netc-ts,${torch ? 'pytorch,pytorch-1-thread,' : ''}tfjs-wasm,convnetjs,tfjs-cpu`).split(',') as PeerName[];
+/** The JavaScript peers build the reference nets' four layer types only; the others take any graph. */
+const ANY_GRAPH = new Set<PeerName>(['netc', 'netc-1-thread', 'netc-ts', 'pytorch', 'pytorch-1-thread']);
+const REFERENCE_TYPES = new Set(['conv', 'relu', 'maxpool', 'dense']);
 if (!torch) console.log('PyTorch: absent (no python3 with torch; on Debian: apt-get install python3-torch)');
 /** tfjs-cpu needs minutes for the whole test set: it classifies a tenth and is scaled. */
 const EVALUATE_LIMIT: Partial<Record<PeerName, number>> = { 'tfjs-cpu': 1000 };
@@ -73,10 +79,14 @@ interface Row {
 }
 
 const sections: string[] = [];
+/** SIMD peak windows, by thread count: 1 and 2 threads, before each network. */
+const peaks = new Map<number, Peak[]>();
 for (const config of CONFIGS) {
   const { network } = check(config);
+  for (const threads of [1, 2]) peaks.set(threads, [...(peaks.get(threads) ?? []), await measurePeak(threads, 1, WINDOW_SECONDS / 1.5)]);
   console.log(`\n== ${config}: ${network.params} parameters, ${(network.flops.training / 1e6).toFixed(2)} MFLOP per training sample`);
-  const peers = PEERS.map((name) => new Peer(name, config));
+  const reference = network.layers.every((l) => REFERENCE_TYPES.has(l.layer.type));
+  const peers = PEERS.filter((name) => reference || ANY_GRAPH.has(name)).map((name) => new Peer(name, config));
   const ready = await Promise.all(peers.map((p) => p.ask()));
   const rows = new Map<PeerName, Row>(
     peers.map((p, i) => {
@@ -117,26 +127,48 @@ for (const config of CONFIGS) {
   console.log(sections[sections.length - 1]);
 }
 
+/** The run's SIMD peak on `threads` threads: the median window, the better of mul + add and fused. */
+function peakOf(threads: number): number | undefined {
+  const windows = (peaks.get(threads) ?? []).map((p) => Math.max(p.mulAdd, p.fma ?? 0));
+  return windows.length ? median(windows) : undefined;
+}
+
 function section(config: string, network: ReturnType<typeof check>['network'], rows: Row[]): string {
   const netc = rows.find((r) => r.peer === 'netc');
   const gflops = (rate: number, flops: number) => ((rate * flops) / 1e9).toFixed(2);
   // "netc (2 threads) is …": as much faster, or slower, as it is.
   const ratio = (rate: number) => (!netc ? '' : netc.train >= rate ? `${(netc.train / rate).toFixed(2)}× faster` : `${(rate / netc.train).toFixed(2)}× slower`);
+  // WebAssembly peers' training as a share of the SIMD peak on as many threads.
+  const ofPeak = (r: Row) => {
+    const peak = peakOf(r.threads);
+    return r.version.includes('wasm') && peak ? `${((100 * r.train * network.flops.training) / 1e9 / peak).toFixed(0)} %` : '–';
+  };
   const lines = [
     `### \`${config}\` — ${network.params.toLocaleString('en')} parameters, ${(network.flops.training / 1e6).toFixed(2)} MFLOP per training sample, batch ${network.config.train.batch_size}`,
     '',
-    '| peer | threads | training samples/s (GFLOP/s) | netc (2 threads) is | inference samples/s, batch 16 | batch 256 | test set (10,000 images) | peak RSS |',
-    '|---|---|---|---|---|---|---|---|',
+    '| peer | threads | training samples/s (GFLOP/s) | of SIMD peak | netc (2 threads) is | inference samples/s, batch 16 | batch 256 | test set (10,000 images) | peak RSS |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.peer} (${r.version}) | ${r.threads} | ${r.train.toFixed(1)} (${gflops(r.train, network.flops.training)}) | ${r.peer === 'netc' ? '–' : ratio(r.train)} | ${r.infer16.toFixed(0)} (${gflops(r.infer16, network.flops.forward)}) | ${r.infer256.toFixed(0)} (${gflops(r.infer256, network.flops.forward)}) | ${r.evaluateScaled ? '~' : ''}${r.evaluateSeconds.toFixed(2)} s | ${r.rssMiB.toFixed(0)} MiB |`,
+        `| ${r.peer} (${r.version}) | ${r.threads} | ${r.train.toFixed(1)} (${gflops(r.train, network.flops.training)}) | ${ofPeak(r)} | ${r.peer === 'netc' ? '–' : ratio(r.train)} | ${r.infer16.toFixed(0)} (${gflops(r.infer16, network.flops.forward)}) | ${r.infer256.toFixed(0)} (${gflops(r.infer256, network.flops.forward)}) | ${r.evaluateScaled ? '~' : ''}${r.evaluateSeconds.toFixed(2)} s | ${r.rssMiB.toFixed(0)} MiB |`,
     ),
   ];
   return lines.join('\n');
 }
 
+/** The peak windows as the report gives them. */
+function peakText(): string {
+  const describe = (threads: number) => {
+    const windows = peaks.get(threads) ?? [];
+    const mulAdd = median(windows.map((p) => p.mulAdd));
+    const fused = windows.every((p) => p.fma !== undefined) ? median(windows.map((p) => p.fma!)) : undefined;
+    return `| ${threads} | ${mulAdd.toFixed(1)} | ${fused === undefined ? 'absent' : fused.toFixed(1)} |`;
+  };
+  return ['| threads | mul + add GFLOP/s | fused multiply-add GFLOP/s |', '|---|---|---|', describe(1), describe(2)].join('\n');
+}
+
 const peerVersions = `@tensorflow/tfjs (cpu backend) and @tensorflow/tfjs-backend-wasm 4.22.0; convnetjs 0.3.0; ${torch ? `PyTorch ${torch.version} (${torch.python})` : 'PyTorch absent (no python3 with torch)'}`;
-const report = `# Benchmark: netc against the JavaScript CNN trainers
+const report = `# Benchmark: netc against PyTorch and the JavaScript CNN trainers
 
 Measured by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)}: netc ${version}, Node ${process.version},
 ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB; ${peerVersions}.
@@ -157,7 +189,18 @@ to float32 rounding. netc runs its emitted code: the WebAssembly SIMD backend (i
 (its default here, one per core) and on 1, and the TypeScript backend on 2. PyTorch runs
 netc's PyTorch backend — the generated model.py, with train.py's update rule (the configs'
 dampened momentum and weight decay) and batch-norm statistics — on 2 threads and on 1
-(\`torch.set_num_threads\`), on the same pool of batches, in its own Python process.
+(\`torch.set_num_threads\`), on the same pool of batches, in its own Python process. The
+JavaScript peers build the reference nets' layer types only, so the residual network runs
+netc and PyTorch alone.
+
+**The WebAssembly SIMD peak** (bench/peak.ts): twelve independent chains of f32x4
+multiply-adds (acc ← acc·a + b), with separate mul and add and with relaxed SIMD's fused
+multiply-add, on 1 thread and on 2 at once (one WebAssembly instance each), a
+${(WINDOW_SECONDS / 1.5).toFixed(0)}-second window of each before every network; medians over those windows. "of SIMD
+peak" divides a WebAssembly peer's training GFLOP/s (nominal FLOPs, as in the other
+columns) by the better of the two peaks on as many threads.
+
+${peakText()}
 
 ${sections.join('\n\n')}
 `;

@@ -116,6 +116,37 @@ describe('data-parallel training', () => {
     }
   });
 
+  it('spreads an evaluation of fewer samples than a batch over every thread, and leaves the inputs where they were', async () => {
+    const whole = await setup('float64', 12);
+    const single = new whole.trainer.Net();
+    const { trainer, parallel } = await setup('float64', 12, { chunk: 4 });
+    const net = await parallel.createNet(trainer.MODEL, trainer.Net, pathToFileURL(join(trainer.dir, 'model.js')).href, 2);
+    try {
+      const rng = new Rng(5);
+      const weights = Array.from({ length: single.params.length }, () => rng.normal() * 0.1);
+      single.params.set(weights);
+      net.params.set(weights);
+      const pixels = Uint8Array.from({ length: 784 * 5 }, () => rng.below(256));
+      for (const target of [single, net]) {
+        for (let s = 0; s < 5; s++) {
+          target.setImage(s, pixels, s * 784, new Float64Array([0.4]));
+          target.labels[s] = s;
+        }
+      }
+      const expected = single.evaluate(5);
+      for (let repeat = 0; repeat < 2; repeat++) {
+        expect(net.evaluate(5)).toBeCloseTo(expected, 12);
+        expect(Array.from(net.probabilities.subarray(0, 50))).toEqual(Array.from(single.probabilities.subarray(0, 50)).map((p) => expect.closeTo(p, 12)));
+        // Three regions of 4 (the first thread's one, the second's two), as setImage filled
+        // them 4 + 1 + 0: evaluated 2 + 2 + 1.
+        const shares = (net as unknown as { shares: Int32Array }).shares;
+        expect([0, 1, 2].map((r) => shares[2 * r]!)).toEqual([2, 2, 1]);
+      }
+    } finally {
+      await net.close();
+    }
+  });
+
   it('cuts a batch into enough regions for the threads and the chunk, in whole groups', async () => {
     const { regionCount, regionShare, regionsOf } = await import('../src/runtime/parallel.js');
     const model = { batch: 512, chunk: 64, splitUnit: 64 };

@@ -135,12 +135,47 @@ class ParallelNet implements Trainable {
     }
   }
 
+  /**
+   * Evaluating fewer samples than a batch, the regions that hold them (the first ones) would
+   * leave the other threads idle: they are spread evenly over all regions instead (evaluation
+   * treats samples one by one, so where each is computed does not matter).
+   */
+  private evenShare(r: number, n: number): { start: number; count: number } {
+    const regions = this.nets.length;
+    const base = Math.floor(n / regions);
+    const extra = n % regions;
+    return { start: r * base + Math.min(r, extra), count: base + (r < extra ? 1 : 0) };
+  }
+
+  /**
+   * Moves the first n samples' inputs between where setImage put them (`from`) and their
+   * even shares (`to`), or back.
+   */
+  private moveInputs(n: number, from: (r: number) => { start: number; count: number }, to: (r: number) => { start: number; count: number }): void {
+    const sampleFloats = this.main.input.length / this.model.chunk;
+    const staged = this.main.input instanceof Float64Array ? new Float64Array(n * sampleFloats) : new Float32Array(n * sampleFloats);
+    this.nets.forEach((net, r) => {
+      const { start, count } = from(r);
+      if (count > 0) staged.set(net.input.subarray(0, count * sampleFloats), start * sampleFloats);
+    });
+    this.nets.forEach((net, r) => {
+      const { start, count } = to(r);
+      net.input.set(staged.subarray(start * sampleFloats, (start + count) * sampleFloats));
+    });
+  }
+
   private run(command: number, n: number, step: number, seed: number): number {
     const sequence = ++this.sequence;
     // Packed weights and the like, made once for every thread.
     this.main.prepare(command === COMMAND.train);
+    const spread = command === COMMAND.evaluate && n < this.model.batch;
+    const placed = (r: number) => this.share(r, n);
+    const even = (r: number) => this.evenShare(r, n);
+    // Put back afterwards, so that the inputs stay where setImage put them.
+    if (spread) this.moveInputs(n, placed, even);
+    const shareOf = spread ? even : placed;
     this.nets.forEach((net, r) => {
-      const { start, count } = this.share(r, n);
+      const { start, count } = shareOf(r);
       net.labels.set(this.labels.subarray(start, start + count));
       this.shares[2 * r] = count;
       this.shares[2 * r + 1] = start;
@@ -164,10 +199,11 @@ class ParallelNet implements Trainable {
       }
       lossSum += part.loss[0]!;
     });
+    if (spread) this.moveInputs(n, even, placed);
     // Outputs gathered, gradients summed into region 0's in a fixed order: region by region.
     const grads = this.main.grads;
     this.nets.forEach((net, r) => {
-      const { start, count } = this.share(r, n);
+      const { start, count } = shareOf(r);
       if (count === 0) return;
       this.predictions.set(net.predictions.subarray(0, count), start);
       this.probabilities.set(net.probabilities.subarray(0, count * this.model.classes), start * this.model.classes);
