@@ -94,3 +94,13 @@ export function literal(value: unknown, indent = ''): string {
 export function pixelScaleText(scale: number): string {
   return scale === 1 ? '1' : `1 / ${Math.round(1 / scale)}`;
 }
+
+/** Each storage's zero border: what its readers need (the graph's), and what ops need around their outputs' gradients. */
+export function storageBorders(graph: Graph): number[] {
+  const borders = graph.storages.map((s) => s.border);
+  for (const op of graph.ops) {
+    const storage = graph.tensors[op.output]!.storage;
+    borders[storage] = Math.max(borders[storage]!, op.op.outputGradBorder?.(op) ?? 0);
+  }
+  return borders;
+}

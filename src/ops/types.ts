@@ -4,6 +4,7 @@
 // kernels for each backend (Handlebars templates beside it, with the views that feed
 // them). src/ops/index.ts lists the ops; the schema, the option docs, error hints,
 // `summary`, `diff`, lowering, both backends and the tests all read that table.
+import type { GraphOp } from '../lower/graph.js';
 import type { Shape } from '../infer/shape.js';
 
 export type JsonSchema = Readonly<Record<string, unknown>>;
@@ -112,6 +113,11 @@ export interface OpDefinition<Options = Record<string, unknown>> {
   readonly gradient: GradientInfo;
   /** The zero border the op reads around its input (a conv's padding). */
   border?(layer: Layer & Options): number;
+  /**
+   * The zero border its output's gradient must have, in both backends: a stride-1 conv's
+   * dL/dx gathers dL/dy through its flipped kernels, reading k − 1 − padding beyond its edge.
+   */
+  outputGradBorder?(op: GraphOp): number;
   /** Whether the batch must be split between threads in groups (batch norm's statistics). */
   group?(layer: Layer & Options): number;
 }

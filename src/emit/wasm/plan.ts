@@ -13,6 +13,7 @@
 // weights), then one region a thread (gradients, the input, every storage and its
 // gradient, per-op buffers, labels, predictions). Every array starts on 16 bytes.
 import type { Graph, GraphOp, ParamView, StateView } from '../../lower/graph.js';
+import { storageBorders } from '../common.js';
 
 export const F = 4; // bytes per float32
 
@@ -97,8 +98,6 @@ export interface Packing {
 }
 
 export interface WasmKernels {
-  /** Borders this backend needs beyond the graph's: around the op's output (for its gradient). */
-  readonly outputBorder?: (op: GraphOp) => number;
   readonly view: (op: GraphOp, plan: WasmPlan) => WasmOpView;
 }
 
@@ -131,12 +130,7 @@ export class WasmPlan {
     shared += align(graph.stateCount * F);
     this.shared = shared;
     this.grads = this.take(graph.paramCount * F);
-    const borders = graph.storages.map((s) => s.border);
-    for (const op of graph.ops) {
-      const extra = op.op.kernels.wasm.outputBorder?.(op) ?? 0;
-      const storage = graph.tensors[op.output]!.storage;
-      borders[storage] = Math.max(borders[storage]!, extra);
-    }
+    const borders = storageBorders(graph);
     const needsGrad = (storage: number) => graph.storages[storage]!.tensors.some((t) => graph.tensors[t]!.needsGrad) || graph.tensors[graph.logits]!.storage === storage;
     this.buffers = graph.storages.map((s) => {
       const cp = Math.ceil(s.shape.channels / 4) * 4;

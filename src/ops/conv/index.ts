@@ -3,7 +3,7 @@
 import { onnxForm } from './onnx.js';
 import { pytorchForm } from './pytorch.js';
 import { elements, INIT_OPTION, type InitOptions, TRAINABLE_OPTION, weightInit, windowedShape } from '../common.js';
-import type { OpDefinition } from '../types.js';
+import type { LayerOf, OpDefinition } from '../types.js';
 import { tsKernels } from './ts.js';
 import { wasmKernels } from './wasm.js';
 
@@ -56,6 +56,10 @@ export const definition: OpDefinition<ConvOptions> = {
   },
   gradient: { readsInputs: true, readsOutput: false },
   border: (layer) => layer.padding,
+  outputGradBorder: (op) => {
+    const layer = op.layer as LayerOf<ConvOptions>;
+    return op.inputGrads[0] !== 'none' && layer.stride === 1 ? layer.size - 1 - layer.padding : 0;
+  },
 };
 
 export const conv = { ...definition, kernels: { ts: tsKernels, wasm: wasmKernels }, onnx: onnxForm, pytorch: pytorchForm };

@@ -86,11 +86,6 @@ function blocks(name: string, from: GraphOp['params'][string], to: number, outpu
 }
 
 export const wasmKernels: WasmKernels = {
-  // dL/dx of a stride-1 conv reads dL/dy through a zero border of size − 1 − padding.
-  outputBorder: (op) => {
-    const layer = op.layer as LayerOf<ConvOptions>;
-    return op.inputGrads[0] !== 'none' && layer.stride === 1 ? layer.size - 1 - layer.padding : 0;
-  },
   view(op: GraphOp, plan: WasmPlan) {
     const layer = op.layer as LayerOf<ConvOptions>;
     const [xId] = op.inputs;
