@@ -31,8 +31,12 @@ const torch = (() => {
   }
 })();
 const PEERS = (values.peers ?? `netc,netc-1-thread,netc-ts,${torch ? 'pytorch,pytorch-1-thread,' : ''}tfjs-wasm,convnetjs,tfjs-cpu`).split(',') as PeerName[];
-/** The JavaScript peers build the reference nets' four layer types only; the others take any graph. */
-const ANY_GRAPH = new Set<PeerName>(['netc', 'netc-1-thread', 'netc-ts', 'pytorch', 'pytorch-1-thread']);
+/**
+ * The JavaScript peers build the reference nets' four layer types only; netc's WebAssembly
+ * backend and PyTorch take any graph (the TypeScript backend too, but would need minutes a
+ * window on the residual net).
+ */
+const ANY_GRAPH = new Set<PeerName>(['netc', 'netc-1-thread', 'pytorch', 'pytorch-1-thread']);
 const REFERENCE_TYPES = new Set(['conv', 'relu', 'maxpool', 'dense']);
 if (!torch) console.log('PyTorch: absent (no python3 with torch; on Debian: apt-get install python3-torch)');
 /** tfjs-cpu needs minutes for the whole test set: it classifies a tenth and is scaled. */
@@ -170,7 +174,7 @@ function peakText(): string {
 const peerVersions = `@tensorflow/tfjs (cpu backend) and @tensorflow/tfjs-backend-wasm 4.22.0; convnetjs 0.3.0; ${torch ? `PyTorch ${torch.version} (${torch.python})` : 'PyTorch absent (no python3 with torch)'}`;
 const report = `# Benchmark: netc against PyTorch and the JavaScript CNN trainers
 
-Measured by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)}: netc ${version}, Node ${process.version},
+Measured by \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 10)}: netc ${version}, Node ${process.version},
 ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB; ${peerVersions}.
 
 Each peer trains the same network (built from netc's shape table) at the same batch size on
@@ -191,7 +195,7 @@ netc's PyTorch backend — the generated model.py, with train.py's update rule (
 dampened momentum and weight decay) and batch-norm statistics — on 2 threads and on 1
 (\`torch.set_num_threads\`), on the same pool of batches, in its own Python process. The
 JavaScript peers build the reference nets' layer types only, so the residual network runs
-netc and PyTorch alone.
+netc's WebAssembly backend and PyTorch alone.
 
 **The WebAssembly SIMD peak** (bench/peak.ts): twelve independent chains of f32x4
 multiply-adds (acc ← acc·a + b), with separate mul and add and with relaxed SIMD's fused
