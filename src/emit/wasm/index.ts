@@ -42,7 +42,7 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
   });
   const unpacks = ops.flatMap((op) => op.unpacks).map((p) => {
     if (p.shared || !('role' in p.from) || p.from.size !== p.outputs * p.inputs * p.taps) throw new CompilerBug(`unpacking ${p.name}: not a region's gradient of the whole parameter`);
-    return { ...packingView(p), count: p.from.size, table: plan.takeShared(p.from.size * F), to: plan.grads + p.from.offset * F, packedAt: p.to };
+    return { ...packingView(p), count: p.from.size, table: plan.takeShared(p.from.size * F), gradAt: plan.grads + p.from.offset * F, packedAt: p.to };
   });
   const labels = plan.take(graph.chunk);
   const predictions = plan.take(graph.chunk);
@@ -94,7 +94,7 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
     },
     logits: { at: logits.at + logits.originBytes, gradAt: logits.gradAt + logits.originBytes, stride: logits.cp, length: graph.chunk * logits.cp - (logits.cp - graph.classes) },
     packs,
-    unpacks: unpacks.map((u) => ({ ...u, to: u.packedAt })),
+    unpacks,
     zeroAt,
     updates: ops.flatMap((op) => op.updates).map((u) => ({ ...u, length: u.groups * 2 * u.stride })),
   });
