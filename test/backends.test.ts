@@ -80,6 +80,18 @@ describe('the WebAssembly backend matches the TypeScript backend', () => {
     }
   });
 
+  // Else the comparisons above would say nothing about Winograd's passes.
+  it("takes Winograd's F(2×2, 3×3) for the 3×3 stride-1 passes that pay, and the direct form for the rest", async () => {
+    const net = OP_NET_CASES.find(([label]) => label.includes('F(2×2, 3×3)'))![1];
+    const { trainer } = await backends(net.text);
+    const wat = readFileSync(join(trainer.dir, 'model.wat'), 'utf8');
+    // c1, c2 and c3, forward and dL/dx (31×31, 15×15 and 7×7 maps), and c4's dL/dx (7×7); c0 is
+    // 2×2, and c4's forward (5×5 outputs: 9 tiles of 16 multiplies against 25 of 9) stays direct.
+    expect(wat.match(/;; (forward|dL\/dx) by Winograd/g)).toHaveLength(7);
+    expect(wat).toMatch(/func \$c4_winograd_dx/);
+    expect(wat).not.toMatch(/func \$c4_winograd_forward/);
+  });
+
   it('split across 2 and 3 threads, it sums the same gradients as on one', async () => {
     const { trainer, wasm, parallel } = await backends(readFileSync('configs/cifar10-deep.yaml', 'utf8'), 'configs/cifar10-deep.yaml');
     const single = new wasm.Net();

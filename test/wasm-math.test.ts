@@ -1,18 +1,23 @@
-// The WebAssembly backend's SIMD math (src/ops/shared/wasm-exp.hbs, wasm-erf.hbs) against
+// The WebAssembly backend's SIMD math (src/ops/shared/wasm-exp-value.hbs, wasm-erf-value.hbs) against
 // double precision, over the ranges activations use.
+import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../src/emit/wasm/assemble.js';
 import { template } from '../src/emit/templates.js';
 import { erf } from '../src/runtime/math.js';
 
-function helpers() {
+// The fused build needs relaxed SIMD (behind a flag in Node 20, as runtime/wasm.ts turns it on).
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+/** exp and erf as the kernels inline them, in a module of their own: fused multiply-adds or not. */
+function helpers(fma: boolean) {
+  const locals = '(local $exp_x v128) (local $exp_n v128) (local $exp_r v128) (local $exp_p v128) (local $erf_x v128) (local $erf_z v128) (local $erf_p v128) (local $erf_q v128)';
+  const value = (name: string) => template(`ops/shared/wasm-${name}-value`)({ fma, x: '(v128.load (local.get $i))' });
   const text = `(module (memory (export "memory") 1)
-${template('ops/shared/wasm-exp')({})}
-${template('ops/shared/wasm-erf')({})}
   (func (export "apply") (param $which i32) (param $n i32)
-    (local $i i32)
+    (local $i i32) ${locals}
     (loop $values
-      (v128.store (local.get $i) (if (result v128) (local.get $which) (then (call $erf (v128.load (local.get $i)))) (else (call $exp (v128.load (local.get $i))))))
+      (v128.store (local.get $i) (if (result v128) (local.get $which) (then ${value('erf')}) (else ${value('exp')})))
       (br_if $values (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (i32.mul (local.get $n) (i32.const 4))))))
 )`;
   const instance = new WebAssembly.Instance(new WebAssembly.Module(assemble('math.wat', text))).exports as { memory: WebAssembly.Memory; apply(which: number, n: number): void };
@@ -24,8 +29,8 @@ ${template('ops/shared/wasm-erf')({})}
   };
 }
 
-describe('SIMD math', () => {
-  const apply = helpers();
+describe.each([true, false])('SIMD math (fused multiply-adds: %s)', (fma) => {
+  const apply = helpers(fma);
   const range = (from: number, to: number, count: number) => Array.from({ length: count }, (_, i) => Math.fround(from + ((to - from) * i) / (count - 1)));
 
   it('exp: relative error below 3e-7 over [−80, 80]', () => {

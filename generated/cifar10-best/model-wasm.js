@@ -15,7 +15,7 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 /** Byte offsets: the shared part once, then one region a Net (32 samples). */
 const SHARED_BYTES = 5221088;
-const REGION_BYTES = 22037792;
+const REGION_BYTES = 22471968;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -58,23 +58,23 @@ function writePackingTables(memory) {
     // dconv1_w from rows [tap][ci][co]
     unpackTable(memory, 4638768, { "kind": "rows", "outputs": 32, "inputs": 3, "taps": 25, "width": 32, "flip": false, "swap": false, "packedInputs": 4 }, 20008624);
     // dconv1_b, padded
-    unpackTable(memory, 4648368, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 20021424);
+    unpackTable(memory, 4648368, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 20168880);
     // dconv2_w from rows [tap][ci][co]
-    unpackTable(memory, 4648496, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 25, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 21070128);
+    unpackTable(memory, 4648496, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 25, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 21217584);
     // dconv2_b, padded
-    unpackTable(memory, 4750896, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 21172528);
+    unpackTable(memory, 4750896, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 21467440);
     // dconv3_w from rows [tap][ci][co]
-    unpackTable(memory, 4751024, { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 25, "width": 64, "flip": false, "swap": false, "packedInputs": 32 }, 21434800);
+    unpackTable(memory, 4751024, { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 25, "width": 64, "flip": false, "swap": false, "packedInputs": 32 }, 21729712);
     // dconv3_b, padded
-    unpackTable(memory, 4955824, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 21639600);
+    unpackTable(memory, 4955824, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 22073776);
     // dfc1_w from rows [input][unit]
-    unpackTable(memory, 4956080, { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 64, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 }, 21770928);
+    unpackTable(memory, 4956080, { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 64, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 }, 22205104);
     // dfc1_b, padded
-    unpackTable(memory, 5218224, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 22033072);
+    unpackTable(memory, 5218224, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 22467248);
     // dfc2_w from rows [input][unit]
-    unpackTable(memory, 5218480, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 22033328);
+    unpackTable(memory, 5218480, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 22467504);
     // dfc2_b, padded
-    unpackTable(memory, 5221040, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 22036400);
+    unpackTable(memory, 5221040, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 22470576);
 }
 /**
  * One image into batch slot `slot`: bytes × PIXEL_SCALE − mean[channel], pixel by pixel
@@ -177,9 +177,9 @@ export class Net {
         this.state = floats(2329280, 0);
         this.grads = floats(base + 0, 145578);
         this.input = floats(base + 582320, 165888);
-        this.labels = new Uint8Array(memory, base + 22036448, 32);
-        this.predictions = new Uint8Array(memory, base + 22036480, 32);
-        this.probabilities = floats(base + 22036512, 32 * 10);
+        this.labels = new Uint8Array(memory, base + 22470624, 32);
+        this.predictions = new Uint8Array(memory, base + 22470656, 32);
+        this.probabilities = floats(base + 22470688, 32 * 10);
         this.logits = floats(base + 20005552, 382);
         this.dlogits = floats(base + 20007088, 382);
         this.conv1_w = this.params.subarray(0, 2400);

@@ -20,6 +20,7 @@
     (local $n i32) (local $n0 i32) (local $n1 i32) (local $oy i32) (local $ox i32) (local $g i32) (local $ky i32) (local $kx i32) (local $ci i32)
     (local $xr i32) (local $yr i32) (local $xt i32) (local $yt i32) (local $xp i32) (local $wp i32) (local $wb i32) (local $bb i32) (local $yc i32)
     (local $a0_0 v128) (local $a0_1 v128) (local $a1_0 v128) (local $a1_1 v128) (local $a2_0 v128) (local $a2_1 v128) (local $a3_0 v128) (local $a3_1 v128) (local $w0 v128) (local $w1 v128) (local $b v128) 
+    
     (if (i32.eqz (local.get $count)) (then (return)))
     ;; forward: samples in chunks of 12 (their inputs stay in cache), then output channels in blocks,
     ;; samples, rows, and tiles of positions along each row
@@ -99,6 +100,7 @@
       (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
       (br_if $blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 4))))
     (br_if $chunks (i32.lt_u (local.tee $n0 (local.get $n1)) (local.get $count))))
+
   )
 
   ;; conv1 backward: db = Σ dy; dw = Σ x·dy (a GEMM over positions);
@@ -106,6 +108,7 @@
     (local $n i32) (local $n0 i32) (local $n1 i32) (local $oy i32) (local $ox i32) (local $g i32) (local $ky i32) (local $kx i32) (local $ci i32) (local $v i32)
     (local $xr i32) (local $yr i32) (local $xt i32) (local $yt i32) (local $xp i32) (local $wp i32) (local $wb i32) (local $bb i32) (local $yc i32) (local $dp i32) (local $wt i32)
     (local $a0_0 v128) (local $a0_1 v128) (local $a1_0 v128) (local $a1_1 v128) (local $a2_0 v128) (local $a2_1 v128) (local $a3_0 v128) (local $a3_1 v128) (local $w0 v128) (local $w1 v128) (local $b v128) 
+    
     (if (i32.eqz (local.get $count)) (then (return)))
     ;; db: dy summed over samples and positions, four channels at a time (padded; unpacked after)
     (local.set $v (i32.const 0))
@@ -125,15 +128,42 @@
           (local.set $yr (i32.add (local.get $yr) (i32.const 4096)))
           (br_if $db_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 32))))
         (br_if $db_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
-      (v128.store (i32.add (global.get $base) (i32.add (i32.const 20021424) (i32.shl (local.get $v) (i32.const 4)))) (local.get $a0_0))
+      (v128.store (i32.add (global.get $base) (i32.add (i32.const 20168880) (i32.shl (local.get $v) (i32.const 4)))) (local.get $a0_0))
       (br_if $db_vectors (i32.lt_u (local.tee $v (i32.add (local.get $v) (i32.const 1))) (i32.const 8))))
-    ;; dw[tap][ci][co] = Σ x[pos·stride + tap][ci]·dy[pos][co]: tiles of 4 input × 8 output channels
-    ;; (the packed rows are zeroed first, then added to)
+    ;; dw[tap][ci][co] = Σ x[pos·stride + tap][ci]·dy[pos][co]: a GEMM over positions, on panels
+    ;; packed per chunk of 1 samples so that its loop reads two contiguous streams: dy in
+    ;; blocks of output channels ([block][pos][lanes]), and x at one tap, four input channels a
+    ;; position ([pos][4]); tiles of 4 input × 8 output channels add to the packed rows (zeroed first)
     (memory.fill (i32.add (global.get $base) (i32.const 20008624)) (i32.const 0) (i32.const 12800))
-    ;; samples in chunks of 1: each tile's accumulators sum over a chunk's positions, then are added to memory
     (local.set $n0 (i32.const 0))
     (loop $dw_chunks
       (local.set $n1 (select (local.get $count) (i32.add (local.get $n0) (i32.const 1)) (i32.lt_u (local.get $count) (i32.add (local.get $n0) (i32.const 1)))))
+      ;; the chunk's positions, and its dy panels
+      (local.set $v (i32.mul (i32.sub (local.get $n1) (local.get $n0)) (i32.const 1024)))
+      (local.set $yc (i32.const 0))
+      (local.set $dp (i32.add (global.get $base) (i32.const 20021424)))
+      (local.set $g (i32.const 0))
+      (loop $dw_pack_blocks
+        (local.set $n (local.get $n0))
+        (loop $dw_pack_samples
+          (local.set $yr (i32.add (global.get $base) (i32.add (i32.add (i32.const 5440176) (local.get $yc)) (i32.mul (local.get $n) (i32.const 131072)))))
+          (local.set $oy (i32.const 0))
+          (loop $dw_pack_rows
+            (local.set $yt (local.get $yr))
+            (local.set $ox (i32.const 0))
+            (loop $dw_pack_cols
+              (v128.store offset=0 (local.get $dp) (v128.load offset=0 (local.get $yt)))
+              (v128.store offset=16 (local.get $dp) (v128.load offset=16 (local.get $yt)))
+              (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+              (local.set $yt (i32.add (local.get $yt) (i32.const 128)))
+              (br_if $dw_pack_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 32))))
+            (local.set $yr (i32.add (local.get $yr) (i32.const 4096)))
+            (br_if $dw_pack_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 32))))
+          (br_if $dw_pack_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+        ;; the next block's panel: whole chunks apart
+        (local.set $dp (i32.add (global.get $base) (i32.add (i32.const 20021424) (i32.mul (i32.add (local.get $g) (i32.const 1)) (i32.const 32768)))))
+        (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
+        (br_if $dw_pack_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 4))))
       (local.set $ky (i32.const 0))
       (loop $dw_ky
         (local.set $kx (i32.const 0))
@@ -143,10 +173,27 @@
           (local.set $wp (i32.add (global.get $base) (i32.add (i32.const 20008624) (i32.mul (i32.add (i32.mul (local.get $ky) (i32.const 5)) (local.get $kx)) (i32.const 512)))))
           (local.set $ci (i32.const 0))
           (loop $dw_channels
-            (local.set $yc (i32.const 0))
+            ;; the x panel: four input channels at every position of the chunk
+            (local.set $xp (i32.add (global.get $base) (i32.const 20152496)))
+            (local.set $n (local.get $n0))
+            (loop $dw_x_samples
+              (local.set $xt (i32.add (local.get $xr) (i32.mul (local.get $n) (i32.const 20736))))
+              (local.set $oy (i32.const 0))
+              (loop $dw_x_rows
+                (local.set $yt (local.get $xt))
+                (local.set $ox (i32.const 0))
+                (loop $dw_x_cols
+                  (v128.store (local.get $xp) (v128.load (local.get $yt)))
+                  (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+                  (local.set $yt (i32.add (local.get $yt) (i32.const 16)))
+                  (br_if $dw_x_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 32))))
+                (local.set $xt (i32.add (local.get $xt) (i32.const 576)))
+                (br_if $dw_x_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 32))))
+              (br_if $dw_x_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+            (local.set $wt (i32.add (local.get $wp) (i32.const 0)))
+            (local.set $wb (i32.add (global.get $base) (i32.const 20021424)))
             (local.set $g (i32.const 0))
             (loop $dw_blocks
-              (local.set $wt (i32.add (local.get $wp) (local.get $yc)))
               (local.set $a0_0 (v128.load offset=0 (local.get $wt)))
               (local.set $a0_1 (v128.load offset=16 (local.get $wt)))
               (local.set $a1_0 (v128.load offset=128 (local.get $wt)))
@@ -155,37 +202,27 @@
               (local.set $a2_1 (v128.load offset=272 (local.get $wt)))
               (local.set $a3_0 (v128.load offset=384 (local.get $wt)))
               (local.set $a3_1 (v128.load offset=400 (local.get $wt)))
-              (local.set $n (local.get $n0))
-              (loop $dw_samples
-                (local.set $xt (i32.add (local.get $xr) (i32.mul (local.get $n) (i32.const 20736))))
-                (local.set $yt (i32.add (global.get $base) (i32.add (i32.add (i32.const 5440176) (local.get $yc)) (i32.mul (local.get $n) (i32.const 131072)))))
-                (local.set $oy (i32.const 0))
-                (loop $dw_rows
-                  (local.set $xp (local.get $xt))
-                  (local.set $dp (local.get $yt))
-                  (local.set $ox (i32.const 0))
-                  (loop $dw_cols
-                    (local.set $w0 (v128.load offset=0 (local.get $dp)))
-                    (local.set $w1 (v128.load offset=16 (local.get $dp)))
-                    (local.set $b (v128.load32_splat offset=0 (local.get $xp)))
-                    (local.set $a0_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a0_0)))
-                    (local.set $a0_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a0_1)))
-                    (local.set $b (v128.load32_splat offset=4 (local.get $xp)))
-                    (local.set $a1_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a1_0)))
-                    (local.set $a1_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a1_1)))
-                    (local.set $b (v128.load32_splat offset=8 (local.get $xp)))
-                    (local.set $a2_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a2_0)))
-                    (local.set $a2_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a2_1)))
-                    (local.set $b (v128.load32_splat offset=12 (local.get $xp)))
-                    (local.set $a3_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a3_0)))
-                    (local.set $a3_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a3_1)))
-                    (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
-                    (local.set $dp (i32.add (local.get $dp) (i32.const 128)))
-                    (br_if $dw_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 32))))
-                  (local.set $xt (i32.add (local.get $xt) (i32.const 576)))
-                  (local.set $yt (i32.add (local.get $yt) (i32.const 4096)))
-                  (br_if $dw_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 32))))
-                (br_if $dw_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+              (local.set $xp (i32.add (global.get $base) (i32.const 20152496)))
+              (local.set $dp (local.get $wb))
+              (local.set $oy (i32.const 0))
+              (loop $dw_positions
+                (local.set $w0 (v128.load offset=0 (local.get $dp)))
+                (local.set $w1 (v128.load offset=16 (local.get $dp)))
+                (local.set $b (v128.load32_splat offset=0 (local.get $xp)))
+                (local.set $a0_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a0_0)))
+                (local.set $a0_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a0_1)))
+                (local.set $b (v128.load32_splat offset=4 (local.get $xp)))
+                (local.set $a1_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a1_0)))
+                (local.set $a1_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a1_1)))
+                (local.set $b (v128.load32_splat offset=8 (local.get $xp)))
+                (local.set $a2_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a2_0)))
+                (local.set $a2_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a2_1)))
+                (local.set $b (v128.load32_splat offset=12 (local.get $xp)))
+                (local.set $a3_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a3_0)))
+                (local.set $a3_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a3_1)))
+                (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+                (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+                (br_if $dw_positions (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $v))))
               (v128.store offset=0 (local.get $wt) (local.get $a0_0))
               (v128.store offset=16 (local.get $wt) (local.get $a0_1))
               (v128.store offset=128 (local.get $wt) (local.get $a1_0))
@@ -194,7 +231,8 @@
               (v128.store offset=272 (local.get $wt) (local.get $a2_1))
               (v128.store offset=384 (local.get $wt) (local.get $a3_0))
               (v128.store offset=400 (local.get $wt) (local.get $a3_1))
-              (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
+              (local.set $wt (i32.add (local.get $wt) (i32.const 32)))
+              (local.set $wb (i32.add (local.get $wb) (i32.const 32768)))
               (br_if $dw_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 4))))
             (local.set $xr (i32.add (local.get $xr) (i32.const 16)))
             (local.set $wp (i32.add (local.get $wp) (i32.const 512)))
@@ -202,6 +240,7 @@
           (br_if $dw_kx (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (i32.const 5))))
         (br_if $dw_ky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (i32.const 5))))
       (br_if $dw_chunks (i32.lt_u (local.tee $n0 (local.get $n1)) (local.get $count))))
+
   )
 
   ;; relu1: max(0, x), in place over 32×32×32 ([n][…][32]), four channels at a time.
@@ -246,7 +285,7 @@
       (loop $rows
         (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 1245872) (i32.add (i32.mul (local.get $n) (i32.const 131072)) (i32.mul (local.get $oy) (i32.const 8192))))))
         (local.set $yr (i32.add (global.get $base) (i32.add (i32.const 9639856) (i32.add (i32.mul (local.get $n) (i32.const 51200)) (i32.mul (local.get $oy) (i32.const 2560))))))
-        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 20021552) (i32.add (i32.mul (local.get $n) (i32.const 32768)) (i32.mul (local.get $oy) (i32.const 2048))))))
+        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 20169008) (i32.add (i32.mul (local.get $n) (i32.const 32768)) (i32.mul (local.get $oy) (i32.const 2048))))))
         (local.set $ox (i32.const 0))
         (loop $cols
           (local.set $c (i32.const 0))
@@ -291,7 +330,7 @@
       (loop $rows
         (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 5440176) (i32.add (i32.mul (local.get $n) (i32.const 131072)) (i32.mul (local.get $oy) (i32.const 8192))))))
         (local.set $yr (i32.add (global.get $base) (i32.add (i32.const 11278256) (i32.add (i32.mul (local.get $n) (i32.const 51200)) (i32.mul (local.get $oy) (i32.const 2560))))))
-        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 20021552) (i32.add (i32.mul (local.get $n) (i32.const 32768)) (i32.mul (local.get $oy) (i32.const 2048))))))
+        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 20169008) (i32.add (i32.mul (local.get $n) (i32.const 32768)) (i32.mul (local.get $oy) (i32.const 2048))))))
         (local.set $ox (i32.const 0))
         (loop $cols
           (local.set $c (i32.const 0))
@@ -322,6 +361,7 @@
     (local $n i32) (local $n0 i32) (local $n1 i32) (local $oy i32) (local $ox i32) (local $g i32) (local $ky i32) (local $kx i32) (local $ci i32)
     (local $xr i32) (local $yr i32) (local $xt i32) (local $yt i32) (local $xp i32) (local $wp i32) (local $wb i32) (local $bb i32) (local $yc i32)
     (local $a0_0 v128) (local $a0_1 v128) (local $a1_0 v128) (local $a1_1 v128) (local $a2_0 v128) (local $a2_1 v128) (local $a3_0 v128) (local $a3_1 v128) (local $w0 v128) (local $w1 v128) (local $b v128) 
+    
     (if (i32.eqz (local.get $count)) (then (return)))
     ;; forward: samples in chunks of 5 (their inputs stay in cache), then output channels in blocks,
     ;; samples, rows, and tiles of positions along each row
@@ -401,6 +441,7 @@
       (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
       (br_if $blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 4))))
     (br_if $chunks (i32.lt_u (local.tee $n0 (local.get $n1)) (local.get $count))))
+
   )
 
   ;; conv2 backward: db = Σ dy; dw = Σ x·dy (a GEMM over positions); dx = dy correlated with the flipped kernels;
@@ -408,6 +449,7 @@
     (local $n i32) (local $n0 i32) (local $n1 i32) (local $oy i32) (local $ox i32) (local $g i32) (local $ky i32) (local $kx i32) (local $ci i32) (local $v i32)
     (local $xr i32) (local $yr i32) (local $xt i32) (local $yt i32) (local $xp i32) (local $wp i32) (local $wb i32) (local $bb i32) (local $yc i32) (local $dp i32) (local $wt i32)
     (local $a0_0 v128) (local $a0_1 v128) (local $a1_0 v128) (local $a1_1 v128) (local $a2_0 v128) (local $a2_1 v128) (local $a3_0 v128) (local $a3_1 v128) (local $w0 v128) (local $w1 v128) (local $b v128) 
+    
     (if (i32.eqz (local.get $count)) (then (return)))
     ;; db: dy summed over samples and positions, four channels at a time (padded; unpacked after)
     (local.set $v (i32.const 0))
@@ -427,28 +469,72 @@
           (local.set $yr (i32.add (local.get $yr) (i32.const 2560)))
           (br_if $db_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 16))))
         (br_if $db_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
-      (v128.store (i32.add (global.get $base) (i32.add (i32.const 21172528) (i32.shl (local.get $v) (i32.const 4)))) (local.get $a0_0))
+      (v128.store (i32.add (global.get $base) (i32.add (i32.const 21467440) (i32.shl (local.get $v) (i32.const 4)))) (local.get $a0_0))
       (br_if $db_vectors (i32.lt_u (local.tee $v (i32.add (local.get $v) (i32.const 1))) (i32.const 8))))
-    ;; dw[tap][ci][co] = Σ x[pos·stride + tap][ci]·dy[pos][co]: tiles of 4 input × 8 output channels
-    ;; (the packed rows are zeroed first, then added to)
-    (memory.fill (i32.add (global.get $base) (i32.const 21070128)) (i32.const 0) (i32.const 102400))
-    ;; samples in chunks of 2: each tile's accumulators sum over a chunk's positions, then are added to memory
+    ;; dw[tap][ci][co] = Σ x[pos·stride + tap][ci]·dy[pos][co]: a GEMM over positions, on panels
+    ;; packed per chunk of 4 samples so that its loop reads two contiguous streams: dy in
+    ;; blocks of output channels ([block][pos][lanes]), and x at one tap, four input channels a
+    ;; position ([pos][4]); tiles of 4 input × 8 output channels add to the packed rows (zeroed first)
+    (memory.fill (i32.add (global.get $base) (i32.const 21217584)) (i32.const 0) (i32.const 102400))
     (local.set $n0 (i32.const 0))
     (loop $dw_chunks
-      (local.set $n1 (select (local.get $count) (i32.add (local.get $n0) (i32.const 2)) (i32.lt_u (local.get $count) (i32.add (local.get $n0) (i32.const 2)))))
+      (local.set $n1 (select (local.get $count) (i32.add (local.get $n0) (i32.const 4)) (i32.lt_u (local.get $count) (i32.add (local.get $n0) (i32.const 4)))))
+      ;; the chunk's positions, and its dy panels
+      (local.set $v (i32.mul (i32.sub (local.get $n1) (local.get $n0)) (i32.const 256)))
+      (local.set $yc (i32.const 0))
+      (local.set $dp (i32.add (global.get $base) (i32.const 21319984)))
+      (local.set $g (i32.const 0))
+      (loop $dw_pack_blocks
+        (local.set $n (local.get $n0))
+        (loop $dw_pack_samples
+          (local.set $yr (i32.add (global.get $base) (i32.add (i32.add (i32.const 14555056) (local.get $yc)) (i32.mul (local.get $n) (i32.const 51200)))))
+          (local.set $oy (i32.const 0))
+          (loop $dw_pack_rows
+            (local.set $yt (local.get $yr))
+            (local.set $ox (i32.const 0))
+            (loop $dw_pack_cols
+              (v128.store offset=0 (local.get $dp) (v128.load offset=0 (local.get $yt)))
+              (v128.store offset=16 (local.get $dp) (v128.load offset=16 (local.get $yt)))
+              (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+              (local.set $yt (i32.add (local.get $yt) (i32.const 128)))
+              (br_if $dw_pack_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 16))))
+            (local.set $yr (i32.add (local.get $yr) (i32.const 2560)))
+            (br_if $dw_pack_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 16))))
+          (br_if $dw_pack_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+        ;; the next block's panel: whole chunks apart
+        (local.set $dp (i32.add (global.get $base) (i32.add (i32.const 21319984) (i32.mul (i32.add (local.get $g) (i32.const 1)) (i32.const 32768)))))
+        (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
+        (br_if $dw_pack_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 4))))
       (local.set $ky (i32.const 0))
       (loop $dw_ky
         (local.set $kx (i32.const 0))
         (loop $dw_kx
           ;; x at this tap for output (0, 0) of sample 0, and the packed rows of this tap
           (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 9634480) (i32.add (i32.mul (local.get $ky) (i32.const 2560)) (i32.mul (local.get $kx) (i32.const 128))))))
-          (local.set $wp (i32.add (global.get $base) (i32.add (i32.const 21070128) (i32.mul (i32.add (i32.mul (local.get $ky) (i32.const 5)) (local.get $kx)) (i32.const 4096)))))
+          (local.set $wp (i32.add (global.get $base) (i32.add (i32.const 21217584) (i32.mul (i32.add (i32.mul (local.get $ky) (i32.const 5)) (local.get $kx)) (i32.const 4096)))))
           (local.set $ci (i32.const 0))
           (loop $dw_channels
-            (local.set $yc (i32.const 0))
+            ;; the x panel: four input channels at every position of the chunk
+            (local.set $xp (i32.add (global.get $base) (i32.const 21451056)))
+            (local.set $n (local.get $n0))
+            (loop $dw_x_samples
+              (local.set $xt (i32.add (local.get $xr) (i32.mul (local.get $n) (i32.const 51200))))
+              (local.set $oy (i32.const 0))
+              (loop $dw_x_rows
+                (local.set $yt (local.get $xt))
+                (local.set $ox (i32.const 0))
+                (loop $dw_x_cols
+                  (v128.store (local.get $xp) (v128.load (local.get $yt)))
+                  (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+                  (local.set $yt (i32.add (local.get $yt) (i32.const 128)))
+                  (br_if $dw_x_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 16))))
+                (local.set $xt (i32.add (local.get $xt) (i32.const 2560)))
+                (br_if $dw_x_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 16))))
+              (br_if $dw_x_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+            (local.set $wt (i32.add (local.get $wp) (i32.const 0)))
+            (local.set $wb (i32.add (global.get $base) (i32.const 21319984)))
             (local.set $g (i32.const 0))
             (loop $dw_blocks
-              (local.set $wt (i32.add (local.get $wp) (local.get $yc)))
               (local.set $a0_0 (v128.load offset=0 (local.get $wt)))
               (local.set $a0_1 (v128.load offset=16 (local.get $wt)))
               (local.set $a1_0 (v128.load offset=128 (local.get $wt)))
@@ -457,37 +543,27 @@
               (local.set $a2_1 (v128.load offset=272 (local.get $wt)))
               (local.set $a3_0 (v128.load offset=384 (local.get $wt)))
               (local.set $a3_1 (v128.load offset=400 (local.get $wt)))
-              (local.set $n (local.get $n0))
-              (loop $dw_samples
-                (local.set $xt (i32.add (local.get $xr) (i32.mul (local.get $n) (i32.const 51200))))
-                (local.set $yt (i32.add (global.get $base) (i32.add (i32.add (i32.const 14555056) (local.get $yc)) (i32.mul (local.get $n) (i32.const 51200)))))
-                (local.set $oy (i32.const 0))
-                (loop $dw_rows
-                  (local.set $xp (local.get $xt))
-                  (local.set $dp (local.get $yt))
-                  (local.set $ox (i32.const 0))
-                  (loop $dw_cols
-                    (local.set $w0 (v128.load offset=0 (local.get $dp)))
-                    (local.set $w1 (v128.load offset=16 (local.get $dp)))
-                    (local.set $b (v128.load32_splat offset=0 (local.get $xp)))
-                    (local.set $a0_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a0_0)))
-                    (local.set $a0_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a0_1)))
-                    (local.set $b (v128.load32_splat offset=4 (local.get $xp)))
-                    (local.set $a1_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a1_0)))
-                    (local.set $a1_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a1_1)))
-                    (local.set $b (v128.load32_splat offset=8 (local.get $xp)))
-                    (local.set $a2_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a2_0)))
-                    (local.set $a2_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a2_1)))
-                    (local.set $b (v128.load32_splat offset=12 (local.get $xp)))
-                    (local.set $a3_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a3_0)))
-                    (local.set $a3_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a3_1)))
-                    (local.set $xp (i32.add (local.get $xp) (i32.const 128)))
-                    (local.set $dp (i32.add (local.get $dp) (i32.const 128)))
-                    (br_if $dw_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 16))))
-                  (local.set $xt (i32.add (local.get $xt) (i32.const 2560)))
-                  (local.set $yt (i32.add (local.get $yt) (i32.const 2560)))
-                  (br_if $dw_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 16))))
-                (br_if $dw_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+              (local.set $xp (i32.add (global.get $base) (i32.const 21451056)))
+              (local.set $dp (local.get $wb))
+              (local.set $oy (i32.const 0))
+              (loop $dw_positions
+                (local.set $w0 (v128.load offset=0 (local.get $dp)))
+                (local.set $w1 (v128.load offset=16 (local.get $dp)))
+                (local.set $b (v128.load32_splat offset=0 (local.get $xp)))
+                (local.set $a0_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a0_0)))
+                (local.set $a0_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a0_1)))
+                (local.set $b (v128.load32_splat offset=4 (local.get $xp)))
+                (local.set $a1_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a1_0)))
+                (local.set $a1_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a1_1)))
+                (local.set $b (v128.load32_splat offset=8 (local.get $xp)))
+                (local.set $a2_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a2_0)))
+                (local.set $a2_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a2_1)))
+                (local.set $b (v128.load32_splat offset=12 (local.get $xp)))
+                (local.set $a3_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a3_0)))
+                (local.set $a3_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a3_1)))
+                (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+                (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+                (br_if $dw_positions (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $v))))
               (v128.store offset=0 (local.get $wt) (local.get $a0_0))
               (v128.store offset=16 (local.get $wt) (local.get $a0_1))
               (v128.store offset=128 (local.get $wt) (local.get $a1_0))
@@ -496,7 +572,8 @@
               (v128.store offset=272 (local.get $wt) (local.get $a2_1))
               (v128.store offset=384 (local.get $wt) (local.get $a3_0))
               (v128.store offset=400 (local.get $wt) (local.get $a3_1))
-              (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
+              (local.set $wt (i32.add (local.get $wt) (i32.const 32)))
+              (local.set $wb (i32.add (local.get $wb) (i32.const 32768)))
               (br_if $dw_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 4))))
             (local.set $xr (i32.add (local.get $xr) (i32.const 16)))
             (local.set $wp (i32.add (local.get $wp) (i32.const 512)))
@@ -582,6 +659,7 @@
       (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
       (br_if $blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 4))))
     (br_if $chunks (i32.lt_u (local.tee $n0 (local.get $n1)) (local.get $count))))
+
   )
 
   ;; relu2: max(0, x), in place over 16×16×32 ([n][…][32]), four channels at a time.
@@ -626,7 +704,7 @@
       (loop $rows
         (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 12916656) (i32.add (i32.mul (local.get $n) (i32.const 51200)) (i32.mul (local.get $oy) (i32.const 5120))))))
         (local.set $yr (i32.add (global.get $base) (i32.add (i32.const 16191408) (i32.add (i32.mul (local.get $n) (i32.const 18432)) (i32.mul (local.get $oy) (i32.const 1536))))))
-        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 21172656) (i32.add (i32.mul (local.get $n) (i32.const 8192)) (i32.mul (local.get $oy) (i32.const 1024))))))
+        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 21467568) (i32.add (i32.mul (local.get $n) (i32.const 8192)) (i32.mul (local.get $oy) (i32.const 1024))))))
         (local.set $ox (i32.const 0))
         (loop $cols
           (local.set $c (i32.const 0))
@@ -671,7 +749,7 @@
       (loop $rows
         (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 14555056) (i32.add (i32.mul (local.get $n) (i32.const 51200)) (i32.mul (local.get $oy) (i32.const 5120))))))
         (local.set $yr (i32.add (global.get $base) (i32.add (i32.const 16781232) (i32.add (i32.mul (local.get $n) (i32.const 18432)) (i32.mul (local.get $oy) (i32.const 1536))))))
-        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 21172656) (i32.add (i32.mul (local.get $n) (i32.const 8192)) (i32.mul (local.get $oy) (i32.const 1024))))))
+        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 21467568) (i32.add (i32.mul (local.get $n) (i32.const 8192)) (i32.mul (local.get $oy) (i32.const 1024))))))
         (local.set $ox (i32.const 0))
         (loop $cols
           (local.set $c (i32.const 0))
@@ -702,6 +780,7 @@
     (local $n i32) (local $n0 i32) (local $n1 i32) (local $oy i32) (local $ox i32) (local $g i32) (local $ky i32) (local $kx i32) (local $ci i32)
     (local $xr i32) (local $yr i32) (local $xt i32) (local $yt i32) (local $xp i32) (local $wp i32) (local $wb i32) (local $bb i32) (local $yc i32)
     (local $a0_0 v128) (local $a0_1 v128) (local $a1_0 v128) (local $a1_1 v128) (local $a2_0 v128) (local $a2_1 v128) (local $a3_0 v128) (local $a3_1 v128) (local $w0 v128) (local $w1 v128) (local $b v128) 
+    
     (if (i32.eqz (local.get $count)) (then (return)))
     ;; forward: samples in chunks of 14 (their inputs stay in cache), then output channels in blocks,
     ;; samples, rows, and tiles of positions along each row
@@ -781,6 +860,7 @@
       (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
       (br_if $blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 8))))
     (br_if $chunks (i32.lt_u (local.tee $n0 (local.get $n1)) (local.get $count))))
+
   )
 
   ;; conv3 backward: db = Σ dy; dw = Σ x·dy (a GEMM over positions); dx = dy correlated with the flipped kernels;
@@ -788,6 +868,7 @@
     (local $n i32) (local $n0 i32) (local $n1 i32) (local $oy i32) (local $ox i32) (local $g i32) (local $ky i32) (local $kx i32) (local $ci i32) (local $v i32)
     (local $xr i32) (local $yr i32) (local $xt i32) (local $yt i32) (local $xp i32) (local $wp i32) (local $wb i32) (local $bb i32) (local $yc i32) (local $dp i32) (local $wt i32)
     (local $a0_0 v128) (local $a0_1 v128) (local $a1_0 v128) (local $a1_1 v128) (local $a2_0 v128) (local $a2_1 v128) (local $a3_0 v128) (local $a3_1 v128) (local $w0 v128) (local $w1 v128) (local $b v128) 
+    
     (if (i32.eqz (local.get $count)) (then (return)))
     ;; db: dy summed over samples and positions, four channels at a time (padded; unpacked after)
     (local.set $v (i32.const 0))
@@ -807,28 +888,72 @@
           (local.set $yr (i32.add (local.get $yr) (i32.const 3072)))
           (br_if $db_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 8))))
         (br_if $db_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
-      (v128.store (i32.add (global.get $base) (i32.add (i32.const 21639600) (i32.shl (local.get $v) (i32.const 4)))) (local.get $a0_0))
+      (v128.store (i32.add (global.get $base) (i32.add (i32.const 22073776) (i32.shl (local.get $v) (i32.const 4)))) (local.get $a0_0))
       (br_if $db_vectors (i32.lt_u (local.tee $v (i32.add (local.get $v) (i32.const 1))) (i32.const 16))))
-    ;; dw[tap][ci][co] = Σ x[pos·stride + tap][ci]·dy[pos][co]: tiles of 4 input × 8 output channels
-    ;; (the packed rows are zeroed first, then added to)
-    (memory.fill (i32.add (global.get $base) (i32.const 21434800)) (i32.const 0) (i32.const 204800))
-    ;; samples in chunks of 4: each tile's accumulators sum over a chunk's positions, then are added to memory
+    ;; dw[tap][ci][co] = Σ x[pos·stride + tap][ci]·dy[pos][co]: a GEMM over positions, on panels
+    ;; packed per chunk of 8 samples so that its loop reads two contiguous streams: dy in
+    ;; blocks of output channels ([block][pos][lanes]), and x at one tap, four input channels a
+    ;; position ([pos][4]); tiles of 4 input × 8 output channels add to the packed rows (zeroed first)
+    (memory.fill (i32.add (global.get $base) (i32.const 21729712)) (i32.const 0) (i32.const 204800))
     (local.set $n0 (i32.const 0))
     (loop $dw_chunks
-      (local.set $n1 (select (local.get $count) (i32.add (local.get $n0) (i32.const 4)) (i32.lt_u (local.get $count) (i32.add (local.get $n0) (i32.const 4)))))
+      (local.set $n1 (select (local.get $count) (i32.add (local.get $n0) (i32.const 8)) (i32.lt_u (local.get $count) (i32.add (local.get $n0) (i32.const 8)))))
+      ;; the chunk's positions, and its dy panels
+      (local.set $v (i32.mul (i32.sub (local.get $n1) (local.get $n0)) (i32.const 64)))
+      (local.set $yc (i32.const 0))
+      (local.set $dp (i32.add (global.get $base) (i32.const 21934512)))
+      (local.set $g (i32.const 0))
+      (loop $dw_pack_blocks
+        (local.set $n (local.get $n0))
+        (loop $dw_pack_samples
+          (local.set $yr (i32.add (global.get $base) (i32.add (i32.add (i32.const 18554032) (local.get $yc)) (i32.mul (local.get $n) (i32.const 36864)))))
+          (local.set $oy (i32.const 0))
+          (loop $dw_pack_rows
+            (local.set $yt (local.get $yr))
+            (local.set $ox (i32.const 0))
+            (loop $dw_pack_cols
+              (v128.store offset=0 (local.get $dp) (v128.load offset=0 (local.get $yt)))
+              (v128.store offset=16 (local.get $dp) (v128.load offset=16 (local.get $yt)))
+              (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+              (local.set $yt (i32.add (local.get $yt) (i32.const 256)))
+              (br_if $dw_pack_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 8))))
+            (local.set $yr (i32.add (local.get $yr) (i32.const 3072)))
+            (br_if $dw_pack_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 8))))
+          (br_if $dw_pack_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+        ;; the next block's panel: whole chunks apart
+        (local.set $dp (i32.add (global.get $base) (i32.add (i32.const 21934512) (i32.mul (i32.add (local.get $g) (i32.const 1)) (i32.const 16384)))))
+        (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
+        (br_if $dw_pack_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 8))))
       (local.set $ky (i32.const 0))
       (loop $dw_ky
         (local.set $kx (i32.const 0))
         (loop $dw_kx
           ;; x at this tap for output (0, 0) of sample 0, and the packed rows of this tap
           (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 16188080) (i32.add (i32.mul (local.get $ky) (i32.const 1536)) (i32.mul (local.get $kx) (i32.const 128))))))
-          (local.set $wp (i32.add (global.get $base) (i32.add (i32.const 21434800) (i32.mul (i32.add (i32.mul (local.get $ky) (i32.const 5)) (local.get $kx)) (i32.const 8192)))))
+          (local.set $wp (i32.add (global.get $base) (i32.add (i32.const 21729712) (i32.mul (i32.add (i32.mul (local.get $ky) (i32.const 5)) (local.get $kx)) (i32.const 8192)))))
           (local.set $ci (i32.const 0))
           (loop $dw_channels
-            (local.set $yc (i32.const 0))
+            ;; the x panel: four input channels at every position of the chunk
+            (local.set $xp (i32.add (global.get $base) (i32.const 22065584)))
+            (local.set $n (local.get $n0))
+            (loop $dw_x_samples
+              (local.set $xt (i32.add (local.get $xr) (i32.mul (local.get $n) (i32.const 18432))))
+              (local.set $oy (i32.const 0))
+              (loop $dw_x_rows
+                (local.set $yt (local.get $xt))
+                (local.set $ox (i32.const 0))
+                (loop $dw_x_cols
+                  (v128.store (local.get $xp) (v128.load (local.get $yt)))
+                  (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+                  (local.set $yt (i32.add (local.get $yt) (i32.const 128)))
+                  (br_if $dw_x_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 8))))
+                (local.set $xt (i32.add (local.get $xt) (i32.const 1536)))
+                (br_if $dw_x_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 8))))
+              (br_if $dw_x_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+            (local.set $wt (i32.add (local.get $wp) (i32.const 0)))
+            (local.set $wb (i32.add (global.get $base) (i32.const 21934512)))
             (local.set $g (i32.const 0))
             (loop $dw_blocks
-              (local.set $wt (i32.add (local.get $wp) (local.get $yc)))
               (local.set $a0_0 (v128.load offset=0 (local.get $wt)))
               (local.set $a0_1 (v128.load offset=16 (local.get $wt)))
               (local.set $a1_0 (v128.load offset=256 (local.get $wt)))
@@ -837,37 +962,27 @@
               (local.set $a2_1 (v128.load offset=528 (local.get $wt)))
               (local.set $a3_0 (v128.load offset=768 (local.get $wt)))
               (local.set $a3_1 (v128.load offset=784 (local.get $wt)))
-              (local.set $n (local.get $n0))
-              (loop $dw_samples
-                (local.set $xt (i32.add (local.get $xr) (i32.mul (local.get $n) (i32.const 18432))))
-                (local.set $yt (i32.add (global.get $base) (i32.add (i32.add (i32.const 18554032) (local.get $yc)) (i32.mul (local.get $n) (i32.const 36864)))))
-                (local.set $oy (i32.const 0))
-                (loop $dw_rows
-                  (local.set $xp (local.get $xt))
-                  (local.set $dp (local.get $yt))
-                  (local.set $ox (i32.const 0))
-                  (loop $dw_cols
-                    (local.set $w0 (v128.load offset=0 (local.get $dp)))
-                    (local.set $w1 (v128.load offset=16 (local.get $dp)))
-                    (local.set $b (v128.load32_splat offset=0 (local.get $xp)))
-                    (local.set $a0_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a0_0)))
-                    (local.set $a0_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a0_1)))
-                    (local.set $b (v128.load32_splat offset=4 (local.get $xp)))
-                    (local.set $a1_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a1_0)))
-                    (local.set $a1_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a1_1)))
-                    (local.set $b (v128.load32_splat offset=8 (local.get $xp)))
-                    (local.set $a2_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a2_0)))
-                    (local.set $a2_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a2_1)))
-                    (local.set $b (v128.load32_splat offset=12 (local.get $xp)))
-                    (local.set $a3_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a3_0)))
-                    (local.set $a3_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a3_1)))
-                    (local.set $xp (i32.add (local.get $xp) (i32.const 128)))
-                    (local.set $dp (i32.add (local.get $dp) (i32.const 256)))
-                    (br_if $dw_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 8))))
-                  (local.set $xt (i32.add (local.get $xt) (i32.const 1536)))
-                  (local.set $yt (i32.add (local.get $yt) (i32.const 3072)))
-                  (br_if $dw_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 8))))
-                (br_if $dw_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+              (local.set $xp (i32.add (global.get $base) (i32.const 22065584)))
+              (local.set $dp (local.get $wb))
+              (local.set $oy (i32.const 0))
+              (loop $dw_positions
+                (local.set $w0 (v128.load offset=0 (local.get $dp)))
+                (local.set $w1 (v128.load offset=16 (local.get $dp)))
+                (local.set $b (v128.load32_splat offset=0 (local.get $xp)))
+                (local.set $a0_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a0_0)))
+                (local.set $a0_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a0_1)))
+                (local.set $b (v128.load32_splat offset=4 (local.get $xp)))
+                (local.set $a1_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a1_0)))
+                (local.set $a1_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a1_1)))
+                (local.set $b (v128.load32_splat offset=8 (local.get $xp)))
+                (local.set $a2_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a2_0)))
+                (local.set $a2_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a2_1)))
+                (local.set $b (v128.load32_splat offset=12 (local.get $xp)))
+                (local.set $a3_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a3_0)))
+                (local.set $a3_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a3_1)))
+                (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+                (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+                (br_if $dw_positions (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $v))))
               (v128.store offset=0 (local.get $wt) (local.get $a0_0))
               (v128.store offset=16 (local.get $wt) (local.get $a0_1))
               (v128.store offset=256 (local.get $wt) (local.get $a1_0))
@@ -876,7 +991,8 @@
               (v128.store offset=528 (local.get $wt) (local.get $a2_1))
               (v128.store offset=768 (local.get $wt) (local.get $a3_0))
               (v128.store offset=784 (local.get $wt) (local.get $a3_1))
-              (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
+              (local.set $wt (i32.add (local.get $wt) (i32.const 32)))
+              (local.set $wb (i32.add (local.get $wb) (i32.const 16384)))
               (br_if $dw_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 8))))
             (local.set $xr (i32.add (local.get $xr) (i32.const 16)))
             (local.set $wp (i32.add (local.get $wp) (i32.const 1024)))
@@ -962,6 +1078,7 @@
       (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
       (br_if $blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 4))))
     (br_if $chunks (i32.lt_u (local.tee $n0 (local.get $n1)) (local.get $count))))
+
   )
 
   ;; relu3: max(0, x), in place over 8×8×64 ([n][…][64]), four channels at a time.
@@ -1006,7 +1123,7 @@
       (loop $rows
         (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 17374384) (i32.add (i32.mul (local.get $n) (i32.const 36864)) (i32.mul (local.get $oy) (i32.const 6144))))))
         (local.set $yr (i32.add (global.get $base) (i32.add (i32.const 19727024) (i32.add (i32.mul (local.get $n) (i32.const 4096)) (i32.mul (local.get $oy) (i32.const 1024))))))
-        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 21639856) (i32.add (i32.mul (local.get $n) (i32.const 4096)) (i32.mul (local.get $oy) (i32.const 1024))))))
+        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 22074032) (i32.add (i32.mul (local.get $n) (i32.const 4096)) (i32.mul (local.get $oy) (i32.const 1024))))))
         (local.set $ox (i32.const 0))
         (loop $cols
           (local.set $c (i32.const 0))
@@ -1051,7 +1168,7 @@
       (loop $rows
         (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 18554032) (i32.add (i32.mul (local.get $n) (i32.const 36864)) (i32.mul (local.get $oy) (i32.const 6144))))))
         (local.set $yr (i32.add (global.get $base) (i32.add (i32.const 19858096) (i32.add (i32.mul (local.get $n) (i32.const 4096)) (i32.mul (local.get $oy) (i32.const 1024))))))
-        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 21639856) (i32.add (i32.mul (local.get $n) (i32.const 4096)) (i32.mul (local.get $oy) (i32.const 1024))))))
+        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 22074032) (i32.add (i32.mul (local.get $n) (i32.const 4096)) (i32.mul (local.get $oy) (i32.const 1024))))))
         (local.set $ox (i32.const 0))
         (loop $cols
           (local.set $c (i32.const 0))
@@ -1112,13 +1229,13 @@
       (loop $bias_samples
         (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (global.get $base) (i32.add (i32.add (i32.const 19997360) (local.get $u)) (i32.mul (local.get $n) (i32.const 256)))))))
         (br_if $bias_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
-      (v128.store (i32.add (global.get $base) (i32.add (i32.const 22033072) (local.get $u))) (local.get $acc))
+      (v128.store (i32.add (global.get $base) (i32.add (i32.const 22467248) (local.get $u))) (local.get $acc))
       (br_if $bias_units (i32.lt_u (local.tee $u (i32.add (local.get $u) (i32.const 16))) (i32.const 256))))
-    (memory.fill (i32.add (global.get $base) (i32.const 21770928)) (i32.const 0) (i32.const 262144))
+    (memory.fill (i32.add (global.get $base) (i32.const 22205104)) (i32.const 0) (i32.const 262144))
     (local.set $n (i32.const 0))
     (loop $dw_samples
       (local.set $dp (i32.add (global.get $base) (i32.add (i32.const 19997360) (i32.mul (local.get $n) (i32.const 256)))))
-      (local.set $wp (i32.add (global.get $base) (i32.const 21770928)))
+      (local.set $wp (i32.add (global.get $base) (i32.const 22205104)))
       (local.set $r (i32.const 0))
       (loop $dw_rows
         (local.set $xp (i32.add (global.get $base) (i32.add (i32.const 19727024) (i32.add (i32.mul (local.get $n) (i32.const 4096)) (i32.mul (local.get $r) (i32.const 1024))))))
@@ -1223,13 +1340,13 @@
       (loop $bias_samples
         (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (global.get $base) (i32.add (i32.add (i32.const 20007088) (local.get $u)) (i32.mul (local.get $n) (i32.const 48)))))))
         (br_if $bias_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
-      (v128.store (i32.add (global.get $base) (i32.add (i32.const 22036400) (local.get $u))) (local.get $acc))
+      (v128.store (i32.add (global.get $base) (i32.add (i32.const 22470576) (local.get $u))) (local.get $acc))
       (br_if $bias_units (i32.lt_u (local.tee $u (i32.add (local.get $u) (i32.const 16))) (i32.const 48))))
-    (memory.fill (i32.add (global.get $base) (i32.const 22033328)) (i32.const 0) (i32.const 3072))
+    (memory.fill (i32.add (global.get $base) (i32.const 22467504)) (i32.const 0) (i32.const 3072))
     (local.set $n (i32.const 0))
     (loop $dw_samples
       (local.set $dp (i32.add (global.get $base) (i32.add (i32.const 20007088) (i32.mul (local.get $n) (i32.const 48)))))
-      (local.set $wp (i32.add (global.get $base) (i32.const 22033328)))
+      (local.set $wp (i32.add (global.get $base) (i32.const 22467504)))
       (local.set $r (i32.const 0))
       (loop $dw_rows
         (local.set $xp (i32.add (global.get $base) (i32.add (i32.const 19989168) (i32.add (i32.mul (local.get $n) (i32.const 256)) (i32.mul (local.get $r) (i32.const 256))))))

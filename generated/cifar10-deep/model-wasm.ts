@@ -21,7 +21,7 @@ export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new
 
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
 const SHARED_BYTES = 2036192;
-const REGION_BYTES = 5625408;
+const REGION_BYTES = 6116928;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -59,19 +59,19 @@ function writePackingTables(memory: ArrayBufferLike): void {
   // dconv1_w from rows [tap][ci][co]
   unpackTable(memory, 1816112, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 5108144);
   // dconv1_b, padded
-  unpackTable(memory, 1820912, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5114544);
+  unpackTable(memory, 1820912, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5278384);
   // dconv2_w from rows [tap][ci][co]
-  unpackTable(memory, 1820976, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 5376752);
+  unpackTable(memory, 1820976, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 5540592);
   // dconv2_b, padded
-  unpackTable(memory, 1846576, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5402352);
+  unpackTable(memory, 1846576, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5730032);
   // dconv3_w from rows [tap][ci][co]
-  unpackTable(memory, 1846640, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 5402416);
+  unpackTable(memory, 1846640, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 5730096);
   // dconv3_b, padded
-  unpackTable(memory, 1872240, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5428016);
+  unpackTable(memory, 1872240, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5919536);
   // dfc_w from rows [input][unit]
-  unpackTable(memory, 1872304, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 5428080);
+  unpackTable(memory, 1872304, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 5919600);
   // dfc_b, padded
-  unpackTable(memory, 2036144, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 5624688);
+  unpackTable(memory, 2036144, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 6116208);
 }
 
 interface Kernels {
@@ -192,9 +192,9 @@ export class Net implements TrainableNet {
     this.state = floats(880320, 0);
     this.grads = floats(base + 0, 55018);
     this.input = floats(base + 220080, 82944);
-    this.labels = new Uint8Array(memory, base + 5624736, 16);
-    this.predictions = new Uint8Array(memory, base + 5624752, 16);
-    this.probabilities = floats(base + 5624768, 16 * 10);
+    this.labels = new Uint8Array(memory, base + 6116256, 16);
+    this.predictions = new Uint8Array(memory, base + 6116272, 16);
+    this.probabilities = floats(base + 6116288, 16 * 10);
     this.logits = floats(base + 5106608, 190);
     this.dlogits = floats(base + 5107376, 190);
     this.conv1_w = this.params.subarray(0, 1200);

@@ -20,8 +20,8 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 
 /** Byte offsets: the shared part once, then one region a Net (64 samples). */
-const SHARED_BYTES = 17899536;
-const REGION_BYTES = 125460736;
+const SHARED_BYTES = 22798352;
+const REGION_BYTES = 130957888;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -30,100 +30,100 @@ const PIXEL_SCALE = 1 / 255;
 
 /**
  * The packings' index tables (see prepare and backward in model.wat), in the shared part:
- * for each packed weight, the byte address it is read from (11956096: a zero); for each
+ * for each packed weight, the byte address it is read from (16854912: a zero); for each
  * gradient, the region-relative address of its packed value.
  */
 function writePackingTables(memory: ArrayBufferLike): void {
   // whiten weights in blocks of output channels
-  packTable(memory, 11956112, { "kind": "blocks", "outputs": 24, "inputs": 3, "taps": 4, "width": 0, "widths": [8, 8, 8], "flip": false, "swap": false }, 288, 0, 11956096);
+  packTable(memory, 16854928, { "kind": "blocks", "outputs": 24, "inputs": 3, "taps": 4, "width": 0, "widths": [8, 8, 8], "flip": false, "swap": false }, 288, 0, 16854912);
   // s1_conv weights in blocks of output channels
-  packTable(memory, 11957264, { "kind": "blocks", "outputs": 32, "inputs": 24, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 6912, 1152, 11956096);
+  packTable(memory, 16856080, { "kind": "blocks", "outputs": 32, "inputs": 24, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 6912, 1152, 16854912);
   // s1_bn running mean, padded
-  packTable(memory, 11984912, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960064, 11956096);
+  packTable(memory, 16883728, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960064, 16854912);
   // s1_bn running variance, padded
-  packTable(memory, 11985040, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960192, 11956096);
+  packTable(memory, 16883856, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960192, 16854912);
   // s1_bn β, padded
-  packTable(memory, 11985168, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 28800, 11956096);
+  packTable(memory, 16883984, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 28800, 16854912);
   // s1_res_conv weights in blocks of output channels
-  packTable(memory, 11985296, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 28928, 11956096);
+  packTable(memory, 16884112, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 28928, 16854912);
   // s1_res_conv weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 12022160, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 28928, 11956096);
+  packTable(memory, 16920976, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 28928, 16854912);
   // s1_res_bn running mean, padded
-  packTable(memory, 12059024, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960320, 11956096);
+  packTable(memory, 16957840, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960320, 16854912);
   // s1_res_bn running variance, padded
-  packTable(memory, 12059152, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960448, 11956096);
+  packTable(memory, 16957968, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960448, 16854912);
   // s1_res_bn β, padded
-  packTable(memory, 12059280, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 65792, 11956096);
+  packTable(memory, 16958096, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 65792, 16854912);
   // s2_conv weights in blocks of output channels
-  packTable(memory, 12059408, { "kind": "blocks", "outputs": 128, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 65920, 11956096);
+  packTable(memory, 16958224, { "kind": "blocks", "outputs": 128, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 65920, 16854912);
   // s2_conv weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 12206864, { "kind": "blocks", "outputs": 128, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 36864, 65920, 11956096);
+  packTable(memory, 17105680, { "kind": "blocks", "outputs": 128, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 36864, 65920, 16854912);
   // s2_bn running mean, padded
-  packTable(memory, 12354320, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7960576, 11956096);
+  packTable(memory, 17253136, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7960576, 16854912);
   // s2_bn running variance, padded
-  packTable(memory, 12354832, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7961088, 11956096);
+  packTable(memory, 17253648, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7961088, 16854912);
   // s2_bn β, padded
-  packTable(memory, 12355344, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 213376, 11956096);
+  packTable(memory, 17254160, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 213376, 16854912);
   // s2_res_conv weights in blocks of output channels
-  packTable(memory, 12355856, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 213888, 11956096);
+  packTable(memory, 17254672, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 213888, 16854912);
   // s2_res_conv weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 12945680, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 213888, 11956096);
+  packTable(memory, 17844496, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 213888, 16854912);
   // s2_res_bn running mean, padded
-  packTable(memory, 13535504, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7961600, 11956096);
+  packTable(memory, 18434320, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7961600, 16854912);
   // s2_res_bn running variance, padded
-  packTable(memory, 13536016, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7962112, 11956096);
+  packTable(memory, 18434832, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7962112, 16854912);
   // s2_res_bn β, padded
-  packTable(memory, 13536528, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 803712, 11956096);
+  packTable(memory, 18435344, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 803712, 16854912);
   // s3_conv weights in blocks of output channels
-  packTable(memory, 13537040, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 804224, 11956096);
+  packTable(memory, 18435856, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 804224, 16854912);
   // s3_conv weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 14126864, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 804224, 11956096);
+  packTable(memory, 19025680, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 804224, 16854912);
   // s3_bn running mean, padded
-  packTable(memory, 14716688, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7962624, 11956096);
+  packTable(memory, 19615504, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7962624, 16854912);
   // s3_bn running variance, padded
-  packTable(memory, 14717200, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7963136, 11956096);
+  packTable(memory, 19616016, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7963136, 16854912);
   // s3_bn β, padded
-  packTable(memory, 14717712, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 1394048, 11956096);
+  packTable(memory, 19616528, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 1394048, 16854912);
   // s3_res_conv weights in blocks of output channels
-  packTable(memory, 14718224, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 1394560, 11956096);
+  packTable(memory, 19617040, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 1394560, 16854912);
   // s3_res_conv weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 15308048, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 1394560, 11956096);
+  packTable(memory, 20206864, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 1394560, 16854912);
   // s3_res_bn running mean, padded
-  packTable(memory, 15897872, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7963648, 11956096);
+  packTable(memory, 20796688, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7963648, 16854912);
   // s3_res_bn running variance, padded
-  packTable(memory, 15898384, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7964160, 11956096);
+  packTable(memory, 20797200, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7964160, 16854912);
   // s3_res_bn β, padded
-  packTable(memory, 15898896, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 1984384, 11956096);
+  packTable(memory, 20797712, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 1984384, 16854912);
   // fc weights as rows [input][unit]
-  packTable(memory, 15899408, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 1536, 1984896, 11956096);
+  packTable(memory, 20798224, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 1536, 1984896, 16854912);
   // fc weights as rows [unit][input] (dL/dx)
-  packTable(memory, 15905552, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 128, "flip": false, "swap": true, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 1280, 1984896, 11956096);
+  packTable(memory, 20804368, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 128, "flip": false, "swap": true, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 1280, 1984896, 16854912);
   // ds1_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 15910672, { "kind": "rows", "outputs": 32, "inputs": 24, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 24 }, 119645568);
+  unpackTable(memory, 20809488, { "kind": "rows", "outputs": 32, "inputs": 24, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 24 }, 120563072);
   // ds1_bn_beta, padded
-  unpackTable(memory, 15938320, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 121516416);
+  unpackTable(memory, 20837136, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 122572304);
   // ds1_res_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 15938448, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 121519104);
+  unpackTable(memory, 20837264, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 123623568);
   // ds1_res_bn_beta, padded
-  unpackTable(memory, 15975312, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 121555968);
+  unpackTable(memory, 20874128, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 123790032);
   // ds2_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 15975440, { "kind": "rows", "outputs": 128, "inputs": 32, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 32 }, 121558656);
+  unpackTable(memory, 20874256, { "kind": "rows", "outputs": 128, "inputs": 32, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 32 }, 124448080);
   // ds2_bn_beta, padded
-  unpackTable(memory, 16122896, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 123311744);
+  unpackTable(memory, 21021712, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 126319968);
   // ds2_res_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 16123408, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 123322496);
+  unpackTable(memory, 21022224, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 127379296);
   // ds2_res_bn_beta, padded
-  unpackTable(memory, 16713232, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 123912320);
+  unpackTable(memory, 21612048, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128098480);
   // ds3_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 16713744, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 123923072);
+  unpackTable(memory, 21612560, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 129157808);
   // ds3_bn_beta, padded
-  unpackTable(memory, 17303568, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 124807808);
+  unpackTable(memory, 22202384, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 130171904);
   // ds3_res_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 17304080, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 124818560);
+  unpackTable(memory, 22202896, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 130182656);
   // ds3_res_bn_beta, padded
-  unpackTable(memory, 17893904, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 125408384);
+  unpackTable(memory, 22792720, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 130905536);
   // dfc_w from rows [input][unit]
-  unpackTable(memory, 17894416, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 125451904);
+  unpackTable(memory, 22793232, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 130949056);
 }
 
 interface Kernels {
@@ -280,9 +280,9 @@ export class Net implements TrainableNet {
     this.state = floats(7960064, 1152);
     this.grads = floats(base + 0, 497504);
     this.input = floats(base + 1990016, 262144);
-    this.labels = new Uint8Array(memory, base + 125458048, 64);
-    this.predictions = new Uint8Array(memory, base + 125458112, 64);
-    this.probabilities = floats(base + 125458176, 64 * 10);
+    this.labels = new Uint8Array(memory, base + 130955200, 64);
+    this.predictions = new Uint8Array(memory, base + 130955264, 64);
+    this.probabilities = floats(base + 130955328, 64 * 10);
     this.logits = floats(base + 119639424, 766);
     this.dlogits = floats(base + 119642496, 766);
     this.whiten_w = this.params.subarray(0, 288);
@@ -312,12 +312,12 @@ export class Net implements TrainableNet {
     this.s3_res_bn_mean = this.state.subarray(896, 1024);
     this.s3_res_bn_var = this.state.subarray(1024, 1152);
     this.statistics = [
-      floats(7993856, 512),
-      floats(8070016, 512),
-      floats(8368512, 2048),
-      floats(9557888, 2048),
-      floats(10747264, 2048),
-      floats(11936640, 2048),
+      floats(8043008, 512),
+      floats(8250240, 512),
+      floats(9073024, 2048),
+      floats(12359552, 2048),
+      floats(15646080, 2048),
+      floats(16835456, 2048),
     ];
     this.setRates();
   }

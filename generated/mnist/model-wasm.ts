@@ -21,7 +21,7 @@ export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new
 
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
 const SHARED_BYTES = 537632;
-const REGION_BYTES = 3676864;
+const REGION_BYTES = 3959104;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -53,15 +53,15 @@ function writePackingTables(memory: ArrayBufferLike): void {
   // dconv1_w from rows [tap][ci][co]
   unpackTable(memory, 478896, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 3355504);
   // dconv1_b, padded
-  unpackTable(memory, 480496, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 3361904);
+  unpackTable(memory, 480496, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 3487344);
   // dconv2_w from rows [tap][ci][co]
-  unpackTable(memory, 480560, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 3562672);
+  unpackTable(memory, 480560, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 3688112);
   // dconv2_b, padded
-  unpackTable(memory, 506160, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 3588272);
+  unpackTable(memory, 506160, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 3870512);
   // dfc_w from rows [input][unit]
-  unpackTable(memory, 506224, { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 }, 3638512);
+  unpackTable(memory, 506224, { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 }, 3920752);
   // dfc_b, padded
-  unpackTable(memory, 537584, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 3676144);
+  unpackTable(memory, 537584, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 3958384);
 }
 
 interface Kernels {
@@ -178,9 +178,9 @@ export class Net implements TrainableNet {
     this.state = floats(234944, 0);
     this.grads = floats(base + 0, 14682);
     this.input = floats(base + 58736, 65536);
-    this.labels = new Uint8Array(memory, base + 3676192, 16);
-    this.predictions = new Uint8Array(memory, base + 3676208, 16);
-    this.probabilities = floats(base + 3676224, 16 * 10);
+    this.labels = new Uint8Array(memory, base + 3958432, 16);
+    this.predictions = new Uint8Array(memory, base + 3958448, 16);
+    this.probabilities = floats(base + 3958464, 16 * 10);
     this.logits = floats(base + 3353968, 190);
     this.dlogits = floats(base + 3354736, 190);
     this.conv1_w = this.params.subarray(0, 400);

@@ -20,6 +20,7 @@
     (local $n i32) (local $n0 i32) (local $n1 i32) (local $oy i32) (local $ox i32) (local $g i32) (local $ky i32) (local $kx i32) (local $ci i32)
     (local $xr i32) (local $yr i32) (local $xt i32) (local $yt i32) (local $xp i32) (local $wp i32) (local $wb i32) (local $bb i32) (local $yc i32)
     (local $a0_0 v128) (local $a0_1 v128) (local $a1_0 v128) (local $a1_1 v128) (local $a2_0 v128) (local $a2_1 v128) (local $a3_0 v128) (local $a3_1 v128) (local $w0 v128) (local $w1 v128) (local $b v128) 
+    
     (if (i32.eqz (local.get $count)) (then (return)))
     ;; forward: samples in chunks of 16 (their inputs stay in cache), then output channels in blocks,
     ;; samples, rows, and tiles of positions along each row
@@ -99,6 +100,7 @@
       (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
       (br_if $blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 2))))
     (br_if $chunks (i32.lt_u (local.tee $n0 (local.get $n1)) (local.get $count))))
+
   )
 
   ;; conv1 backward: db = Σ dy; dw = Σ x·dy (a GEMM over positions);
@@ -106,6 +108,7 @@
     (local $n i32) (local $n0 i32) (local $n1 i32) (local $oy i32) (local $ox i32) (local $g i32) (local $ky i32) (local $kx i32) (local $ci i32) (local $v i32)
     (local $xr i32) (local $yr i32) (local $xt i32) (local $yt i32) (local $xp i32) (local $wp i32) (local $wb i32) (local $bb i32) (local $yc i32) (local $dp i32) (local $wt i32)
     (local $a0_0 v128) (local $a0_1 v128) (local $a1_0 v128) (local $a1_1 v128) (local $a2_0 v128) (local $a2_1 v128) (local $a3_0 v128) (local $a3_1 v128) (local $w0 v128) (local $w1 v128) (local $b v128) 
+    
     (if (i32.eqz (local.get $count)) (then (return)))
     ;; db: dy summed over samples and positions, four channels at a time (padded; unpacked after)
     (local.set $v (i32.const 0))
@@ -125,15 +128,42 @@
           (local.set $yr (i32.add (local.get $yr) (i32.const 1792)))
           (br_if $db_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 28))))
         (br_if $db_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
-      (v128.store (i32.add (global.get $base) (i32.add (i32.const 3361904) (i32.shl (local.get $v) (i32.const 4)))) (local.get $a0_0))
+      (v128.store (i32.add (global.get $base) (i32.add (i32.const 3487344) (i32.shl (local.get $v) (i32.const 4)))) (local.get $a0_0))
       (br_if $db_vectors (i32.lt_u (local.tee $v (i32.add (local.get $v) (i32.const 1))) (i32.const 4))))
-    ;; dw[tap][ci][co] = Σ x[pos·stride + tap][ci]·dy[pos][co]: tiles of 4 input × 8 output channels
-    ;; (the packed rows are zeroed first, then added to)
+    ;; dw[tap][ci][co] = Σ x[pos·stride + tap][ci]·dy[pos][co]: a GEMM over positions, on panels
+    ;; packed per chunk of 2 samples so that its loop reads two contiguous streams: dy in
+    ;; blocks of output channels ([block][pos][lanes]), and x at one tap, four input channels a
+    ;; position ([pos][4]); tiles of 4 input × 8 output channels add to the packed rows (zeroed first)
     (memory.fill (i32.add (global.get $base) (i32.const 3355504)) (i32.const 0) (i32.const 6400))
-    ;; samples in chunks of 3: each tile's accumulators sum over a chunk's positions, then are added to memory
     (local.set $n0 (i32.const 0))
     (loop $dw_chunks
-      (local.set $n1 (select (local.get $count) (i32.add (local.get $n0) (i32.const 3)) (i32.lt_u (local.get $count) (i32.add (local.get $n0) (i32.const 3)))))
+      (local.set $n1 (select (local.get $count) (i32.add (local.get $n0) (i32.const 2)) (i32.lt_u (local.get $count) (i32.add (local.get $n0) (i32.const 2)))))
+      ;; the chunk's positions, and its dy panels
+      (local.set $v (i32.mul (i32.sub (local.get $n1) (local.get $n0)) (i32.const 784)))
+      (local.set $yc (i32.const 0))
+      (local.set $dp (i32.add (global.get $base) (i32.const 3361904)))
+      (local.set $g (i32.const 0))
+      (loop $dw_pack_blocks
+        (local.set $n (local.get $n0))
+        (loop $dw_pack_samples
+          (local.set $yr (i32.add (global.get $base) (i32.add (i32.add (i32.const 1123696) (local.get $yc)) (i32.mul (local.get $n) (i32.const 50176)))))
+          (local.set $oy (i32.const 0))
+          (loop $dw_pack_rows
+            (local.set $yt (local.get $yr))
+            (local.set $ox (i32.const 0))
+            (loop $dw_pack_cols
+              (v128.store offset=0 (local.get $dp) (v128.load offset=0 (local.get $yt)))
+              (v128.store offset=16 (local.get $dp) (v128.load offset=16 (local.get $yt)))
+              (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+              (local.set $yt (i32.add (local.get $yt) (i32.const 64)))
+              (br_if $dw_pack_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 28))))
+            (local.set $yr (i32.add (local.get $yr) (i32.const 1792)))
+            (br_if $dw_pack_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 28))))
+          (br_if $dw_pack_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+        ;; the next block's panel: whole chunks apart
+        (local.set $dp (i32.add (global.get $base) (i32.add (i32.const 3361904) (i32.mul (i32.add (local.get $g) (i32.const 1)) (i32.const 50176)))))
+        (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
+        (br_if $dw_pack_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 2))))
       (local.set $ky (i32.const 0))
       (loop $dw_ky
         (local.set $kx (i32.const 0))
@@ -143,10 +173,27 @@
           (local.set $wp (i32.add (global.get $base) (i32.add (i32.const 3355504) (i32.mul (i32.add (i32.mul (local.get $ky) (i32.const 5)) (local.get $kx)) (i32.const 256)))))
           (local.set $ci (i32.const 0))
           (loop $dw_channels
-            (local.set $yc (i32.const 0))
+            ;; the x panel: four input channels at every position of the chunk
+            (local.set $xp (i32.add (global.get $base) (i32.const 3462256)))
+            (local.set $n (local.get $n0))
+            (loop $dw_x_samples
+              (local.set $xt (i32.add (local.get $xr) (i32.mul (local.get $n) (i32.const 16384))))
+              (local.set $oy (i32.const 0))
+              (loop $dw_x_rows
+                (local.set $yt (local.get $xt))
+                (local.set $ox (i32.const 0))
+                (loop $dw_x_cols
+                  (v128.store (local.get $xp) (v128.load (local.get $yt)))
+                  (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+                  (local.set $yt (i32.add (local.get $yt) (i32.const 16)))
+                  (br_if $dw_x_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 28))))
+                (local.set $xt (i32.add (local.get $xt) (i32.const 512)))
+                (br_if $dw_x_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 28))))
+              (br_if $dw_x_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+            (local.set $wt (i32.add (local.get $wp) (i32.const 0)))
+            (local.set $wb (i32.add (global.get $base) (i32.const 3361904)))
             (local.set $g (i32.const 0))
             (loop $dw_blocks
-              (local.set $wt (i32.add (local.get $wp) (local.get $yc)))
               (local.set $a0_0 (v128.load offset=0 (local.get $wt)))
               (local.set $a0_1 (v128.load offset=16 (local.get $wt)))
               (local.set $a1_0 (v128.load offset=64 (local.get $wt)))
@@ -155,37 +202,27 @@
               (local.set $a2_1 (v128.load offset=144 (local.get $wt)))
               (local.set $a3_0 (v128.load offset=192 (local.get $wt)))
               (local.set $a3_1 (v128.load offset=208 (local.get $wt)))
-              (local.set $n (local.get $n0))
-              (loop $dw_samples
-                (local.set $xt (i32.add (local.get $xr) (i32.mul (local.get $n) (i32.const 16384))))
-                (local.set $yt (i32.add (global.get $base) (i32.add (i32.add (i32.const 1123696) (local.get $yc)) (i32.mul (local.get $n) (i32.const 50176)))))
-                (local.set $oy (i32.const 0))
-                (loop $dw_rows
-                  (local.set $xp (local.get $xt))
-                  (local.set $dp (local.get $yt))
-                  (local.set $ox (i32.const 0))
-                  (loop $dw_cols
-                    (local.set $w0 (v128.load offset=0 (local.get $dp)))
-                    (local.set $w1 (v128.load offset=16 (local.get $dp)))
-                    (local.set $b (v128.load32_splat offset=0 (local.get $xp)))
-                    (local.set $a0_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a0_0)))
-                    (local.set $a0_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a0_1)))
-                    (local.set $b (v128.load32_splat offset=4 (local.get $xp)))
-                    (local.set $a1_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a1_0)))
-                    (local.set $a1_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a1_1)))
-                    (local.set $b (v128.load32_splat offset=8 (local.get $xp)))
-                    (local.set $a2_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a2_0)))
-                    (local.set $a2_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a2_1)))
-                    (local.set $b (v128.load32_splat offset=12 (local.get $xp)))
-                    (local.set $a3_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a3_0)))
-                    (local.set $a3_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a3_1)))
-                    (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
-                    (local.set $dp (i32.add (local.get $dp) (i32.const 64)))
-                    (br_if $dw_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 28))))
-                  (local.set $xt (i32.add (local.get $xt) (i32.const 512)))
-                  (local.set $yt (i32.add (local.get $yt) (i32.const 1792)))
-                  (br_if $dw_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 28))))
-                (br_if $dw_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+              (local.set $xp (i32.add (global.get $base) (i32.const 3462256)))
+              (local.set $dp (local.get $wb))
+              (local.set $oy (i32.const 0))
+              (loop $dw_positions
+                (local.set $w0 (v128.load offset=0 (local.get $dp)))
+                (local.set $w1 (v128.load offset=16 (local.get $dp)))
+                (local.set $b (v128.load32_splat offset=0 (local.get $xp)))
+                (local.set $a0_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a0_0)))
+                (local.set $a0_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a0_1)))
+                (local.set $b (v128.load32_splat offset=4 (local.get $xp)))
+                (local.set $a1_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a1_0)))
+                (local.set $a1_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a1_1)))
+                (local.set $b (v128.load32_splat offset=8 (local.get $xp)))
+                (local.set $a2_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a2_0)))
+                (local.set $a2_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a2_1)))
+                (local.set $b (v128.load32_splat offset=12 (local.get $xp)))
+                (local.set $a3_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a3_0)))
+                (local.set $a3_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a3_1)))
+                (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+                (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+                (br_if $dw_positions (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $v))))
               (v128.store offset=0 (local.get $wt) (local.get $a0_0))
               (v128.store offset=16 (local.get $wt) (local.get $a0_1))
               (v128.store offset=64 (local.get $wt) (local.get $a1_0))
@@ -194,7 +231,8 @@
               (v128.store offset=144 (local.get $wt) (local.get $a2_1))
               (v128.store offset=192 (local.get $wt) (local.get $a3_0))
               (v128.store offset=208 (local.get $wt) (local.get $a3_1))
-              (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
+              (local.set $wt (i32.add (local.get $wt) (i32.const 32)))
+              (local.set $wb (i32.add (local.get $wb) (i32.const 50176)))
               (br_if $dw_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 2))))
             (local.set $xr (i32.add (local.get $xr) (i32.const 16)))
             (local.set $wp (i32.add (local.get $wp) (i32.const 256)))
@@ -202,6 +240,7 @@
           (br_if $dw_kx (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (i32.const 5))))
         (br_if $dw_ky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (i32.const 5))))
       (br_if $dw_chunks (i32.lt_u (local.tee $n0 (local.get $n1)) (local.get $count))))
+
   )
 
   ;; relu1: max(0, x), in place over 28×28×16 ([n][…][16]), four channels at a time.
@@ -246,7 +285,7 @@
       (loop $rows
         (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 320880) (i32.add (i32.mul (local.get $n) (i32.const 50176)) (i32.mul (local.get $oy) (i32.const 3584))))))
         (local.set $yr (i32.add (global.get $base) (i32.add (i32.const 1928944) (i32.add (i32.mul (local.get $n) (i32.const 20736)) (i32.mul (local.get $oy) (i32.const 1152))))))
-        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 3361968) (i32.add (i32.mul (local.get $n) (i32.const 12544)) (i32.mul (local.get $oy) (i32.const 896))))))
+        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 3487408) (i32.add (i32.mul (local.get $n) (i32.const 12544)) (i32.mul (local.get $oy) (i32.const 896))))))
         (local.set $ox (i32.const 0))
         (loop $cols
           (local.set $c (i32.const 0))
@@ -291,7 +330,7 @@
       (loop $rows
         (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 1123696) (i32.add (i32.mul (local.get $n) (i32.const 50176)) (i32.mul (local.get $oy) (i32.const 3584))))))
         (local.set $yr (i32.add (global.get $base) (i32.add (i32.const 2260720) (i32.add (i32.mul (local.get $n) (i32.const 20736)) (i32.mul (local.get $oy) (i32.const 1152))))))
-        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 3361968) (i32.add (i32.mul (local.get $n) (i32.const 12544)) (i32.mul (local.get $oy) (i32.const 896))))))
+        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 3487408) (i32.add (i32.mul (local.get $n) (i32.const 12544)) (i32.mul (local.get $oy) (i32.const 896))))))
         (local.set $ox (i32.const 0))
         (loop $cols
           (local.set $c (i32.const 0))
@@ -322,6 +361,7 @@
     (local $n i32) (local $n0 i32) (local $n1 i32) (local $oy i32) (local $ox i32) (local $g i32) (local $ky i32) (local $kx i32) (local $ci i32)
     (local $xr i32) (local $yr i32) (local $xt i32) (local $yt i32) (local $xp i32) (local $wp i32) (local $wb i32) (local $bb i32) (local $yc i32)
     (local $a0_0 v128) (local $a0_1 v128) (local $a1_0 v128) (local $a1_1 v128) (local $a2_0 v128) (local $a2_1 v128) (local $a3_0 v128) (local $a3_1 v128) (local $w0 v128) (local $w1 v128) (local $b v128) 
+    
     (if (i32.eqz (local.get $count)) (then (return)))
     ;; forward: samples in chunks of 12 (their inputs stay in cache), then output channels in blocks,
     ;; samples, rows, and tiles of positions along each row
@@ -433,6 +473,7 @@
       (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
       (br_if $blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 2))))
     (br_if $chunks (i32.lt_u (local.tee $n0 (local.get $n1)) (local.get $count))))
+
   )
 
   ;; conv2 backward: db = Σ dy; dw = Σ x·dy (a GEMM over positions); dx = dy correlated with the flipped kernels;
@@ -440,6 +481,7 @@
     (local $n i32) (local $n0 i32) (local $n1 i32) (local $oy i32) (local $ox i32) (local $g i32) (local $ky i32) (local $kx i32) (local $ci i32) (local $v i32)
     (local $xr i32) (local $yr i32) (local $xt i32) (local $yt i32) (local $xp i32) (local $wp i32) (local $wb i32) (local $bb i32) (local $yc i32) (local $dp i32) (local $wt i32)
     (local $a0_0 v128) (local $a0_1 v128) (local $a1_0 v128) (local $a1_1 v128) (local $a2_0 v128) (local $a2_1 v128) (local $a3_0 v128) (local $a3_1 v128) (local $w0 v128) (local $w1 v128) (local $b v128) 
+    
     (if (i32.eqz (local.get $count)) (then (return)))
     ;; db: dy summed over samples and positions, four channels at a time (padded; unpacked after)
     (local.set $v (i32.const 0))
@@ -459,28 +501,72 @@
           (local.set $yr (i32.add (local.get $yr) (i32.const 1152)))
           (br_if $db_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 14))))
         (br_if $db_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
-      (v128.store (i32.add (global.get $base) (i32.add (i32.const 3588272) (i32.shl (local.get $v) (i32.const 4)))) (local.get $a0_0))
+      (v128.store (i32.add (global.get $base) (i32.add (i32.const 3870512) (i32.shl (local.get $v) (i32.const 4)))) (local.get $a0_0))
       (br_if $db_vectors (i32.lt_u (local.tee $v (i32.add (local.get $v) (i32.const 1))) (i32.const 4))))
-    ;; dw[tap][ci][co] = Σ x[pos·stride + tap][ci]·dy[pos][co]: tiles of 4 input × 8 output channels
-    ;; (the packed rows are zeroed first, then added to)
-    (memory.fill (i32.add (global.get $base) (i32.const 3562672)) (i32.const 0) (i32.const 25600))
-    ;; samples in chunks of 6: each tile's accumulators sum over a chunk's positions, then are added to memory
+    ;; dw[tap][ci][co] = Σ x[pos·stride + tap][ci]·dy[pos][co]: a GEMM over positions, on panels
+    ;; packed per chunk of 10 samples so that its loop reads two contiguous streams: dy in
+    ;; blocks of output channels ([block][pos][lanes]), and x at one tap, four input channels a
+    ;; position ([pos][4]); tiles of 4 input × 8 output channels add to the packed rows (zeroed first)
+    (memory.fill (i32.add (global.get $base) (i32.const 3688112)) (i32.const 0) (i32.const 25600))
     (local.set $n0 (i32.const 0))
     (loop $dw_chunks
-      (local.set $n1 (select (local.get $count) (i32.add (local.get $n0) (i32.const 6)) (i32.lt_u (local.get $count) (i32.add (local.get $n0) (i32.const 6)))))
+      (local.set $n1 (select (local.get $count) (i32.add (local.get $n0) (i32.const 10)) (i32.lt_u (local.get $count) (i32.add (local.get $n0) (i32.const 10)))))
+      ;; the chunk's positions, and its dy panels
+      (local.set $v (i32.mul (i32.sub (local.get $n1) (local.get $n0)) (i32.const 196)))
+      (local.set $yc (i32.const 0))
+      (local.set $dp (i32.add (global.get $base) (i32.const 3713712)))
+      (local.set $g (i32.const 0))
+      (loop $dw_pack_blocks
+        (local.set $n (local.get $n0))
+        (loop $dw_pack_samples
+          (local.set $yr (i32.add (global.get $base) (i32.add (i32.add (i32.const 2924272) (local.get $yc)) (i32.mul (local.get $n) (i32.const 20736)))))
+          (local.set $oy (i32.const 0))
+          (loop $dw_pack_rows
+            (local.set $yt (local.get $yr))
+            (local.set $ox (i32.const 0))
+            (loop $dw_pack_cols
+              (v128.store offset=0 (local.get $dp) (v128.load offset=0 (local.get $yt)))
+              (v128.store offset=16 (local.get $dp) (v128.load offset=16 (local.get $yt)))
+              (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+              (local.set $yt (i32.add (local.get $yt) (i32.const 64)))
+              (br_if $dw_pack_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 14))))
+            (local.set $yr (i32.add (local.get $yr) (i32.const 1152)))
+            (br_if $dw_pack_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 14))))
+          (br_if $dw_pack_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+        ;; the next block's panel: whole chunks apart
+        (local.set $dp (i32.add (global.get $base) (i32.add (i32.const 3713712) (i32.mul (i32.add (local.get $g) (i32.const 1)) (i32.const 62720)))))
+        (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
+        (br_if $dw_pack_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 2))))
       (local.set $ky (i32.const 0))
       (loop $dw_ky
         (local.set $kx (i32.const 0))
         (loop $dw_kx
           ;; x at this tap for output (0, 0) of sample 0, and the packed rows of this tap
           (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 1926512) (i32.add (i32.mul (local.get $ky) (i32.const 1152)) (i32.mul (local.get $kx) (i32.const 64))))))
-          (local.set $wp (i32.add (global.get $base) (i32.add (i32.const 3562672) (i32.mul (i32.add (i32.mul (local.get $ky) (i32.const 5)) (local.get $kx)) (i32.const 1024)))))
+          (local.set $wp (i32.add (global.get $base) (i32.add (i32.const 3688112) (i32.mul (i32.add (i32.mul (local.get $ky) (i32.const 5)) (local.get $kx)) (i32.const 1024)))))
           (local.set $ci (i32.const 0))
           (loop $dw_channels
-            (local.set $yc (i32.const 0))
+            ;; the x panel: four input channels at every position of the chunk
+            (local.set $xp (i32.add (global.get $base) (i32.const 3839152)))
+            (local.set $n (local.get $n0))
+            (loop $dw_x_samples
+              (local.set $xt (i32.add (local.get $xr) (i32.mul (local.get $n) (i32.const 20736))))
+              (local.set $oy (i32.const 0))
+              (loop $dw_x_rows
+                (local.set $yt (local.get $xt))
+                (local.set $ox (i32.const 0))
+                (loop $dw_x_cols
+                  (v128.store (local.get $xp) (v128.load (local.get $yt)))
+                  (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+                  (local.set $yt (i32.add (local.get $yt) (i32.const 64)))
+                  (br_if $dw_x_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 14))))
+                (local.set $xt (i32.add (local.get $xt) (i32.const 1152)))
+                (br_if $dw_x_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 14))))
+              (br_if $dw_x_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+            (local.set $wt (i32.add (local.get $wp) (i32.const 0)))
+            (local.set $wb (i32.add (global.get $base) (i32.const 3713712)))
             (local.set $g (i32.const 0))
             (loop $dw_blocks
-              (local.set $wt (i32.add (local.get $wp) (local.get $yc)))
               (local.set $a0_0 (v128.load offset=0 (local.get $wt)))
               (local.set $a0_1 (v128.load offset=16 (local.get $wt)))
               (local.set $a1_0 (v128.load offset=64 (local.get $wt)))
@@ -489,37 +575,27 @@
               (local.set $a2_1 (v128.load offset=144 (local.get $wt)))
               (local.set $a3_0 (v128.load offset=192 (local.get $wt)))
               (local.set $a3_1 (v128.load offset=208 (local.get $wt)))
-              (local.set $n (local.get $n0))
-              (loop $dw_samples
-                (local.set $xt (i32.add (local.get $xr) (i32.mul (local.get $n) (i32.const 20736))))
-                (local.set $yt (i32.add (global.get $base) (i32.add (i32.add (i32.const 2924272) (local.get $yc)) (i32.mul (local.get $n) (i32.const 20736)))))
-                (local.set $oy (i32.const 0))
-                (loop $dw_rows
-                  (local.set $xp (local.get $xt))
-                  (local.set $dp (local.get $yt))
-                  (local.set $ox (i32.const 0))
-                  (loop $dw_cols
-                    (local.set $w0 (v128.load offset=0 (local.get $dp)))
-                    (local.set $w1 (v128.load offset=16 (local.get $dp)))
-                    (local.set $b (v128.load32_splat offset=0 (local.get $xp)))
-                    (local.set $a0_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a0_0)))
-                    (local.set $a0_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a0_1)))
-                    (local.set $b (v128.load32_splat offset=4 (local.get $xp)))
-                    (local.set $a1_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a1_0)))
-                    (local.set $a1_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a1_1)))
-                    (local.set $b (v128.load32_splat offset=8 (local.get $xp)))
-                    (local.set $a2_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a2_0)))
-                    (local.set $a2_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a2_1)))
-                    (local.set $b (v128.load32_splat offset=12 (local.get $xp)))
-                    (local.set $a3_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a3_0)))
-                    (local.set $a3_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a3_1)))
-                    (local.set $xp (i32.add (local.get $xp) (i32.const 64)))
-                    (local.set $dp (i32.add (local.get $dp) (i32.const 64)))
-                    (br_if $dw_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 14))))
-                  (local.set $xt (i32.add (local.get $xt) (i32.const 1152)))
-                  (local.set $yt (i32.add (local.get $yt) (i32.const 1152)))
-                  (br_if $dw_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 14))))
-                (br_if $dw_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
+              (local.set $xp (i32.add (global.get $base) (i32.const 3839152)))
+              (local.set $dp (local.get $wb))
+              (local.set $oy (i32.const 0))
+              (loop $dw_positions
+                (local.set $w0 (v128.load offset=0 (local.get $dp)))
+                (local.set $w1 (v128.load offset=16 (local.get $dp)))
+                (local.set $b (v128.load32_splat offset=0 (local.get $xp)))
+                (local.set $a0_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a0_0)))
+                (local.set $a0_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a0_1)))
+                (local.set $b (v128.load32_splat offset=4 (local.get $xp)))
+                (local.set $a1_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a1_0)))
+                (local.set $a1_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a1_1)))
+                (local.set $b (v128.load32_splat offset=8 (local.get $xp)))
+                (local.set $a2_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a2_0)))
+                (local.set $a2_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a2_1)))
+                (local.set $b (v128.load32_splat offset=12 (local.get $xp)))
+                (local.set $a3_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a3_0)))
+                (local.set $a3_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a3_1)))
+                (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
+                (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+                (br_if $dw_positions (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $v))))
               (v128.store offset=0 (local.get $wt) (local.get $a0_0))
               (v128.store offset=16 (local.get $wt) (local.get $a0_1))
               (v128.store offset=64 (local.get $wt) (local.get $a1_0))
@@ -528,7 +604,8 @@
               (v128.store offset=144 (local.get $wt) (local.get $a2_1))
               (v128.store offset=192 (local.get $wt) (local.get $a3_0))
               (v128.store offset=208 (local.get $wt) (local.get $a3_1))
-              (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
+              (local.set $wt (i32.add (local.get $wt) (i32.const 32)))
+              (local.set $wb (i32.add (local.get $wb) (i32.const 62720)))
               (br_if $dw_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 2))))
             (local.set $xr (i32.add (local.get $xr) (i32.const 16)))
             (local.set $wp (i32.add (local.get $wp) (i32.const 256)))
@@ -646,6 +723,7 @@
       (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
       (br_if $blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 2))))
     (br_if $chunks (i32.lt_u (local.tee $n0 (local.get $n1)) (local.get $count))))
+
   )
 
   ;; relu2: max(0, x), in place over 14×14×16 ([n][…][16]), four channels at a time.
@@ -690,7 +768,7 @@
       (loop $rows
         (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 2592496) (i32.add (i32.mul (local.get $n) (i32.const 20736)) (i32.mul (local.get $oy) (i32.const 2304))))))
         (local.set $yr (i32.add (global.get $base) (i32.add (i32.const 3253616) (i32.add (i32.mul (local.get $n) (i32.const 3136)) (i32.mul (local.get $oy) (i32.const 448))))))
-        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 3588336) (i32.add (i32.mul (local.get $n) (i32.const 3136)) (i32.mul (local.get $oy) (i32.const 448))))))
+        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 3870576) (i32.add (i32.mul (local.get $n) (i32.const 3136)) (i32.mul (local.get $oy) (i32.const 448))))))
         (local.set $ox (i32.const 0))
         (loop $cols
           (local.set $c (i32.const 0))
@@ -735,7 +813,7 @@
       (loop $rows
         (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 2924272) (i32.add (i32.mul (local.get $n) (i32.const 20736)) (i32.mul (local.get $oy) (i32.const 2304))))))
         (local.set $yr (i32.add (global.get $base) (i32.add (i32.const 3303792) (i32.add (i32.mul (local.get $n) (i32.const 3136)) (i32.mul (local.get $oy) (i32.const 448))))))
-        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 3588336) (i32.add (i32.mul (local.get $n) (i32.const 3136)) (i32.mul (local.get $oy) (i32.const 448))))))
+        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 3870576) (i32.add (i32.mul (local.get $n) (i32.const 3136)) (i32.mul (local.get $oy) (i32.const 448))))))
         (local.set $ox (i32.const 0))
         (loop $cols
           (local.set $c (i32.const 0))
@@ -796,13 +874,13 @@
       (loop $bias_samples
         (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (global.get $base) (i32.add (i32.add (i32.const 3354736) (local.get $u)) (i32.mul (local.get $n) (i32.const 48)))))))
         (br_if $bias_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
-      (v128.store (i32.add (global.get $base) (i32.add (i32.const 3676144) (local.get $u))) (local.get $acc))
+      (v128.store (i32.add (global.get $base) (i32.add (i32.const 3958384) (local.get $u))) (local.get $acc))
       (br_if $bias_units (i32.lt_u (local.tee $u (i32.add (local.get $u) (i32.const 16))) (i32.const 48))))
-    (memory.fill (i32.add (global.get $base) (i32.const 3638512)) (i32.const 0) (i32.const 37632))
+    (memory.fill (i32.add (global.get $base) (i32.const 3920752)) (i32.const 0) (i32.const 37632))
     (local.set $n (i32.const 0))
     (loop $dw_samples
       (local.set $dp (i32.add (global.get $base) (i32.add (i32.const 3354736) (i32.mul (local.get $n) (i32.const 48)))))
-      (local.set $wp (i32.add (global.get $base) (i32.const 3638512)))
+      (local.set $wp (i32.add (global.get $base) (i32.const 3920752)))
       (local.set $r (i32.const 0))
       (loop $dw_rows
         (local.set $xp (i32.add (global.get $base) (i32.add (i32.const 3253616) (i32.add (i32.mul (local.get $n) (i32.const 3136)) (i32.mul (local.get $r) (i32.const 448))))))

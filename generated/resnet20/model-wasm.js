@@ -15,8 +15,8 @@ export { MODEL };
 /** model.wasm (fused multiply-adds) where the runtime has relaxed SIMD, else model-simd.wasm. */
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 /** Byte offsets: the shared part once, then one region a Net (32 samples). */
-const SHARED_BYTES = 9735072;
-const REGION_BYTES = 145853280;
+const SHARED_BYTES = 13208480;
+const REGION_BYTES = 165497696;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -24,360 +24,360 @@ const MAX_PAGES = 65536;
 const PIXEL_SCALE = 1 / 255;
 /**
  * The packings' index tables (see prepare and backward in model.wat), in the shared part:
- * for each packed weight, the byte address it is read from (6499632: a zero); for each
+ * for each packed weight, the byte address it is read from (9973040: a zero); for each
  * gradient, the region-relative address of its packed value.
  */
 function writePackingTables(memory) {
     // stem weights in blocks of output channels
-    packTable(memory, 6499648, { "kind": "blocks", "outputs": 16, "inputs": 3, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 432, 0, 6499632);
+    packTable(memory, 9973056, { "kind": "blocks", "outputs": 16, "inputs": 3, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 432, 0, 9973040);
     // stem_bn running mean, padded
-    packTable(memory, 6501376, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315584, 6499632);
+    packTable(memory, 9974784, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315584, 9973040);
     // stem_bn running variance, padded
-    packTable(memory, 6501440, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315648, 6499632);
+    packTable(memory, 9974848, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315648, 9973040);
     // stem_bn γ, padded
-    packTable(memory, 6501504, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 1728, 6499632);
+    packTable(memory, 9974912, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 1728, 9973040);
     // stem_bn β, padded
-    packTable(memory, 6501568, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 1792, 6499632);
+    packTable(memory, 9974976, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 1792, 9973040);
     // s1b1_conv1 weights in blocks of output channels
-    packTable(memory, 6501632, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 1856, 6499632);
+    packTable(memory, 9975040, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 1856, 9973040);
     // s1b1_conv1 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 6510848, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 1856, 6499632);
+    packTable(memory, 9984256, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 1856, 9973040);
     // s1b1_bn1 running mean, padded
-    packTable(memory, 6520064, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315712, 6499632);
+    packTable(memory, 9993472, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315712, 9973040);
     // s1b1_bn1 running variance, padded
-    packTable(memory, 6520128, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315776, 6499632);
+    packTable(memory, 9993536, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315776, 9973040);
     // s1b1_bn1 γ, padded
-    packTable(memory, 6520192, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 11072, 6499632);
+    packTable(memory, 9993600, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 11072, 9973040);
     // s1b1_bn1 β, padded
-    packTable(memory, 6520256, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 11136, 6499632);
+    packTable(memory, 9993664, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 11136, 9973040);
     // s1b1_conv2 weights in blocks of output channels
-    packTable(memory, 6520320, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 11200, 6499632);
+    packTable(memory, 9993728, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 11200, 9973040);
     // s1b1_conv2 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 6529536, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 11200, 6499632);
+    packTable(memory, 10002944, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 11200, 9973040);
     // s1b1_bn2 running mean, padded
-    packTable(memory, 6538752, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315840, 6499632);
+    packTable(memory, 10012160, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315840, 9973040);
     // s1b1_bn2 running variance, padded
-    packTable(memory, 6538816, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315904, 6499632);
+    packTable(memory, 10012224, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315904, 9973040);
     // s1b1_bn2 γ, padded
-    packTable(memory, 6538880, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 20416, 6499632);
+    packTable(memory, 10012288, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 20416, 9973040);
     // s1b1_bn2 β, padded
-    packTable(memory, 6538944, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 20480, 6499632);
+    packTable(memory, 10012352, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 20480, 9973040);
     // s1b2_conv1 weights in blocks of output channels
-    packTable(memory, 6539008, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 20544, 6499632);
+    packTable(memory, 10012416, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 20544, 9973040);
     // s1b2_conv1 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 6548224, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 20544, 6499632);
+    packTable(memory, 10021632, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 20544, 9973040);
     // s1b2_bn1 running mean, padded
-    packTable(memory, 6557440, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315968, 6499632);
+    packTable(memory, 10030848, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315968, 9973040);
     // s1b2_bn1 running variance, padded
-    packTable(memory, 6557504, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316032, 6499632);
+    packTable(memory, 10030912, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316032, 9973040);
     // s1b2_bn1 γ, padded
-    packTable(memory, 6557568, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 29760, 6499632);
+    packTable(memory, 10030976, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 29760, 9973040);
     // s1b2_bn1 β, padded
-    packTable(memory, 6557632, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 29824, 6499632);
+    packTable(memory, 10031040, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 29824, 9973040);
     // s1b2_conv2 weights in blocks of output channels
-    packTable(memory, 6557696, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 29888, 6499632);
+    packTable(memory, 10031104, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 29888, 9973040);
     // s1b2_conv2 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 6566912, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 29888, 6499632);
+    packTable(memory, 10040320, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 29888, 9973040);
     // s1b2_bn2 running mean, padded
-    packTable(memory, 6576128, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316096, 6499632);
+    packTable(memory, 10049536, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316096, 9973040);
     // s1b2_bn2 running variance, padded
-    packTable(memory, 6576192, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316160, 6499632);
+    packTable(memory, 10049600, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316160, 9973040);
     // s1b2_bn2 γ, padded
-    packTable(memory, 6576256, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 39104, 6499632);
+    packTable(memory, 10049664, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 39104, 9973040);
     // s1b2_bn2 β, padded
-    packTable(memory, 6576320, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 39168, 6499632);
+    packTable(memory, 10049728, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 39168, 9973040);
     // s1b3_conv1 weights in blocks of output channels
-    packTable(memory, 6576384, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 39232, 6499632);
+    packTable(memory, 10049792, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 39232, 9973040);
     // s1b3_conv1 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 6585600, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 39232, 6499632);
+    packTable(memory, 10059008, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 39232, 9973040);
     // s1b3_bn1 running mean, padded
-    packTable(memory, 6594816, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316224, 6499632);
+    packTable(memory, 10068224, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316224, 9973040);
     // s1b3_bn1 running variance, padded
-    packTable(memory, 6594880, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316288, 6499632);
+    packTable(memory, 10068288, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316288, 9973040);
     // s1b3_bn1 γ, padded
-    packTable(memory, 6594944, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 48448, 6499632);
+    packTable(memory, 10068352, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 48448, 9973040);
     // s1b3_bn1 β, padded
-    packTable(memory, 6595008, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 48512, 6499632);
+    packTable(memory, 10068416, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 48512, 9973040);
     // s1b3_conv2 weights in blocks of output channels
-    packTable(memory, 6595072, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 48576, 6499632);
+    packTable(memory, 10068480, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 48576, 9973040);
     // s1b3_conv2 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 6604288, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 48576, 6499632);
+    packTable(memory, 10077696, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 48576, 9973040);
     // s1b3_bn2 running mean, padded
-    packTable(memory, 6613504, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316352, 6499632);
+    packTable(memory, 10086912, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316352, 9973040);
     // s1b3_bn2 running variance, padded
-    packTable(memory, 6613568, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316416, 6499632);
+    packTable(memory, 10086976, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316416, 9973040);
     // s1b3_bn2 γ, padded
-    packTable(memory, 6613632, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 57792, 6499632);
+    packTable(memory, 10087040, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 57792, 9973040);
     // s1b3_bn2 β, padded
-    packTable(memory, 6613696, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 57856, 6499632);
+    packTable(memory, 10087104, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 57856, 9973040);
     // s2_b1_conv1 weights in blocks of output channels
-    packTable(memory, 6613760, { "kind": "blocks", "outputs": 32, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 4608, 57920, 6499632);
+    packTable(memory, 10087168, { "kind": "blocks", "outputs": 32, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 4608, 57920, 9973040);
     // s2_b1_conv1 weights in blocks of input channels (dL/dx)
-    packTable(memory, 6632192, { "kind": "blocks", "outputs": 32, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": true }, 4608, 57920, 6499632);
+    packTable(memory, 10105600, { "kind": "blocks", "outputs": 32, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": true }, 4608, 57920, 9973040);
     // s2_b1_bn1 running mean, padded
-    packTable(memory, 6650624, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316480, 6499632);
+    packTable(memory, 10124032, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316480, 9973040);
     // s2_b1_bn1 running variance, padded
-    packTable(memory, 6650752, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316608, 6499632);
+    packTable(memory, 10124160, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316608, 9973040);
     // s2_b1_bn1 γ, padded
-    packTable(memory, 6650880, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 76352, 6499632);
+    packTable(memory, 10124288, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 76352, 9973040);
     // s2_b1_bn1 β, padded
-    packTable(memory, 6651008, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 76480, 6499632);
+    packTable(memory, 10124416, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 76480, 9973040);
     // s2_b1_conv2 weights in blocks of output channels
-    packTable(memory, 6651136, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 76608, 6499632);
+    packTable(memory, 10124544, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 76608, 9973040);
     // s2_b1_conv2 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 6688000, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 76608, 6499632);
+    packTable(memory, 10161408, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 76608, 9973040);
     // s2_b1_bn2 running mean, padded
-    packTable(memory, 6724864, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316736, 6499632);
+    packTable(memory, 10198272, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316736, 9973040);
     // s2_b1_bn2 running variance, padded
-    packTable(memory, 6724992, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316864, 6499632);
+    packTable(memory, 10198400, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316864, 9973040);
     // s2_b1_bn2 γ, padded
-    packTable(memory, 6725120, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 113472, 6499632);
+    packTable(memory, 10198528, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 113472, 9973040);
     // s2_b1_bn2 β, padded
-    packTable(memory, 6725248, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 113600, 6499632);
+    packTable(memory, 10198656, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 113600, 9973040);
     // s2_b2_conv1 weights in blocks of output channels
-    packTable(memory, 6725376, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 113728, 6499632);
+    packTable(memory, 10198784, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 113728, 9973040);
     // s2_b2_conv1 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 6762240, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 113728, 6499632);
+    packTable(memory, 10235648, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 113728, 9973040);
     // s2_b2_bn1 running mean, padded
-    packTable(memory, 6799104, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316992, 6499632);
+    packTable(memory, 10272512, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316992, 9973040);
     // s2_b2_bn1 running variance, padded
-    packTable(memory, 6799232, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317120, 6499632);
+    packTable(memory, 10272640, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317120, 9973040);
     // s2_b2_bn1 γ, padded
-    packTable(memory, 6799360, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 150592, 6499632);
+    packTable(memory, 10272768, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 150592, 9973040);
     // s2_b2_bn1 β, padded
-    packTable(memory, 6799488, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 150720, 6499632);
+    packTable(memory, 10272896, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 150720, 9973040);
     // s2_b2_conv2 weights in blocks of output channels
-    packTable(memory, 6799616, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 150848, 6499632);
+    packTable(memory, 10273024, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 150848, 9973040);
     // s2_b2_conv2 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 6836480, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 150848, 6499632);
+    packTable(memory, 10309888, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 150848, 9973040);
     // s2_b2_bn2 running mean, padded
-    packTable(memory, 6873344, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317248, 6499632);
+    packTable(memory, 10346752, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317248, 9973040);
     // s2_b2_bn2 running variance, padded
-    packTable(memory, 6873472, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317376, 6499632);
+    packTable(memory, 10346880, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317376, 9973040);
     // s2_b2_bn2 γ, padded
-    packTable(memory, 6873600, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 187712, 6499632);
+    packTable(memory, 10347008, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 187712, 9973040);
     // s2_b2_bn2 β, padded
-    packTable(memory, 6873728, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 187840, 6499632);
+    packTable(memory, 10347136, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 187840, 9973040);
     // s2_b3_conv1 weights in blocks of output channels
-    packTable(memory, 6873856, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 187968, 6499632);
+    packTable(memory, 10347264, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 187968, 9973040);
     // s2_b3_conv1 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 6910720, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 187968, 6499632);
+    packTable(memory, 10384128, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 187968, 9973040);
     // s2_b3_bn1 running mean, padded
-    packTable(memory, 6947584, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317504, 6499632);
+    packTable(memory, 10420992, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317504, 9973040);
     // s2_b3_bn1 running variance, padded
-    packTable(memory, 6947712, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317632, 6499632);
+    packTable(memory, 10421120, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317632, 9973040);
     // s2_b3_bn1 γ, padded
-    packTable(memory, 6947840, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 224832, 6499632);
+    packTable(memory, 10421248, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 224832, 9973040);
     // s2_b3_bn1 β, padded
-    packTable(memory, 6947968, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 224960, 6499632);
+    packTable(memory, 10421376, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 224960, 9973040);
     // s2_b3_conv2 weights in blocks of output channels
-    packTable(memory, 6948096, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 225088, 6499632);
+    packTable(memory, 10421504, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 225088, 9973040);
     // s2_b3_conv2 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 6984960, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 225088, 6499632);
+    packTable(memory, 10458368, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 225088, 9973040);
     // s2_b3_bn2 running mean, padded
-    packTable(memory, 7021824, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317760, 6499632);
+    packTable(memory, 10495232, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317760, 9973040);
     // s2_b3_bn2 running variance, padded
-    packTable(memory, 7021952, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317888, 6499632);
+    packTable(memory, 10495360, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317888, 9973040);
     // s2_b3_bn2 γ, padded
-    packTable(memory, 7022080, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 261952, 6499632);
+    packTable(memory, 10495488, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 261952, 9973040);
     // s2_b3_bn2 β, padded
-    packTable(memory, 7022208, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 262080, 6499632);
+    packTable(memory, 10495616, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 262080, 9973040);
     // s3_b1_conv1 weights in blocks of output channels
-    packTable(memory, 7022336, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 18432, 262208, 6499632);
+    packTable(memory, 10495744, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 18432, 262208, 9973040);
     // s3_b1_conv1 weights in blocks of input channels (dL/dx)
-    packTable(memory, 7096064, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": true }, 18432, 262208, 6499632);
+    packTable(memory, 10569472, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": true }, 18432, 262208, 9973040);
     // s3_b1_bn1 running mean, padded
-    packTable(memory, 7169792, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318016, 6499632);
+    packTable(memory, 10643200, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318016, 9973040);
     // s3_b1_bn1 running variance, padded
-    packTable(memory, 7170048, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318272, 6499632);
+    packTable(memory, 10643456, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318272, 9973040);
     // s3_b1_bn1 γ, padded
-    packTable(memory, 7170304, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 335936, 6499632);
+    packTable(memory, 10643712, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 335936, 9973040);
     // s3_b1_bn1 β, padded
-    packTable(memory, 7170560, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 336192, 6499632);
+    packTable(memory, 10643968, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 336192, 9973040);
     // s3_b1_conv2 weights in blocks of output channels
-    packTable(memory, 7170816, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 336448, 6499632);
+    packTable(memory, 10644224, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 336448, 9973040);
     // s3_b1_conv2 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 7318272, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 336448, 6499632);
+    packTable(memory, 10791680, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 336448, 9973040);
     // s3_b1_bn2 running mean, padded
-    packTable(memory, 7465728, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318528, 6499632);
+    packTable(memory, 10939136, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318528, 9973040);
     // s3_b1_bn2 running variance, padded
-    packTable(memory, 7465984, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318784, 6499632);
+    packTable(memory, 10939392, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318784, 9973040);
     // s3_b1_bn2 γ, padded
-    packTable(memory, 7466240, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 483904, 6499632);
+    packTable(memory, 10939648, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 483904, 9973040);
     // s3_b1_bn2 β, padded
-    packTable(memory, 7466496, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 484160, 6499632);
+    packTable(memory, 10939904, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 484160, 9973040);
     // s3_b2_conv1 weights in blocks of output channels
-    packTable(memory, 7466752, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 484416, 6499632);
+    packTable(memory, 10940160, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 484416, 9973040);
     // s3_b2_conv1 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 7614208, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 484416, 6499632);
+    packTable(memory, 11087616, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 484416, 9973040);
     // s3_b2_bn1 running mean, padded
-    packTable(memory, 7761664, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319040, 6499632);
+    packTable(memory, 11235072, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319040, 9973040);
     // s3_b2_bn1 running variance, padded
-    packTable(memory, 7761920, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319296, 6499632);
+    packTable(memory, 11235328, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319296, 9973040);
     // s3_b2_bn1 γ, padded
-    packTable(memory, 7762176, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 631872, 6499632);
+    packTable(memory, 11235584, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 631872, 9973040);
     // s3_b2_bn1 β, padded
-    packTable(memory, 7762432, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 632128, 6499632);
+    packTable(memory, 11235840, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 632128, 9973040);
     // s3_b2_conv2 weights in blocks of output channels
-    packTable(memory, 7762688, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 632384, 6499632);
+    packTable(memory, 11236096, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 632384, 9973040);
     // s3_b2_conv2 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 7910144, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 632384, 6499632);
+    packTable(memory, 11383552, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 632384, 9973040);
     // s3_b2_bn2 running mean, padded
-    packTable(memory, 8057600, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319552, 6499632);
+    packTable(memory, 11531008, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319552, 9973040);
     // s3_b2_bn2 running variance, padded
-    packTable(memory, 8057856, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319808, 6499632);
+    packTable(memory, 11531264, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319808, 9973040);
     // s3_b2_bn2 γ, padded
-    packTable(memory, 8058112, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 779840, 6499632);
+    packTable(memory, 11531520, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 779840, 9973040);
     // s3_b2_bn2 β, padded
-    packTable(memory, 8058368, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 780096, 6499632);
+    packTable(memory, 11531776, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 780096, 9973040);
     // s3_b3_conv1 weights in blocks of output channels
-    packTable(memory, 8058624, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 780352, 6499632);
+    packTable(memory, 11532032, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 780352, 9973040);
     // s3_b3_conv1 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 8206080, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 780352, 6499632);
+    packTable(memory, 11679488, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 780352, 9973040);
     // s3_b3_bn1 running mean, padded
-    packTable(memory, 8353536, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320064, 6499632);
+    packTable(memory, 11826944, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320064, 9973040);
     // s3_b3_bn1 running variance, padded
-    packTable(memory, 8353792, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320320, 6499632);
+    packTable(memory, 11827200, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320320, 9973040);
     // s3_b3_bn1 γ, padded
-    packTable(memory, 8354048, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 927808, 6499632);
+    packTable(memory, 11827456, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 927808, 9973040);
     // s3_b3_bn1 β, padded
-    packTable(memory, 8354304, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 928064, 6499632);
+    packTable(memory, 11827712, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 928064, 9973040);
     // s3_b3_conv2 weights in blocks of output channels
-    packTable(memory, 8354560, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 928320, 6499632);
+    packTable(memory, 11827968, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 928320, 9973040);
     // s3_b3_conv2 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 8502016, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 928320, 6499632);
+    packTable(memory, 11975424, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 928320, 9973040);
     // s3_b3_bn2 running mean, padded
-    packTable(memory, 8649472, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320576, 6499632);
+    packTable(memory, 12122880, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320576, 9973040);
     // s3_b3_bn2 running variance, padded
-    packTable(memory, 8649728, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320832, 6499632);
+    packTable(memory, 12123136, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320832, 9973040);
     // s3_b3_bn2 γ, padded
-    packTable(memory, 8649984, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 1075776, 6499632);
+    packTable(memory, 12123392, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 1075776, 9973040);
     // s3_b3_bn2 β, padded
-    packTable(memory, 8650240, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 1076032, 6499632);
+    packTable(memory, 12123648, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 1076032, 9973040);
     // fc weights as rows [input][unit]
-    packTable(memory, 8650496, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 768, 1076288, 6499632);
+    packTable(memory, 12123904, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 768, 1076288, 9973040);
     // fc biases, padded
-    packTable(memory, 8653568, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 1078848, 6499632);
+    packTable(memory, 12126976, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 1078848, 9973040);
     // fc weights as rows [unit][input] (dL/dx)
-    packTable(memory, 8653616, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 64, "flip": false, "swap": true, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 640, 1076288, 6499632);
+    packTable(memory, 12127024, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 64, "flip": false, "swap": true, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 640, 1076288, 9973040);
     // dstem_w from rows [tap][ci][co]
-    unpackTable(memory, 8656176, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 143952496);
+    unpackTable(memory, 12129584, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 143952496);
     // dstem_bn_gamma, padded
-    unpackTable(memory, 8657904, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143954800);
+    unpackTable(memory, 12131312, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144118640);
     // dstem_bn_beta, padded
-    unpackTable(memory, 8657968, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143954864);
+    unpackTable(memory, 12131376, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144118704);
     // ds1b1_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 8658032, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 143955696);
+    unpackTable(memory, 12131440, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 145168112);
     // ds1b1_bn1_gamma, padded
-    unpackTable(memory, 8667248, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143964912);
+    unpackTable(memory, 12140656, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145341168);
     // ds1b1_bn1_beta, padded
-    unpackTable(memory, 8667312, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143964976);
+    unpackTable(memory, 12140720, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145341232);
     // ds1b1_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 8667376, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 143965808);
+    unpackTable(memory, 12140784, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 146390640);
     // ds1b1_bn2_gamma, padded
-    unpackTable(memory, 8676592, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143975024);
+    unpackTable(memory, 12150000, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 146563696);
     // ds1b1_bn2_beta, padded
-    unpackTable(memory, 8676656, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143975088);
+    unpackTable(memory, 12150064, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 146563760);
     // ds1b2_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 8676720, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 143975920);
+    unpackTable(memory, 12150128, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 147613168);
     // ds1b2_bn1_gamma, padded
-    unpackTable(memory, 8685936, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143985136);
+    unpackTable(memory, 12159344, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 147786224);
     // ds1b2_bn1_beta, padded
-    unpackTable(memory, 8686000, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143985200);
+    unpackTable(memory, 12159408, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 147786288);
     // ds1b2_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 8686064, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 143986032);
+    unpackTable(memory, 12159472, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 148835696);
     // ds1b2_bn2_gamma, padded
-    unpackTable(memory, 8695280, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143995248);
+    unpackTable(memory, 12168688, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 149008752);
     // ds1b2_bn2_beta, padded
-    unpackTable(memory, 8695344, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143995312);
+    unpackTable(memory, 12168752, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 149008816);
     // ds1b3_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 8695408, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 143996144);
+    unpackTable(memory, 12168816, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 150058224);
     // ds1b3_bn1_gamma, padded
-    unpackTable(memory, 8704624, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144005360);
+    unpackTable(memory, 12178032, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 150231280);
     // ds1b3_bn1_beta, padded
-    unpackTable(memory, 8704688, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144005424);
+    unpackTable(memory, 12178096, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 150231344);
     // ds1b3_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 8704752, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 144006256);
+    unpackTable(memory, 12178160, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 151280752);
     // ds1b3_bn2_gamma, padded
-    unpackTable(memory, 8713968, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144015472);
+    unpackTable(memory, 12187376, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 151453808);
     // ds1b3_bn2_beta, padded
-    unpackTable(memory, 8714032, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144015536);
+    unpackTable(memory, 12187440, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 151453872);
     // ds2_b1_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 8714096, { "kind": "rows", "outputs": 32, "inputs": 16, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 16 }, 144016368);
+    unpackTable(memory, 12187504, { "kind": "rows", "outputs": 32, "inputs": 16, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 16 }, 151454704);
     // ds2_b1_bn1_gamma, padded
-    unpackTable(memory, 8732528, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144034800);
+    unpackTable(memory, 12205936, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 151620592);
     // ds2_b1_bn1_beta, padded
-    unpackTable(memory, 8732656, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144034928);
+    unpackTable(memory, 12206064, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 151620720);
     // ds2_b1_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 8732784, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 144036592);
+    unpackTable(memory, 12206192, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 152670960);
     // ds2_b1_bn2_gamma, padded
-    unpackTable(memory, 8769648, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144073456);
+    unpackTable(memory, 12243056, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 152855280);
     // ds2_b1_bn2_beta, padded
-    unpackTable(memory, 8769776, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144073584);
+    unpackTable(memory, 12243184, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 152855408);
     // ds2_b2_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 8769904, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 144599536);
+    unpackTable(memory, 12243312, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 154429936);
     // ds2_b2_bn1_gamma, padded
-    unpackTable(memory, 8806768, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144636400);
+    unpackTable(memory, 12280176, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 154614256);
     // ds2_b2_bn1_beta, padded
-    unpackTable(memory, 8806896, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144636528);
+    unpackTable(memory, 12280304, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 154614384);
     // ds2_b2_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 8807024, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 144638192);
+    unpackTable(memory, 12280432, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 155664624);
     // ds2_b2_bn2_gamma, padded
-    unpackTable(memory, 8843888, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144675056);
+    unpackTable(memory, 12317296, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 155848944);
     // ds2_b2_bn2_beta, padded
-    unpackTable(memory, 8844016, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144675184);
+    unpackTable(memory, 12317424, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 155849072);
     // ds2_b3_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 8844144, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 144676848);
+    unpackTable(memory, 12317552, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 156899312);
     // ds2_b3_bn1_gamma, padded
-    unpackTable(memory, 8881008, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144713712);
+    unpackTable(memory, 12354416, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 157083632);
     // ds2_b3_bn1_beta, padded
-    unpackTable(memory, 8881136, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144713840);
+    unpackTable(memory, 12354544, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 157083760);
     // ds2_b3_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 8881264, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 144715504);
+    unpackTable(memory, 12354672, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 158134000);
     // ds2_b3_bn2_gamma, padded
-    unpackTable(memory, 8918128, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144752368);
+    unpackTable(memory, 12391536, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 158318320);
     // ds2_b3_bn2_beta, padded
-    unpackTable(memory, 8918256, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 144752496);
+    unpackTable(memory, 12391664, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 158318448);
     // ds3_b1_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 8918384, { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 32 }, 144754160);
+    unpackTable(memory, 12391792, { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 32 }, 158320112);
     // ds3_b1_bn1_gamma, padded
-    unpackTable(memory, 8992112, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 144827888);
+    unpackTable(memory, 12465520, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 158533104);
     // ds3_b1_bn1_beta, padded
-    unpackTable(memory, 8992368, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 144828144);
+    unpackTable(memory, 12465776, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 158533360);
     // ds3_b1_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 8992624, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 144831472);
+    unpackTable(memory, 12466032, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 159585264);
     // ds3_b1_bn2_gamma, padded
-    unpackTable(memory, 9140080, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 144978928);
+    unpackTable(memory, 12613488, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 159871984);
     // ds3_b1_bn2_beta, padded
-    unpackTable(memory, 9140336, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 144979184);
+    unpackTable(memory, 12613744, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 159872240);
     // ds3_b2_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 9140592, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 145244656);
+    unpackTable(memory, 12614000, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 161186288);
     // ds3_b2_bn1_gamma, padded
-    unpackTable(memory, 9288048, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145392112);
+    unpackTable(memory, 12761456, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 161473008);
     // ds3_b2_bn1_beta, padded
-    unpackTable(memory, 9288304, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145392368);
+    unpackTable(memory, 12761712, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 161473264);
     // ds3_b2_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 9288560, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 145395696);
+    unpackTable(memory, 12761968, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 162525168);
     // ds3_b2_bn2_gamma, padded
-    unpackTable(memory, 9436016, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145543152);
+    unpackTable(memory, 12909424, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 162811888);
     // ds3_b2_bn2_beta, padded
-    unpackTable(memory, 9436272, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145543408);
+    unpackTable(memory, 12909680, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 162812144);
     // ds3_b3_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 9436528, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 145546736);
+    unpackTable(memory, 12909936, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 163864048);
     // ds3_b3_bn1_gamma, padded
-    unpackTable(memory, 9583984, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145694192);
+    unpackTable(memory, 13057392, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 164150768);
     // ds3_b3_bn1_beta, padded
-    unpackTable(memory, 9584240, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145694448);
+    unpackTable(memory, 13057648, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 164151024);
     // ds3_b3_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 9584496, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 145697776);
+    unpackTable(memory, 13057904, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 165202928);
     // ds3_b3_bn2_gamma, padded
-    unpackTable(memory, 9731952, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145845232);
+    unpackTable(memory, 13205360, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 165489648);
     // ds3_b3_bn2_beta, padded
-    unpackTable(memory, 9732208, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 145845488);
+    unpackTable(memory, 13205616, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 165489904);
     // dfc_w from rows [input][unit]
-    unpackTable(memory, 9732464, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 145848816);
+    unpackTable(memory, 13205872, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 165493232);
     // dfc_b, padded
-    unpackTable(memory, 9735024, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 145851888);
+    unpackTable(memory, 13208432, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 165496304);
 }
 /**
  * One image into batch slot `slot`: bytes × PIXEL_SCALE − mean[channel], pixel by pixel
@@ -654,9 +654,9 @@ export class Net {
         this.state = floats(4315584, 1376);
         this.grads = floats(base + 0, 269722);
         this.input = floats(base + 1078896, 147968);
-        this.labels = new Uint8Array(memory, base + 145851936, 32);
-        this.predictions = new Uint8Array(memory, base + 145851968, 32);
-        this.probabilities = floats(base + 145852000, 32 * 10);
+        this.labels = new Uint8Array(memory, base + 165496352, 32);
+        this.predictions = new Uint8Array(memory, base + 165496384, 32);
+        this.probabilities = floats(base + 165496416, 32 * 10);
         this.logits = floats(base + 143949424, 382);
         this.dlogits = floats(base + 143950960, 382);
         this.stem_w = this.params.subarray(0, 432);
@@ -758,24 +758,24 @@ export class Net {
         this.s3_b3_bn2_var = this.state.subarray(1312, 1376);
         this.statistics = [
             floats(4323072, 128),
-            floats(4342272, 128),
-            floats(4361472, 128),
-            floats(4380672, 128),
-            floats(4399872, 128),
-            floats(4419072, 128),
-            floats(4438272, 128),
-            floats(4476160, 256),
-            floats(4551424, 256),
-            floats(4626688, 256),
-            floats(4701952, 256),
-            floats(4777216, 256),
-            floats(4852480, 256),
-            floats(5001984, 512),
-            floats(5299968, 512),
-            floats(5597952, 512),
-            floats(5895936, 512),
-            floats(6193920, 512),
-            floats(6491904, 512),
+            floats(4375040, 128),
+            floats(4427008, 128),
+            floats(4478976, 128),
+            floats(4530944, 128),
+            floats(4582912, 128),
+            floats(4634880, 128),
+            floats(4672768, 256),
+            floats(4879104, 256),
+            floats(5085440, 256),
+            floats(5291776, 256),
+            floats(5498112, 256),
+            floats(5704448, 256),
+            floats(5853952, 512),
+            floats(6676224, 512),
+            floats(7498496, 512),
+            floats(8320768, 512),
+            floats(9143040, 512),
+            floats(9965312, 512),
         ];
         this.setRates();
     }

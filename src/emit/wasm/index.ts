@@ -11,7 +11,7 @@ import { assemble } from './assemble.js';
 import { F, type Packing, WasmPlan } from './plan.js';
 
 /** The shared helper functions, in the order they are emitted, and what each calls. */
-const HELPERS = ['exp', 'erf', 'hash'];
+const HELPERS = ['hash'];
 
 export interface WasmFiles {
   readonly wat: string;
@@ -28,7 +28,7 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
   const views = graph.ops.map((op) => op.op.kernels.wasm.view(op, plan));
   const ops = graph.ops.map((op, i) => {
     const view = views[i]!;
-    return { name: op.name, partial: `ops/${op.type}/wasm`, view: view.template, backward: op.backward && view.backward, packs: view.packs ?? [], unpacks: view.unpacks ?? [], updates: view.updates ?? [] };
+    return { name: op.name, partial: `ops/${op.type}/wasm`, view: view.template, backward: op.backward && view.backward, packs: view.packs ?? [], unpacks: view.unpacks ?? [], updates: view.updates ?? [], transforms: view.transforms ?? [] };
   });
   // Helper functions, once each (an op lists every helper its kernels call).
   const needed = new Set(views.flatMap((view) => view.helpers ?? []));
@@ -56,6 +56,7 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
     backward: [...ops].reverse().filter((op) => op.backward),
     packs,
     unpacks,
+    transforms: ops.flatMap((op) => op.transforms),
     optimizer: training.optimizer,
     damping: 1 - graph.optimizer.momentum,
     squaredDamping: 1 - graph.optimizer.beta2,

@@ -49,7 +49,9 @@ export interface WasmOpView {
   readonly unpacks?: readonly Packing[];
   /** Batch norm's running statistics, updated after each training step (runtime/statistics.ts). */
   readonly updates?: readonly WasmStatsUpdate[];
-  /** Shared functions its kernels call (src/ops/shared/wasm-<name>.hbs), emitted once: 'exp', 'erf'. */
+  /** Functions of the op's module that prepare() calls after the packings (e.g. Winograd's kernel transforms). */
+  readonly transforms?: readonly { readonly name: string; readonly backwardOnly: boolean }[];
+  /** Shared functions its kernels call (src/ops/shared/wasm-<name>.hbs), emitted once: 'hash'. */
   readonly helpers?: readonly string[];
   readonly template: Readonly<Record<string, unknown>>;
 }

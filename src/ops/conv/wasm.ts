@@ -7,6 +7,13 @@ import type { GraphOp } from '../../lower/graph.js';
 import { columnBlocks, tile, tileLocals, TILE_ROWS } from '../shared/gemm.js';
 import type { LayerOf } from '../types.js';
 import type { ConvOptions } from './index.js';
+import { winogradPass, winogradPays, winogradScratch } from '../shared/winograd.js';
+
+/** The locals a Winograd pass adds to its function. */
+const WINOGRAD_LOCALS = [
+  ...['$vr', '$vt', '$c', '$p', '$ty', '$tx', '$rows', '$r', '$xi', '$vx', '$mx', '$ux'].map((name) => `(local ${name} i32)`),
+  ...['$e', ...Array.from({ length: 16 }, (_, i) => `$d${i >> 2}${i & 3}`)].map((name) => `(local ${name} v128)`),
+].join(' ');
 
 /**
  * A pass of the forward micro-kernel: out[pos][co] (+)= Σ in[corner + pos·stride + tap][ci]·w[co][ci][tap],
@@ -74,6 +81,9 @@ function pass(options: {
 /** Bytes of one core's cache a pass's inputs may fill (half its L2 on the machines netc is tuned on). */
 const CACHE_BYTES = 256 * 1024;
 
+/** Bytes of dy a chunk of dL/dw's packed panels holds (they stay in a core's L2 while every tap reads them). */
+const DW_PANEL_BYTES = 128 * 1024;
+
 /** How many samples' inputs fit in that budget (at least one). */
 function samplesInCache(bytesPerSample: number): number {
   return Math.max(1, Math.floor(CACHE_BYTES / bytesPerSample));
@@ -106,7 +116,18 @@ export const wasmKernels: WasmKernels = {
       bias = plan.takeShared(y.cp * F);
       packs.push({ name: `${op.name} biases, padded`, from: op.params.b!, kind: 'rows', to: bias, shared: true, outputs: cout, inputs: 1, taps: 1, width: y.cp, flip: false, swap: false });
     }
-    const forward = pass({ label: 'forward', x, xAt: x.at, pad: layer.padding, stride: layer.stride, k, cin, y, yAt: y.at, weights: forwardWeights, bias, accumulate: false });
+    // 3×3 stride-1 passes over maps large enough go by Winograd's F(2×2, 3×3): its kernels'
+    // transform is made from the packed blocks by prepare(), its tiles go through one scratch
+    // area of the thread (the forward pass and dL/dx never run at once).
+    const fastForward = winogradPays(k, layer.stride, y.height, y.width, cin, cout);
+    const fastGather = dxMode !== 'none' && winogradPays(k, layer.stride, x.height, x.width, cout, cin);
+    const scratchBytes = Math.max(fastForward ? winogradScratch(x, y).bytes : 0, fastGather ? winogradScratch(y, x).bytes : 0);
+    const scratch = scratchBytes > 0 ? plan.take(scratchBytes) : 0;
+    const transforms: { name: string; backwardOnly: boolean }[] = [];
+    const forward = fastForward
+      ? { direct: undefined, winograd: winogradPass({ label: 'forward', transform: `${op.name}_winograd_forward`, x, xAt: x.at, pad: layer.padding, cin, y, yAt: y.at, blocks: forwardWeights, u: plan.takeShared(16 * cin * y.cp * F), bias, accumulate: false, scratch }) }
+      : { direct: pass({ label: 'forward', x, xAt: x.at, pad: layer.padding, stride: layer.stride, k, cin, y, yAt: y.at, weights: forwardWeights, bias, accumulate: false }), winograd: undefined };
+    if (forward.winograd) transforms.push({ name: forward.winograd.transform.name, backwardOnly: false });
     // dL/dx: a gather (stride 1) through the flipped kernels, or a scatter tap by tap.
     let gather;
     let scatter;
@@ -114,7 +135,11 @@ export const wasmKernels: WasmKernels = {
       const packed = plan.takeShared(taps * cout * x.cp * F);
       if (layer.stride === 1) {
         packs.push({ ...blocks(`${op.name} weights flipped, in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, true, true), backwardOnly: true });
-        gather = pass({ label: 'dL/dx', x: y, xAt: y.gradAt, pad: k - 1 - layer.padding, stride: 1, k, cin: cout, y: x, yAt: x.gradAt, weights: packed, accumulate: dxMode === 'accumulate' });
+        const dx = { label: 'dL/dx', x: y, xAt: y.gradAt, pad: k - 1 - layer.padding, cin: cout, y: x, yAt: x.gradAt, accumulate: dxMode === 'accumulate' };
+        gather = fastGather
+          ? { direct: undefined, winograd: winogradPass({ ...dx, transform: `${op.name}_winograd_dx`, blocks: packed, u: plan.takeShared(16 * cout * x.cp * F), scratch }) }
+          : { direct: pass({ ...dx, stride: 1, k, weights: packed }), winograd: undefined };
+        if (gather.winograd) transforms.push({ name: gather.winograd.transform.name, backwardOnly: true });
       } else {
         packs.push({ ...blocks(`${op.name} weights in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, false, true), backwardOnly: true });
         scatter = scatterView(x, y, layer, cout, packed, dxMode === 'accumulate');
@@ -125,6 +150,11 @@ export const wasmKernels: WasmKernels = {
     let weightGrad;
     if (trains) {
       const dw = plan.take(taps * x.cp * y.cp * F);
+      // Panels of a chunk of samples: dy in blocks of output channels, x at one tap (4 channels a position).
+      const positions = y.height * y.width;
+      const dwChunk = Math.max(1, Math.floor(DW_PANEL_BYTES / (positions * y.cp * F)));
+      const dyPanel = plan.take(dwChunk * positions * y.cp * F);
+      const xPanel = plan.take(dwChunk * positions * 16);
       unpacks.push({ name: `d${w.name} from rows [tap][ci][co]`, from: w, kind: 'rows', to: dw, shared: false, outputs: cout, inputs: cin, taps, width: y.cp, flip: false, swap: false, packedInputs: x.cp });
       weightGrad = {
         dw,
@@ -144,10 +174,13 @@ export const wasmKernels: WasmKernels = {
         width: y.width,
         // Rows of the GEMM: four input channels at a time, over the padded channels.
         ciBlocks: x.cp / 4,
-        chunk: samplesInCache(x.sampleBytes + y.sampleBytes),
+        chunk: dwChunk,
+        positions,
+        xPanel,
         tapBytes: x.cp * y.cp * F,
         ciBlockBytes: 4 * y.cp * F,
-        groups: columnBlocks(y.cp / 4).map((g) => ({ ...g, tile: tile(4, g.nv, F, y.cp * F), first16: g.first * 16, chanStep: g.nv * 16 })),
+        // A block's dy panel: [position][lanes] for the chunk's positions; blocks one after another.
+        groups: columnBlocks(y.cp / 4).map((g) => ({ ...g, tile: tile(4, g.nv, F, y.cp * F), first16: g.first * 16, chanStep: g.nv * 16, panel: dyPanel + g.first * 16 * positions * dwChunk, panelBytes: g.nv * 16 * positions * dwChunk })),
       };
     }
     let biasGrad;
@@ -160,7 +193,11 @@ export const wasmKernels: WasmKernels = {
       backward: trains || dxMode !== 'none',
       packs,
       unpacks,
+      transforms,
       template: {
+        transforms: [forward.winograd?.transform, gather?.winograd?.transform].filter((t) => t !== undefined),
+        forwardLocals: forward.winograd ? WINOGRAD_LOCALS : '',
+        backwardLocals: gather?.winograd ? WINOGRAD_LOCALS : '',
         name: op.name,
         size: k,
         stride: layer.stride,

@@ -12,4 +12,4 @@ export const definition = activation({
   gradient: { readsInputs: true, readsOutput: false },
 });
 
-export const gelu = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true, helpers: ['erf', 'exp'] }) }, onnx: onnxForm, pytorch: pytorchForm };
+export const gelu = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true }) }, onnx: onnxForm, pytorch: pytorchForm };

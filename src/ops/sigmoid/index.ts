@@ -12,4 +12,4 @@ export const definition = activation({
   gradient: { readsInputs: false, readsOutput: true, inPlace: true },
 });
 
-export const sigmoid = { ...definition, kernels: { ts: tsElementwise({ keepsZero: false }), wasm: wasmElementwise({ keepsZero: false, helpers: ['exp'] }) }, onnx: onnxForm, pytorch: pytorchForm };
+export const sigmoid = { ...definition, kernels: { ts: tsElementwise({ keepsZero: false }), wasm: wasmElementwise({ keepsZero: false }) }, onnx: onnxForm, pytorch: pytorchForm };

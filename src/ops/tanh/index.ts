@@ -11,4 +11,4 @@ export const definition = activation({
   gradient: { readsInputs: false, readsOutput: true, inPlace: true },
 });
 
-export const tanh = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true, helpers: ['exp'] }) }, onnx: onnxForm, pytorch: pytorchForm };
+export const tanh = { ...definition, kernels: { ts: tsElementwise({ keepsZero: true }), wasm: wasmElementwise({ keepsZero: true }) }, onnx: onnxForm, pytorch: pytorchForm };
