@@ -89,6 +89,8 @@ describe('the WebAssembly backend matches the TypeScript backend', () => {
     // 2×2, and c4's forward (5×5 outputs: 9 tiles of 16 multiplies against 25 of 9) stays direct.
     expect(wat.match(/;; (forward|dL\/dx) by Winograd/g)).toHaveLength(7);
     expect(wat).toMatch(/func \$c4_winograd_dx/);
+    // dL/dw by Winograd only where both sides have 64 channels or more: c3 alone.
+    expect(wat.match(/;; dL\/dw by Winograd/g)).toHaveLength(1);
     expect(wat).not.toMatch(/func \$c4_winograd_forward/);
   });
 

@@ -16,7 +16,7 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 /** Byte offsets: the shared part once, then one region a Net (64 samples). */
 const SHARED_BYTES = 22798352;
-const REGION_BYTES = 130957888;
+const REGION_BYTES = 132796320;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -107,17 +107,17 @@ function writePackingTables(memory) {
     // ds2_res_conv_w from rows [tap][ci][co]
     unpackTable(memory, 21022224, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 127379296);
     // ds2_res_bn_beta, padded
-    unpackTable(memory, 21612048, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128098480);
+    unpackTable(memory, 21612048, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 129017696);
     // ds3_conv_w from rows [tap][ci][co]
-    unpackTable(memory, 21612560, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 129157808);
+    unpackTable(memory, 21612560, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 130077024);
     // ds3_bn_beta, padded
-    unpackTable(memory, 22202384, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 130171904);
+    unpackTable(memory, 22202384, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 132010336);
     // ds3_res_conv_w from rows [tap][ci][co]
-    unpackTable(memory, 22202896, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 130182656);
+    unpackTable(memory, 22202896, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 132021088);
     // ds3_res_bn_beta, padded
-    unpackTable(memory, 22792720, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 130905536);
+    unpackTable(memory, 22792720, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 132743968);
     // dfc_w from rows [input][unit]
-    unpackTable(memory, 22793232, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 130949056);
+    unpackTable(memory, 22793232, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 132787488);
 }
 /**
  * One image into batch slot `slot`: bytes × PIXEL_SCALE − mean[channel], pixel by pixel
@@ -252,9 +252,9 @@ export class Net {
         this.state = floats(7960064, 1152);
         this.grads = floats(base + 0, 497504);
         this.input = floats(base + 1990016, 262144);
-        this.labels = new Uint8Array(memory, base + 130955200, 64);
-        this.predictions = new Uint8Array(memory, base + 130955264, 64);
-        this.probabilities = floats(base + 130955328, 64 * 10);
+        this.labels = new Uint8Array(memory, base + 132793632, 64);
+        this.predictions = new Uint8Array(memory, base + 132793696, 64);
+        this.probabilities = floats(base + 132793760, 64 * 10);
         this.logits = floats(base + 119639424, 766);
         this.dlogits = floats(base + 119642496, 766);
         this.whiten_w = this.params.subarray(0, 288);

@@ -16,7 +16,7 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 /** Byte offsets: the shared part once, then one region a Net (32 samples). */
 const SHARED_BYTES = 13208480;
-const REGION_BYTES = 165497696;
+const REGION_BYTES = 166112096;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -347,37 +347,37 @@ function writePackingTables(memory) {
     // ds3_b1_conv2_w from rows [tap][ci][co]
     unpackTable(memory, 12466032, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 159585264);
     // ds3_b1_bn2_gamma, padded
-    unpackTable(memory, 12613488, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 159871984);
+    unpackTable(memory, 12613488, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 159994864);
     // ds3_b1_bn2_beta, padded
-    unpackTable(memory, 12613744, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 159872240);
+    unpackTable(memory, 12613744, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 159995120);
     // ds3_b2_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 12614000, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 161186288);
+    unpackTable(memory, 12614000, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 161309168);
     // ds3_b2_bn1_gamma, padded
-    unpackTable(memory, 12761456, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 161473008);
+    unpackTable(memory, 12761456, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 161718768);
     // ds3_b2_bn1_beta, padded
-    unpackTable(memory, 12761712, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 161473264);
+    unpackTable(memory, 12761712, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 161719024);
     // ds3_b2_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 12761968, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 162525168);
+    unpackTable(memory, 12761968, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 162770928);
     // ds3_b2_bn2_gamma, padded
-    unpackTable(memory, 12909424, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 162811888);
+    unpackTable(memory, 12909424, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 163180528);
     // ds3_b2_bn2_beta, padded
-    unpackTable(memory, 12909680, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 162812144);
+    unpackTable(memory, 12909680, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 163180784);
     // ds3_b3_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 12909936, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 163864048);
+    unpackTable(memory, 12909936, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 164232688);
     // ds3_b3_bn1_gamma, padded
-    unpackTable(memory, 13057392, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 164150768);
+    unpackTable(memory, 13057392, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 164642288);
     // ds3_b3_bn1_beta, padded
-    unpackTable(memory, 13057648, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 164151024);
+    unpackTable(memory, 13057648, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 164642544);
     // ds3_b3_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 13057904, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 165202928);
+    unpackTable(memory, 13057904, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 165694448);
     // ds3_b3_bn2_gamma, padded
-    unpackTable(memory, 13205360, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 165489648);
+    unpackTable(memory, 13205360, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 166104048);
     // ds3_b3_bn2_beta, padded
-    unpackTable(memory, 13205616, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 165489904);
+    unpackTable(memory, 13205616, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 166104304);
     // dfc_w from rows [input][unit]
-    unpackTable(memory, 13205872, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 165493232);
+    unpackTable(memory, 13205872, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 166107632);
     // dfc_b, padded
-    unpackTable(memory, 13208432, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 165496304);
+    unpackTable(memory, 13208432, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 166110704);
 }
 /**
  * One image into batch slot `slot`: bytes × PIXEL_SCALE − mean[channel], pixel by pixel
@@ -654,9 +654,9 @@ export class Net {
         this.state = floats(4315584, 1376);
         this.grads = floats(base + 0, 269722);
         this.input = floats(base + 1078896, 147968);
-        this.labels = new Uint8Array(memory, base + 165496352, 32);
-        this.predictions = new Uint8Array(memory, base + 165496384, 32);
-        this.probabilities = floats(base + 165496416, 32 * 10);
+        this.labels = new Uint8Array(memory, base + 166110752, 32);
+        this.predictions = new Uint8Array(memory, base + 166110784, 32);
+        this.probabilities = floats(base + 166110816, 32 * 10);
         this.logits = floats(base + 143949424, 382);
         this.dlogits = floats(base + 143950960, 382);
         this.stem_w = this.params.subarray(0, 432);

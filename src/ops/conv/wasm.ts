@@ -7,11 +7,11 @@ import type { GraphOp } from '../../lower/graph.js';
 import { columnBlocks, tile, tileLocals, TILE_ROWS } from '../shared/gemm.js';
 import type { LayerOf } from '../types.js';
 import type { ConvOptions } from './index.js';
-import { winogradPass, winogradPays, winogradScratch } from '../shared/winograd.js';
+import { winogradGradBytes, winogradGradPays, winogradPass, winogradPays, winogradScratch, winogradWeightGrad } from '../shared/winograd.js';
 
 /** The locals a Winograd pass adds to its function. */
 const WINOGRAD_LOCALS = [
-  ...['$vr', '$vt', '$c', '$p', '$ty', '$tx', '$rows', '$r', '$xi', '$vx', '$mx', '$ux'].map((name) => `(local ${name} i32)`),
+  ...['$vr', '$vt', '$c', '$cs', '$p', '$ty', '$tx', '$rows', '$r', '$xi', '$vx', '$mx', '$ux'].map((name) => `(local ${name} i32)`),
   ...['$e', ...Array.from({ length: 16 }, (_, i) => `$d${i >> 2}${i & 3}`)].map((name) => `(local ${name} v128)`),
 ].join(' ');
 
@@ -150,38 +150,10 @@ export const wasmKernels: WasmKernels = {
     let weightGrad;
     if (trains) {
       const dw = plan.take(taps * x.cp * y.cp * F);
-      // Panels of a chunk of samples: dy in blocks of output channels, x at one tap (4 channels a position).
-      const positions = y.height * y.width;
-      const dwChunk = Math.max(1, Math.floor(DW_PANEL_BYTES / (positions * y.cp * F)));
-      const dyPanel = plan.take(dwChunk * positions * y.cp * F);
-      const xPanel = plan.take(dwChunk * positions * 16);
       unpacks.push({ name: `d${w.name} from rows [tap][ci][co]`, from: w, kind: 'rows', to: dw, shared: false, outputs: cout, inputs: cin, taps, width: y.cp, flip: false, swap: false, packedInputs: x.cp });
-      weightGrad = {
-        dw,
-        dwBytes: taps * x.cp * y.cp * F,
-        xCorner: x.at + x.originBytes - layer.padding * (x.rowBytes + x.pixelBytes),
-        xSample: x.sampleBytes,
-        xRowStep: layer.stride * x.rowBytes,
-        xColStep: layer.stride * x.pixelBytes,
-        xRow: x.rowBytes,
-        xPixel: x.pixelBytes,
-        dyStart: y.gradAt + y.originBytes,
-        dySample: y.sampleBytes,
-        dyRow: y.rowBytes,
-        dyPixel: y.pixelBytes,
-        k,
-        height: y.height,
-        width: y.width,
-        // Rows of the GEMM: four input channels at a time, over the padded channels.
-        ciBlocks: x.cp / 4,
-        chunk: dwChunk,
-        positions,
-        xPanel,
-        tapBytes: x.cp * y.cp * F,
-        ciBlockBytes: 4 * y.cp * F,
-        // A block's dy panel: [position][lanes] for the chunk's positions; blocks one after another.
-        groups: columnBlocks(y.cp / 4).map((g) => ({ ...g, tile: tile(4, g.nv, F, y.cp * F), first16: g.first * 16, chanStep: g.nv * 16, panel: dyPanel + g.first * 16 * positions * dwChunk, panelBytes: g.nv * 16 * positions * dwChunk })),
-      };
+      weightGrad = fastForward && winogradGradPays(cin, cout)
+        ? { direct: undefined, winograd: winogradWeightGrad({ label: 'dL/dw', x, pad: layer.padding, y, dw, du: plan.take(winogradGradBytes(x, y)), scratch }) }
+        : { direct: directWeightGrad(plan, x, y, layer, dw), winograd: undefined };
     }
     let biasGrad;
     if (layer.bias && op.params.b!.trainable) {
@@ -197,7 +169,7 @@ export const wasmKernels: WasmKernels = {
       template: {
         transforms: [forward.winograd?.transform, gather?.winograd?.transform].filter((t) => t !== undefined),
         forwardLocals: forward.winograd ? WINOGRAD_LOCALS : '',
-        backwardLocals: gather?.winograd ? WINOGRAD_LOCALS : '',
+        backwardLocals: gather?.winograd || weightGrad?.winograd ? WINOGRAD_LOCALS : '',
         name: op.name,
         size: k,
         stride: layer.stride,
@@ -222,6 +194,42 @@ export const wasmKernels: WasmKernels = {
     };
   },
 };
+
+/** dL/dw as a GEMM over positions on panels packed per chunk of samples (see wasm.hbs). */
+function directWeightGrad(plan: WasmPlan, x: WasmBuffer, y: WasmBuffer, layer: LayerOf<ConvOptions>, dw: number) {
+  const k = layer.size;
+  // Panels of a chunk of samples: dy in blocks of output channels, x at one tap (4 channels a position).
+  const positions = y.height * y.width;
+  const dwChunk = Math.max(1, Math.floor(DW_PANEL_BYTES / (positions * y.cp * F)));
+  const dyPanel = plan.take(dwChunk * positions * y.cp * F);
+  const xPanel = plan.take(dwChunk * positions * 16);
+  return {
+    dw,
+    dwBytes: k * k * x.cp * y.cp * F,
+    xCorner: x.at + x.originBytes - layer.padding * (x.rowBytes + x.pixelBytes),
+    xSample: x.sampleBytes,
+    xRowStep: layer.stride * x.rowBytes,
+    xColStep: layer.stride * x.pixelBytes,
+    xRow: x.rowBytes,
+    xPixel: x.pixelBytes,
+    dyStart: y.gradAt + y.originBytes,
+    dySample: y.sampleBytes,
+    dyRow: y.rowBytes,
+    dyPixel: y.pixelBytes,
+    k,
+    height: y.height,
+    width: y.width,
+    // Rows of the GEMM: four input channels at a time, over the padded channels.
+    ciBlocks: x.cp / 4,
+    chunk: dwChunk,
+    positions,
+    xPanel,
+    tapBytes: x.cp * y.cp * F,
+    ciBlockBytes: 4 * y.cp * F,
+    // A block's dy panel: [position][lanes] for the chunk's positions; blocks one after another.
+    groups: columnBlocks(y.cp / 4).map((g) => ({ ...g, tile: tile(4, g.nv, F, y.cp * F), first16: g.first * 16, chanStep: g.nv * 16, panel: dyPanel + g.first * 16 * positions * dwChunk, panelBytes: g.nv * 16 * positions * dwChunk })),
+  };
+}
 
 /** dL/dx of a strided conv: per tap, dx[pos·stride + tap] += Σ_co dy[pos][co]·w[co][ci][tap]. */
 function scatterView(x: WasmBuffer, y: WasmBuffer, layer: LayerOf<ConvOptions>, cout: number, weights: number, accumulate: boolean) {
