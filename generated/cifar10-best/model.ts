@@ -278,7 +278,7 @@ export function maxpool1_backward(dy: Float32Array, arg: Int32Array, dx: Float32
 /**
  * conv2: 5×5 convolution, 32 → 32 channels, stride 1, padding 2.
  *   x: [n][32][20][20]  16×16×32 inside a zero border of 2
- *   y: [n][32][16][16]  16×16×32
+ *   y: [n][32][20][20]  16×16×32 inside a zero border of 2
  *   w: [32][32][5][5]  b: [32]
  */
 export function conv2_forward(x: Float32Array, w: Float32Array, b: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -287,9 +287,9 @@ export function conv2_forward(x: Float32Array, w: Float32Array, b: Float32Array,
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 32; co++) {
       const bias = b[co];
-      const plane = s * 8192 + co * 256;
+      const plane = s * 12800 + co * 400 + 42;
       for (let oy = 0; oy < 16; oy++) {
-        const row = plane + oy * 16;
+        const row = plane + oy * 20;
         y.fill(bias, row, row + 16);
       }
     }
@@ -304,10 +304,10 @@ export function conv2_forward(x: Float32Array, w: Float32Array, b: Float32Array,
       const w20 = w[wi + 20], w21 = w[wi + 21], w22 = w[wi + 22], w23 = w[wi + 23], w24 = w[wi + 24];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 12800 + ci * 400;
-        const yPlane = s * 8192 + co * 256;
+        const yPlane = s * 12800 + co * 400 + 42;
         for (let oy = 0; oy < 16; oy++) {
           let xi = xPlane + oy * 20;
-          let yi = yPlane + oy * 16;
+          let yi = yPlane + oy * 20;
           for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2] + w3 * x[xi + 3] + w4 * x[xi + 4]) +
@@ -323,16 +323,16 @@ export function conv2_forward(x: Float32Array, w: Float32Array, b: Float32Array,
 }
 
 /**
- * conv2 backward: db = Σ dy; dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * conv2 backward: db = Σ dy; dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  * dy comes through relu2 and maxpool2, which leaves most of it zero: those positions are skipped.
  */
 export function conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   for (let co = 0; co < 32; co++) {
     let sum = 0;
     for (let s = 0; s < n; s++) {
-      const plane = s * 8192 + co * 256;
+      const plane = s * 12800 + co * 400 + 42;
       for (let oy = 0; oy < 16; oy++) {
-        const row = plane + oy * 16;
+        const row = plane + oy * 20;
         for (let ox = 0; ox < 16; ox++) sum += dy[row + ox];
       }
     }
@@ -342,11 +342,6 @@ export function conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
   for (let co = 0; co < 32; co++) {
     for (let ci = 0; ci < 32; ci++) {
       const wi = (co * 32 + ci) * 25;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2], w3 = w[wi + 3], w4 = w[wi + 4];
-      const w5 = w[wi + 5], w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8], w9 = w[wi + 9];
-      const w10 = w[wi + 10], w11 = w[wi + 11], w12 = w[wi + 12], w13 = w[wi + 13], w14 = w[wi + 14];
-      const w15 = w[wi + 15], w16 = w[wi + 16], w17 = w[wi + 17], w18 = w[wi + 18], w19 = w[wi + 19];
-      const w20 = w[wi + 20], w21 = w[wi + 21], w22 = w[wi + 22], w23 = w[wi + 23], w24 = w[wi + 24];
       let g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0;
       let g5 = 0, g6 = 0, g7 = 0, g8 = 0, g9 = 0;
       let g10 = 0, g11 = 0, g12 = 0, g13 = 0, g14 = 0;
@@ -354,10 +349,10 @@ export function conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
       let g20 = 0, g21 = 0, g22 = 0, g23 = 0, g24 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 12800 + ci * 400;
-        const yPlane = s * 8192 + co * 256;
+        const yPlane = s * 12800 + co * 400 + 42;
         for (let oy = 0; oy < 16; oy++) {
           let xi = xPlane + oy * 20;
-          let yi = yPlane + oy * 16;
+          let yi = yPlane + oy * 20;
           for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
             const g = dy[yi];
             if (g === 0) continue;
@@ -386,31 +381,6 @@ export function conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
             g22 += g * x[xi + 82];
             g23 += g * x[xi + 83];
             g24 += g * x[xi + 84];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 3] += w3 * g;
-            dx[xi + 4] += w4 * g;
-            dx[xi + 20] += w5 * g;
-            dx[xi + 21] += w6 * g;
-            dx[xi + 22] += w7 * g;
-            dx[xi + 23] += w8 * g;
-            dx[xi + 24] += w9 * g;
-            dx[xi + 40] += w10 * g;
-            dx[xi + 41] += w11 * g;
-            dx[xi + 42] += w12 * g;
-            dx[xi + 43] += w13 * g;
-            dx[xi + 44] += w14 * g;
-            dx[xi + 60] += w15 * g;
-            dx[xi + 61] += w16 * g;
-            dx[xi + 62] += w17 * g;
-            dx[xi + 63] += w18 * g;
-            dx[xi + 64] += w19 * g;
-            dx[xi + 80] += w20 * g;
-            dx[xi + 81] += w21 * g;
-            dx[xi + 82] += w22 * g;
-            dx[xi + 83] += w23 * g;
-            dx[xi + 84] += w24 * g;
           }
         }
       }
@@ -441,13 +411,41 @@ export function conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
       dw[wi + 24] = g24;
     }
   }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 32; ci++) {
+    for (let co = 0; co < 32; co++) {
+      const wi = (co * 32 + ci) * 25;
+      const w0 = w[wi + 24], w1 = w[wi + 23], w2 = w[wi + 22], w3 = w[wi + 21], w4 = w[wi + 20];
+      const w5 = w[wi + 19], w6 = w[wi + 18], w7 = w[wi + 17], w8 = w[wi + 16], w9 = w[wi + 15];
+      const w10 = w[wi + 14], w11 = w[wi + 13], w12 = w[wi + 12], w13 = w[wi + 11], w14 = w[wi + 10];
+      const w15 = w[wi + 9], w16 = w[wi + 8], w17 = w[wi + 7], w18 = w[wi + 6], w19 = w[wi + 5];
+      const w20 = w[wi + 4], w21 = w[wi + 3], w22 = w[wi + 2], w23 = w[wi + 1], w24 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 12800 + co * 400;
+        const dxPlane = s * 12800 + ci * 400 + 42;
+        for (let iy = 0; iy < 16; iy++) {
+          let yi = dyPlane + iy * 20;
+          let xi = dxPlane + iy * 20;
+          for (let ix = 0; ix < 16; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2] + w3 * dy[yi + 3] + w4 * dy[yi + 4]) +
+              (w5 * dy[yi + 20] + w6 * dy[yi + 21] + w7 * dy[yi + 22] + w8 * dy[yi + 23] + w9 * dy[yi + 24]) +
+              (w10 * dy[yi + 40] + w11 * dy[yi + 41] + w12 * dy[yi + 42] + w13 * dy[yi + 43] + w14 * dy[yi + 44]) +
+              (w15 * dy[yi + 60] + w16 * dy[yi + 61] + w17 * dy[yi + 62] + w18 * dy[yi + 63] + w19 * dy[yi + 64]) +
+              (w20 * dy[yi + 80] + w21 * dy[yi + 81] + w22 * dy[yi + 82] + w23 * dy[yi + 83] + w24 * dy[yi + 84]);
+          }
+        }
+      }
+    }
+  }
 }
 
 /**
- * relu2: max(0, x), in place over [n][32][16][16] (16×16×32).
+ * relu2: max(0, x), in place over [n][32][20][20] (16×16×32; the zero border stays zero).
  */
 export function relu2_forward(x: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
-  const end = n * 8192;
+  const end = n * 12800;
   for (let i = 0; i < end; i++) {
     const v = x[i];
     y[i] = v < 0 ? 0 : v;
@@ -457,7 +455,7 @@ export function relu2_forward(x: Float32Array, y: Float32Array, n: number, ctx: 
 
 /** relu2 backward, in place: the gradient passes where the output is positive (x > 0). */
 export function relu2_backward(y: Float32Array, dy: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
-  const end = n * 8192;
+  const end = n * 12800;
   for (let i = 0; i < end; i++) {
     const g = dy[i];
     const u = y[i];
@@ -468,16 +466,16 @@ export function relu2_backward(y: Float32Array, dy: Float32Array, dx: Float32Arr
 
 /**
  * maxpool2: 2×2 max pooling, stride 2, per channel; records where each maximum was.
- *   x: [n][32][16][16]  16×16×32
+ *   x: [n][32][20][20]  16×16×32 inside a zero border of 2
  *   y, arg: [n][32][12][12]  8×8×32 inside a zero border of 2
  */
 export function maxpool2_forward(x: Float32Array, y: Float32Array, arg: Int32Array, n: number, ctx: StepContext): void {
   for (let s = 0; s < n; s++) {
     for (let c = 0; c < 32; c++) {
-      const xPlane = s * 8192 + c * 256;
+      const xPlane = s * 12800 + c * 400 + 42;
       const yPlane = s * 4608 + c * 144 + 26;
       for (let oy = 0; oy < 8; oy++) {
-        let xi = xPlane + oy * 32;
+        let xi = xPlane + oy * 40;
         let yi = yPlane + oy * 12;
         for (let ox = 0; ox < 8; ox++) {
           let max = x[xi];
@@ -488,15 +486,15 @@ export function maxpool2_forward(x: Float32Array, y: Float32Array, arg: Int32Arr
             max = v;
             at = xi + 1;
           }
-          v = x[xi + 16];
+          v = x[xi + 20];
           if (v > max) {
             max = v;
-            at = xi + 16;
+            at = xi + 20;
           }
-          v = x[xi + 17];
+          v = x[xi + 21];
           if (v > max) {
             max = v;
-            at = xi + 17;
+            at = xi + 21;
           }
           y[yi] = max;
           arg[yi] = at;
@@ -510,7 +508,7 @@ export function maxpool2_forward(x: Float32Array, y: Float32Array, arg: Int32Arr
 
 /** maxpool2 backward: each window's gradient goes to where its maximum was. */
 export function maxpool2_backward(dy: Float32Array, arg: Int32Array, dx: Float32Array, n: number, ctx: StepContext): void {
-  dx.fill(0, 0, n * 8192);
+  dx.fill(0, 0, n * 12800);
   for (let s = 0; s < n; s++) {
     for (let c = 0; c < 32; c++) {
       const yPlane = s * 4608 + c * 144 + 26;
@@ -525,7 +523,7 @@ export function maxpool2_backward(dy: Float32Array, arg: Int32Array, dx: Float32
 /**
  * conv3: 5×5 convolution, 32 → 64 channels, stride 1, padding 2.
  *   x: [n][32][12][12]  8×8×32 inside a zero border of 2
- *   y: [n][64][8][8]  8×8×64
+ *   y: [n][64][12][12]  8×8×64 inside a zero border of 2
  *   w: [64][32][5][5]  b: [64]
  */
 export function conv3_forward(x: Float32Array, w: Float32Array, b: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -534,9 +532,9 @@ export function conv3_forward(x: Float32Array, w: Float32Array, b: Float32Array,
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 64; co++) {
       const bias = b[co];
-      const plane = s * 4096 + co * 64;
+      const plane = s * 9216 + co * 144 + 26;
       for (let oy = 0; oy < 8; oy++) {
-        const row = plane + oy * 8;
+        const row = plane + oy * 12;
         y.fill(bias, row, row + 8);
       }
     }
@@ -551,10 +549,10 @@ export function conv3_forward(x: Float32Array, w: Float32Array, b: Float32Array,
       const w20 = w[wi + 20], w21 = w[wi + 21], w22 = w[wi + 22], w23 = w[wi + 23], w24 = w[wi + 24];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 4608 + ci * 144;
-        const yPlane = s * 4096 + co * 64;
+        const yPlane = s * 9216 + co * 144 + 26;
         for (let oy = 0; oy < 8; oy++) {
           let xi = xPlane + oy * 12;
-          let yi = yPlane + oy * 8;
+          let yi = yPlane + oy * 12;
           for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2] + w3 * x[xi + 3] + w4 * x[xi + 4]) +
@@ -570,16 +568,16 @@ export function conv3_forward(x: Float32Array, w: Float32Array, b: Float32Array,
 }
 
 /**
- * conv3 backward: db = Σ dy; dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * conv3 backward: db = Σ dy; dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  * dy comes through relu3 and maxpool3, which leaves most of it zero: those positions are skipped.
  */
 export function conv3_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   for (let co = 0; co < 64; co++) {
     let sum = 0;
     for (let s = 0; s < n; s++) {
-      const plane = s * 4096 + co * 64;
+      const plane = s * 9216 + co * 144 + 26;
       for (let oy = 0; oy < 8; oy++) {
-        const row = plane + oy * 8;
+        const row = plane + oy * 12;
         for (let ox = 0; ox < 8; ox++) sum += dy[row + ox];
       }
     }
@@ -589,11 +587,6 @@ export function conv3_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
   for (let co = 0; co < 64; co++) {
     for (let ci = 0; ci < 32; ci++) {
       const wi = (co * 32 + ci) * 25;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2], w3 = w[wi + 3], w4 = w[wi + 4];
-      const w5 = w[wi + 5], w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8], w9 = w[wi + 9];
-      const w10 = w[wi + 10], w11 = w[wi + 11], w12 = w[wi + 12], w13 = w[wi + 13], w14 = w[wi + 14];
-      const w15 = w[wi + 15], w16 = w[wi + 16], w17 = w[wi + 17], w18 = w[wi + 18], w19 = w[wi + 19];
-      const w20 = w[wi + 20], w21 = w[wi + 21], w22 = w[wi + 22], w23 = w[wi + 23], w24 = w[wi + 24];
       let g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0;
       let g5 = 0, g6 = 0, g7 = 0, g8 = 0, g9 = 0;
       let g10 = 0, g11 = 0, g12 = 0, g13 = 0, g14 = 0;
@@ -601,10 +594,10 @@ export function conv3_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
       let g20 = 0, g21 = 0, g22 = 0, g23 = 0, g24 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 4608 + ci * 144;
-        const yPlane = s * 4096 + co * 64;
+        const yPlane = s * 9216 + co * 144 + 26;
         for (let oy = 0; oy < 8; oy++) {
           let xi = xPlane + oy * 12;
-          let yi = yPlane + oy * 8;
+          let yi = yPlane + oy * 12;
           for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
             const g = dy[yi];
             if (g === 0) continue;
@@ -633,31 +626,6 @@ export function conv3_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
             g22 += g * x[xi + 50];
             g23 += g * x[xi + 51];
             g24 += g * x[xi + 52];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 3] += w3 * g;
-            dx[xi + 4] += w4 * g;
-            dx[xi + 12] += w5 * g;
-            dx[xi + 13] += w6 * g;
-            dx[xi + 14] += w7 * g;
-            dx[xi + 15] += w8 * g;
-            dx[xi + 16] += w9 * g;
-            dx[xi + 24] += w10 * g;
-            dx[xi + 25] += w11 * g;
-            dx[xi + 26] += w12 * g;
-            dx[xi + 27] += w13 * g;
-            dx[xi + 28] += w14 * g;
-            dx[xi + 36] += w15 * g;
-            dx[xi + 37] += w16 * g;
-            dx[xi + 38] += w17 * g;
-            dx[xi + 39] += w18 * g;
-            dx[xi + 40] += w19 * g;
-            dx[xi + 48] += w20 * g;
-            dx[xi + 49] += w21 * g;
-            dx[xi + 50] += w22 * g;
-            dx[xi + 51] += w23 * g;
-            dx[xi + 52] += w24 * g;
           }
         }
       }
@@ -688,13 +656,41 @@ export function conv3_backward(x: Float32Array, w: Float32Array, dy: Float32Arra
       dw[wi + 24] = g24;
     }
   }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 32; ci++) {
+    for (let co = 0; co < 64; co++) {
+      const wi = (co * 32 + ci) * 25;
+      const w0 = w[wi + 24], w1 = w[wi + 23], w2 = w[wi + 22], w3 = w[wi + 21], w4 = w[wi + 20];
+      const w5 = w[wi + 19], w6 = w[wi + 18], w7 = w[wi + 17], w8 = w[wi + 16], w9 = w[wi + 15];
+      const w10 = w[wi + 14], w11 = w[wi + 13], w12 = w[wi + 12], w13 = w[wi + 11], w14 = w[wi + 10];
+      const w15 = w[wi + 9], w16 = w[wi + 8], w17 = w[wi + 7], w18 = w[wi + 6], w19 = w[wi + 5];
+      const w20 = w[wi + 4], w21 = w[wi + 3], w22 = w[wi + 2], w23 = w[wi + 1], w24 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 9216 + co * 144;
+        const dxPlane = s * 4608 + ci * 144 + 26;
+        for (let iy = 0; iy < 8; iy++) {
+          let yi = dyPlane + iy * 12;
+          let xi = dxPlane + iy * 12;
+          for (let ix = 0; ix < 8; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2] + w3 * dy[yi + 3] + w4 * dy[yi + 4]) +
+              (w5 * dy[yi + 12] + w6 * dy[yi + 13] + w7 * dy[yi + 14] + w8 * dy[yi + 15] + w9 * dy[yi + 16]) +
+              (w10 * dy[yi + 24] + w11 * dy[yi + 25] + w12 * dy[yi + 26] + w13 * dy[yi + 27] + w14 * dy[yi + 28]) +
+              (w15 * dy[yi + 36] + w16 * dy[yi + 37] + w17 * dy[yi + 38] + w18 * dy[yi + 39] + w19 * dy[yi + 40]) +
+              (w20 * dy[yi + 48] + w21 * dy[yi + 49] + w22 * dy[yi + 50] + w23 * dy[yi + 51] + w24 * dy[yi + 52]);
+          }
+        }
+      }
+    }
+  }
 }
 
 /**
- * relu3: max(0, x), in place over [n][64][8][8] (8×8×64).
+ * relu3: max(0, x), in place over [n][64][12][12] (8×8×64; the zero border stays zero).
  */
 export function relu3_forward(x: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
-  const end = n * 4096;
+  const end = n * 9216;
   for (let i = 0; i < end; i++) {
     const v = x[i];
     y[i] = v < 0 ? 0 : v;
@@ -704,7 +700,7 @@ export function relu3_forward(x: Float32Array, y: Float32Array, n: number, ctx: 
 
 /** relu3 backward, in place: the gradient passes where the output is positive (x > 0). */
 export function relu3_backward(y: Float32Array, dy: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
-  const end = n * 4096;
+  const end = n * 9216;
   for (let i = 0; i < end; i++) {
     const g = dy[i];
     const u = y[i];
@@ -715,16 +711,16 @@ export function relu3_backward(y: Float32Array, dy: Float32Array, dx: Float32Arr
 
 /**
  * maxpool3: 2×2 max pooling, stride 2, per channel; records where each maximum was.
- *   x: [n][64][8][8]  8×8×64
+ *   x: [n][64][12][12]  8×8×64 inside a zero border of 2
  *   y, arg: [n][64][4][4]  4×4×64
  */
 export function maxpool3_forward(x: Float32Array, y: Float32Array, arg: Int32Array, n: number, ctx: StepContext): void {
   for (let s = 0; s < n; s++) {
     for (let c = 0; c < 64; c++) {
-      const xPlane = s * 4096 + c * 64;
+      const xPlane = s * 9216 + c * 144 + 26;
       const yPlane = s * 1024 + c * 16;
       for (let oy = 0; oy < 4; oy++) {
-        let xi = xPlane + oy * 16;
+        let xi = xPlane + oy * 24;
         let yi = yPlane + oy * 4;
         for (let ox = 0; ox < 4; ox++) {
           let max = x[xi];
@@ -735,15 +731,15 @@ export function maxpool3_forward(x: Float32Array, y: Float32Array, arg: Int32Arr
             max = v;
             at = xi + 1;
           }
-          v = x[xi + 8];
+          v = x[xi + 12];
           if (v > max) {
             max = v;
-            at = xi + 8;
+            at = xi + 12;
           }
-          v = x[xi + 9];
+          v = x[xi + 13];
           if (v > max) {
             max = v;
-            at = xi + 9;
+            at = xi + 13;
           }
           y[yi] = max;
           arg[yi] = at;
@@ -757,7 +753,7 @@ export function maxpool3_forward(x: Float32Array, y: Float32Array, arg: Int32Arr
 
 /** maxpool3 backward: each window's gradient goes to where its maximum was. */
 export function maxpool3_backward(dy: Float32Array, arg: Int32Array, dx: Float32Array, n: number, ctx: StepContext): void {
-  dx.fill(0, 0, n * 4096);
+  dx.fill(0, 0, n * 9216);
   for (let s = 0; s < n; s++) {
     for (let c = 0; c < 64; c++) {
       const yPlane = s * 1024 + c * 16;
@@ -1090,15 +1086,15 @@ export class Net implements TrainableNet {
   /** [32][32][20][20]: 16×16×32 inside a zero border of 2, and its gradient. */
   readonly maxpool1_out = new Float32Array(409600);
   readonly dmaxpool1_out = new Float32Array(409600);
-  /** [32][32][16][16]: 16×16×32, and its gradient. */
-  readonly conv2_out = new Float32Array(262144);
-  readonly dconv2_out = new Float32Array(262144);
+  /** [32][32][20][20]: 16×16×32 inside a zero border of 2, and its gradient. */
+  readonly conv2_out = new Float32Array(409600);
+  readonly dconv2_out = new Float32Array(409600);
   /** [32][32][12][12]: 8×8×32 inside a zero border of 2, and its gradient. */
   readonly maxpool2_out = new Float32Array(147456);
   readonly dmaxpool2_out = new Float32Array(147456);
-  /** [32][64][8][8]: 8×8×64, and its gradient. */
-  readonly conv3_out = new Float32Array(131072);
-  readonly dconv3_out = new Float32Array(131072);
+  /** [32][64][12][12]: 8×8×64 inside a zero border of 2, and its gradient. */
+  readonly conv3_out = new Float32Array(294912);
+  readonly dconv3_out = new Float32Array(294912);
   /** [32][64][4][4]: 4×4×64, and its gradient. */
   readonly maxpool3_out = new Float32Array(32768);
   readonly dmaxpool3_out = new Float32Array(32768);

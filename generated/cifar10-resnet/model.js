@@ -459,7 +459,7 @@ export function s1_act_backward(x, dy, dx, n, ctx) {
 /**
  * s1_res_conv: 3×3 convolution, 32 → 32 channels, stride 1, padding 1.
  *   x: [n][32][17][17]  15×15×32 inside a zero border of 1
- *   y: [n][32][15][15]  15×15×32
+ *   y: [n][32][17][17]  15×15×32 inside a zero border of 1
  *   w: [32][32][3][3] (no bias)
  */
 export function s1_res_conv_forward(x, w, y, n, ctx) {
@@ -468,9 +468,9 @@ export function s1_res_conv_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 32; co++) {
             const bias = 0;
-            const plane = s * 7200 + co * 225;
+            const plane = s * 9248 + co * 289 + 18;
             for (let oy = 0; oy < 15; oy++) {
-                const row = plane + oy * 15;
+                const row = plane + oy * 17;
                 y.fill(bias, row, row + 15);
             }
         }
@@ -483,10 +483,10 @@ export function s1_res_conv_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 9248 + ci * 289;
-                const yPlane = s * 7200 + co * 225;
+                const yPlane = s * 9248 + co * 289 + 18;
                 for (let oy = 0; oy < 15; oy++) {
                     let xi = xPlane + oy * 17;
-                    let yi = yPlane + oy * 15;
+                    let yi = yPlane + oy * 17;
                     for (let ox = 0; ox < 15; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -499,24 +499,21 @@ export function s1_res_conv_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s1_res_conv backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s1_res_conv backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s1_res_conv_backward(x, w, dy, dw, dx, n, ctx) {
     for (let co = 0; co < 32; co++) {
         for (let ci = 0; ci < 32; ci++) {
             const wi = (co * 32 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 9248 + ci * 289;
-                const yPlane = s * 7200 + co * 225;
+                const yPlane = s * 9248 + co * 289 + 18;
                 for (let oy = 0; oy < 15; oy++) {
                     let xi = xPlane + oy * 17;
-                    let yi = yPlane + oy * 15;
+                    let yi = yPlane + oy * 17;
                     for (let ox = 0; ox < 15; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -528,15 +525,6 @@ export function s1_res_conv_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 34];
                         g7 += g * x[xi + 35];
                         g8 += g * x[xi + 36];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 17] += w3 * g;
-                        dx[xi + 18] += w4 * g;
-                        dx[xi + 19] += w5 * g;
-                        dx[xi + 34] += w6 * g;
-                        dx[xi + 35] += w7 * g;
-                        dx[xi + 36] += w8 * g;
                     }
                 }
             }
@@ -549,6 +537,30 @@ export function s1_res_conv_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 32; ci++) {
+        for (let co = 0; co < 32; co++) {
+            const wi = (co * 32 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 9248 + co * 289;
+                const dxPlane = s * 9248 + ci * 289 + 18;
+                for (let iy = 0; iy < 15; iy++) {
+                    let yi = dyPlane + iy * 17;
+                    let xi = dxPlane + iy * 17;
+                    for (let ix = 0; ix < 15; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 17] + w4 * dy[yi + 18] + w5 * dy[yi + 19]) +
+                                (w6 * dy[yi + 34] + w7 * dy[yi + 35] + w8 * dy[yi + 36]);
+                    }
+                }
+            }
         }
     }
 }
@@ -571,7 +583,7 @@ export function s1_res_bn_forward(x, beta, runningMean, runningVar, y, stats, sa
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 15; row++) {
-                        const xi = s * 7200 + c * 225 + row * 15;
+                        const xi = s * 9248 + c * 289 + 18 + row * 17;
                         for (let col = 0; col < 15; col++)
                             sum += x[xi + col];
                     }
@@ -580,7 +592,7 @@ export function s1_res_bn_forward(x, beta, runningMean, runningVar, y, stats, sa
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 15; row++) {
-                        const xi = s * 7200 + c * 225 + row * 15;
+                        const xi = s * 9248 + c * 289 + 18 + row * 17;
                         for (let col = 0; col < 15; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -599,7 +611,7 @@ export function s1_res_bn_forward(x, beta, runningMean, runningVar, y, stats, sa
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 15; row++) {
-                    const xi = s * 7200 + c * 225 + row * 15;
+                    const xi = s * 9248 + c * 289 + 18 + row * 17;
                     const yi = s * 7200 + c * 225 + row * 15;
                     for (let col = 0; col < 15; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -625,7 +637,7 @@ export function s1_res_bn_backward(x, dy, dbeta, dx, saved, n, ctx) {
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 15; row++) {
-                    const xi = s * 7200 + c * 225 + row * 15;
+                    const xi = s * 9248 + c * 289 + 18 + row * 17;
                     const yi = s * 7200 + c * 225 + row * 15;
                     for (let col = 0; col < 15; col++) {
                         sumDy += dy[yi + col];
@@ -637,7 +649,7 @@ export function s1_res_bn_backward(x, dy, dbeta, dx, saved, n, ctx) {
             const k = rstd;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 15; row++) {
-                    const xi = s * 7200 + c * 225 + row * 15;
+                    const xi = s * 9248 + c * 289 + 18 + row * 17;
                     const yi = s * 7200 + c * 225 + row * 15;
                     for (let col = 0; col < 15; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -701,7 +713,7 @@ export function s1_out_backward(dy, dx0, dx1, n, ctx) {
 /**
  * s2_conv: 3×3 convolution, 32 → 128 channels, stride 1, padding 1.
  *   x: [n][32][17][17]  15×15×32 inside a zero border of 1
- *   y: [n][128][15][15]  15×15×128
+ *   y: [n][128][17][17]  15×15×128 inside a zero border of 1
  *   w: [128][32][3][3] (no bias)
  */
 export function s2_conv_forward(x, w, y, n, ctx) {
@@ -710,9 +722,9 @@ export function s2_conv_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 128; co++) {
             const bias = 0;
-            const plane = s * 28800 + co * 225;
+            const plane = s * 36992 + co * 289 + 18;
             for (let oy = 0; oy < 15; oy++) {
-                const row = plane + oy * 15;
+                const row = plane + oy * 17;
                 y.fill(bias, row, row + 15);
             }
         }
@@ -725,10 +737,10 @@ export function s2_conv_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 9248 + ci * 289;
-                const yPlane = s * 28800 + co * 225;
+                const yPlane = s * 36992 + co * 289 + 18;
                 for (let oy = 0; oy < 15; oy++) {
                     let xi = xPlane + oy * 17;
-                    let yi = yPlane + oy * 15;
+                    let yi = yPlane + oy * 17;
                     for (let ox = 0; ox < 15; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -741,7 +753,7 @@ export function s2_conv_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s2_conv backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s2_conv backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  * dy comes through s2_pool, which leaves most of it zero: those positions are skipped.
  */
 export function s2_conv_backward(x, w, dy, dw, dx, n, ctx) {
@@ -749,18 +761,15 @@ export function s2_conv_backward(x, w, dy, dw, dx, n, ctx) {
     for (let co = 0; co < 128; co++) {
         for (let ci = 0; ci < 32; ci++) {
             const wi = (co * 32 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 9248 + ci * 289;
-                const yPlane = s * 28800 + co * 225;
+                const yPlane = s * 36992 + co * 289 + 18;
                 for (let oy = 0; oy < 15; oy++) {
                     let xi = xPlane + oy * 17;
-                    let yi = yPlane + oy * 15;
+                    let yi = yPlane + oy * 17;
                     for (let ox = 0; ox < 15; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         if (g === 0)
@@ -774,15 +783,6 @@ export function s2_conv_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 34];
                         g7 += g * x[xi + 35];
                         g8 += g * x[xi + 36];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 17] += w3 * g;
-                        dx[xi + 18] += w4 * g;
-                        dx[xi + 19] += w5 * g;
-                        dx[xi + 34] += w6 * g;
-                        dx[xi + 35] += w7 * g;
-                        dx[xi + 36] += w8 * g;
                     }
                 }
             }
@@ -797,19 +797,43 @@ export function s2_conv_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 8] = g8;
         }
     }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 32; ci++) {
+        for (let co = 0; co < 128; co++) {
+            const wi = (co * 32 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 36992 + co * 289;
+                const dxPlane = s * 9248 + ci * 289 + 18;
+                for (let iy = 0; iy < 15; iy++) {
+                    let yi = dyPlane + iy * 17;
+                    let xi = dxPlane + iy * 17;
+                    for (let ix = 0; ix < 15; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 17] + w4 * dy[yi + 18] + w5 * dy[yi + 19]) +
+                                (w6 * dy[yi + 34] + w7 * dy[yi + 35] + w8 * dy[yi + 36]);
+                    }
+                }
+            }
+        }
+    }
 }
 /**
  * s2_pool: 2×2 max pooling, stride 2, per channel; records where each maximum was.
- *   x: [n][128][15][15]  15×15×128
+ *   x: [n][128][17][17]  15×15×128 inside a zero border of 1
  *   y, arg: [n][128][7][7]  7×7×128
  */
 export function s2_pool_forward(x, y, arg, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let c = 0; c < 128; c++) {
-            const xPlane = s * 28800 + c * 225;
+            const xPlane = s * 36992 + c * 289 + 18;
             const yPlane = s * 6272 + c * 49;
             for (let oy = 0; oy < 7; oy++) {
-                let xi = xPlane + oy * 30;
+                let xi = xPlane + oy * 34;
                 let yi = yPlane + oy * 7;
                 for (let ox = 0; ox < 7; ox++) {
                     let max = x[xi];
@@ -820,15 +844,15 @@ export function s2_pool_forward(x, y, arg, n, ctx) {
                         max = v;
                         at = xi + 1;
                     }
-                    v = x[xi + 15];
+                    v = x[xi + 17];
                     if (v > max) {
                         max = v;
-                        at = xi + 15;
+                        at = xi + 17;
                     }
-                    v = x[xi + 16];
+                    v = x[xi + 18];
                     if (v > max) {
                         max = v;
-                        at = xi + 16;
+                        at = xi + 18;
                     }
                     y[yi] = max;
                     arg[yi] = at;
@@ -841,7 +865,7 @@ export function s2_pool_forward(x, y, arg, n, ctx) {
 }
 /** s2_pool backward: each window's gradient goes to where its maximum was. */
 export function s2_pool_backward(dy, arg, dx, n, ctx) {
-    dx.fill(0, 0, n * 28800);
+    dx.fill(0, 0, n * 36992);
     for (let s = 0; s < n; s++) {
         for (let c = 0; c < 128; c++) {
             const yPlane = s * 6272 + c * 49;
@@ -983,7 +1007,7 @@ export function s2_act_backward(x, dy, dx, n, ctx) {
 /**
  * s2_res_conv: 3×3 convolution, 128 → 128 channels, stride 1, padding 1.
  *   x: [n][128][9][9]  7×7×128 inside a zero border of 1
- *   y: [n][128][7][7]  7×7×128
+ *   y: [n][128][9][9]  7×7×128 inside a zero border of 1
  *   w: [128][128][3][3] (no bias)
  */
 export function s2_res_conv_forward(x, w, y, n, ctx) {
@@ -992,9 +1016,9 @@ export function s2_res_conv_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 128; co++) {
             const bias = 0;
-            const plane = s * 6272 + co * 49;
+            const plane = s * 10368 + co * 81 + 10;
             for (let oy = 0; oy < 7; oy++) {
-                const row = plane + oy * 7;
+                const row = plane + oy * 9;
                 y.fill(bias, row, row + 7);
             }
         }
@@ -1007,10 +1031,10 @@ export function s2_res_conv_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 10368 + ci * 81;
-                const yPlane = s * 6272 + co * 49;
+                const yPlane = s * 10368 + co * 81 + 10;
                 for (let oy = 0; oy < 7; oy++) {
                     let xi = xPlane + oy * 9;
-                    let yi = yPlane + oy * 7;
+                    let yi = yPlane + oy * 9;
                     for (let ox = 0; ox < 7; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -1023,24 +1047,21 @@ export function s2_res_conv_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s2_res_conv backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s2_res_conv backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s2_res_conv_backward(x, w, dy, dw, dx, n, ctx) {
     for (let co = 0; co < 128; co++) {
         for (let ci = 0; ci < 128; ci++) {
             const wi = (co * 128 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 10368 + ci * 81;
-                const yPlane = s * 6272 + co * 49;
+                const yPlane = s * 10368 + co * 81 + 10;
                 for (let oy = 0; oy < 7; oy++) {
                     let xi = xPlane + oy * 9;
-                    let yi = yPlane + oy * 7;
+                    let yi = yPlane + oy * 9;
                     for (let ox = 0; ox < 7; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -1052,15 +1073,6 @@ export function s2_res_conv_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 18];
                         g7 += g * x[xi + 19];
                         g8 += g * x[xi + 20];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 9] += w3 * g;
-                        dx[xi + 10] += w4 * g;
-                        dx[xi + 11] += w5 * g;
-                        dx[xi + 18] += w6 * g;
-                        dx[xi + 19] += w7 * g;
-                        dx[xi + 20] += w8 * g;
                     }
                 }
             }
@@ -1073,6 +1085,30 @@ export function s2_res_conv_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 128; ci++) {
+        for (let co = 0; co < 128; co++) {
+            const wi = (co * 128 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 10368 + co * 81;
+                const dxPlane = s * 10368 + ci * 81 + 10;
+                for (let iy = 0; iy < 7; iy++) {
+                    let yi = dyPlane + iy * 9;
+                    let xi = dxPlane + iy * 9;
+                    for (let ix = 0; ix < 7; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 9] + w4 * dy[yi + 10] + w5 * dy[yi + 11]) +
+                                (w6 * dy[yi + 18] + w7 * dy[yi + 19] + w8 * dy[yi + 20]);
+                    }
+                }
+            }
         }
     }
 }
@@ -1095,7 +1131,7 @@ export function s2_res_bn_forward(x, beta, runningMean, runningVar, y, stats, sa
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 7; row++) {
-                        const xi = s * 6272 + c * 49 + row * 7;
+                        const xi = s * 10368 + c * 81 + 10 + row * 9;
                         for (let col = 0; col < 7; col++)
                             sum += x[xi + col];
                     }
@@ -1104,7 +1140,7 @@ export function s2_res_bn_forward(x, beta, runningMean, runningVar, y, stats, sa
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 7; row++) {
-                        const xi = s * 6272 + c * 49 + row * 7;
+                        const xi = s * 10368 + c * 81 + 10 + row * 9;
                         for (let col = 0; col < 7; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -1123,7 +1159,7 @@ export function s2_res_bn_forward(x, beta, runningMean, runningVar, y, stats, sa
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 7; row++) {
-                    const xi = s * 6272 + c * 49 + row * 7;
+                    const xi = s * 10368 + c * 81 + 10 + row * 9;
                     const yi = s * 6272 + c * 49 + row * 7;
                     for (let col = 0; col < 7; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -1149,7 +1185,7 @@ export function s2_res_bn_backward(x, dy, dbeta, dx, saved, n, ctx) {
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 7; row++) {
-                    const xi = s * 6272 + c * 49 + row * 7;
+                    const xi = s * 10368 + c * 81 + 10 + row * 9;
                     const yi = s * 6272 + c * 49 + row * 7;
                     for (let col = 0; col < 7; col++) {
                         sumDy += dy[yi + col];
@@ -1161,7 +1197,7 @@ export function s2_res_bn_backward(x, dy, dbeta, dx, saved, n, ctx) {
             const k = rstd;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 7; row++) {
-                    const xi = s * 6272 + c * 49 + row * 7;
+                    const xi = s * 10368 + c * 81 + 10 + row * 9;
                     const yi = s * 6272 + c * 49 + row * 7;
                     for (let col = 0; col < 7; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -1225,7 +1261,7 @@ export function s2_out_backward(dy, dx0, dx1, n, ctx) {
 /**
  * s3_conv: 3×3 convolution, 128 → 128 channels, stride 1, padding 1.
  *   x: [n][128][9][9]  7×7×128 inside a zero border of 1
- *   y: [n][128][7][7]  7×7×128
+ *   y: [n][128][9][9]  7×7×128 inside a zero border of 1
  *   w: [128][128][3][3] (no bias)
  */
 export function s3_conv_forward(x, w, y, n, ctx) {
@@ -1234,9 +1270,9 @@ export function s3_conv_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 128; co++) {
             const bias = 0;
-            const plane = s * 6272 + co * 49;
+            const plane = s * 10368 + co * 81 + 10;
             for (let oy = 0; oy < 7; oy++) {
-                const row = plane + oy * 7;
+                const row = plane + oy * 9;
                 y.fill(bias, row, row + 7);
             }
         }
@@ -1249,10 +1285,10 @@ export function s3_conv_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 10368 + ci * 81;
-                const yPlane = s * 6272 + co * 49;
+                const yPlane = s * 10368 + co * 81 + 10;
                 for (let oy = 0; oy < 7; oy++) {
                     let xi = xPlane + oy * 9;
-                    let yi = yPlane + oy * 7;
+                    let yi = yPlane + oy * 9;
                     for (let ox = 0; ox < 7; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -1265,7 +1301,7 @@ export function s3_conv_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s3_conv backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s3_conv backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  * dy comes through s3_pool, which leaves most of it zero: those positions are skipped.
  */
 export function s3_conv_backward(x, w, dy, dw, dx, n, ctx) {
@@ -1273,18 +1309,15 @@ export function s3_conv_backward(x, w, dy, dw, dx, n, ctx) {
     for (let co = 0; co < 128; co++) {
         for (let ci = 0; ci < 128; ci++) {
             const wi = (co * 128 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 10368 + ci * 81;
-                const yPlane = s * 6272 + co * 49;
+                const yPlane = s * 10368 + co * 81 + 10;
                 for (let oy = 0; oy < 7; oy++) {
                     let xi = xPlane + oy * 9;
-                    let yi = yPlane + oy * 7;
+                    let yi = yPlane + oy * 9;
                     for (let ox = 0; ox < 7; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         if (g === 0)
@@ -1298,15 +1331,6 @@ export function s3_conv_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 18];
                         g7 += g * x[xi + 19];
                         g8 += g * x[xi + 20];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 9] += w3 * g;
-                        dx[xi + 10] += w4 * g;
-                        dx[xi + 11] += w5 * g;
-                        dx[xi + 18] += w6 * g;
-                        dx[xi + 19] += w7 * g;
-                        dx[xi + 20] += w8 * g;
                     }
                 }
             }
@@ -1321,19 +1345,43 @@ export function s3_conv_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 8] = g8;
         }
     }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 128; ci++) {
+        for (let co = 0; co < 128; co++) {
+            const wi = (co * 128 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 10368 + co * 81;
+                const dxPlane = s * 10368 + ci * 81 + 10;
+                for (let iy = 0; iy < 7; iy++) {
+                    let yi = dyPlane + iy * 9;
+                    let xi = dxPlane + iy * 9;
+                    for (let ix = 0; ix < 7; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 9] + w4 * dy[yi + 10] + w5 * dy[yi + 11]) +
+                                (w6 * dy[yi + 18] + w7 * dy[yi + 19] + w8 * dy[yi + 20]);
+                    }
+                }
+            }
+        }
+    }
 }
 /**
  * s3_pool: 2×2 max pooling, stride 2, per channel; records where each maximum was.
- *   x: [n][128][7][7]  7×7×128
+ *   x: [n][128][9][9]  7×7×128 inside a zero border of 1
  *   y, arg: [n][128][3][3]  3×3×128
  */
 export function s3_pool_forward(x, y, arg, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let c = 0; c < 128; c++) {
-            const xPlane = s * 6272 + c * 49;
+            const xPlane = s * 10368 + c * 81 + 10;
             const yPlane = s * 1152 + c * 9;
             for (let oy = 0; oy < 3; oy++) {
-                let xi = xPlane + oy * 14;
+                let xi = xPlane + oy * 18;
                 let yi = yPlane + oy * 3;
                 for (let ox = 0; ox < 3; ox++) {
                     let max = x[xi];
@@ -1344,15 +1392,15 @@ export function s3_pool_forward(x, y, arg, n, ctx) {
                         max = v;
                         at = xi + 1;
                     }
-                    v = x[xi + 7];
+                    v = x[xi + 9];
                     if (v > max) {
                         max = v;
-                        at = xi + 7;
+                        at = xi + 9;
                     }
-                    v = x[xi + 8];
+                    v = x[xi + 10];
                     if (v > max) {
                         max = v;
-                        at = xi + 8;
+                        at = xi + 10;
                     }
                     y[yi] = max;
                     arg[yi] = at;
@@ -1365,7 +1413,7 @@ export function s3_pool_forward(x, y, arg, n, ctx) {
 }
 /** s3_pool backward: each window's gradient goes to where its maximum was. */
 export function s3_pool_backward(dy, arg, dx, n, ctx) {
-    dx.fill(0, 0, n * 6272);
+    dx.fill(0, 0, n * 10368);
     for (let s = 0; s < n; s++) {
         for (let c = 0; c < 128; c++) {
             const yPlane = s * 1152 + c * 9;
@@ -1507,7 +1555,7 @@ export function s3_act_backward(x, dy, dx, n, ctx) {
 /**
  * s3_res_conv: 3×3 convolution, 128 → 128 channels, stride 1, padding 1.
  *   x: [n][128][5][5]  3×3×128 inside a zero border of 1
- *   y: [n][128][3][3]  3×3×128
+ *   y: [n][128][5][5]  3×3×128 inside a zero border of 1
  *   w: [128][128][3][3] (no bias)
  */
 export function s3_res_conv_forward(x, w, y, n, ctx) {
@@ -1516,9 +1564,9 @@ export function s3_res_conv_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 128; co++) {
             const bias = 0;
-            const plane = s * 1152 + co * 9;
+            const plane = s * 3200 + co * 25 + 6;
             for (let oy = 0; oy < 3; oy++) {
-                const row = plane + oy * 3;
+                const row = plane + oy * 5;
                 y.fill(bias, row, row + 3);
             }
         }
@@ -1531,10 +1579,10 @@ export function s3_res_conv_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 3200 + ci * 25;
-                const yPlane = s * 1152 + co * 9;
+                const yPlane = s * 3200 + co * 25 + 6;
                 for (let oy = 0; oy < 3; oy++) {
                     let xi = xPlane + oy * 5;
-                    let yi = yPlane + oy * 3;
+                    let yi = yPlane + oy * 5;
                     for (let ox = 0; ox < 3; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -1547,24 +1595,21 @@ export function s3_res_conv_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s3_res_conv backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s3_res_conv backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s3_res_conv_backward(x, w, dy, dw, dx, n, ctx) {
     for (let co = 0; co < 128; co++) {
         for (let ci = 0; ci < 128; ci++) {
             const wi = (co * 128 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 3200 + ci * 25;
-                const yPlane = s * 1152 + co * 9;
+                const yPlane = s * 3200 + co * 25 + 6;
                 for (let oy = 0; oy < 3; oy++) {
                     let xi = xPlane + oy * 5;
-                    let yi = yPlane + oy * 3;
+                    let yi = yPlane + oy * 5;
                     for (let ox = 0; ox < 3; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -1576,15 +1621,6 @@ export function s3_res_conv_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 10];
                         g7 += g * x[xi + 11];
                         g8 += g * x[xi + 12];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 5] += w3 * g;
-                        dx[xi + 6] += w4 * g;
-                        dx[xi + 7] += w5 * g;
-                        dx[xi + 10] += w6 * g;
-                        dx[xi + 11] += w7 * g;
-                        dx[xi + 12] += w8 * g;
                     }
                 }
             }
@@ -1597,6 +1633,30 @@ export function s3_res_conv_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 128; ci++) {
+        for (let co = 0; co < 128; co++) {
+            const wi = (co * 128 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 3200 + co * 25;
+                const dxPlane = s * 3200 + ci * 25 + 6;
+                for (let iy = 0; iy < 3; iy++) {
+                    let yi = dyPlane + iy * 5;
+                    let xi = dxPlane + iy * 5;
+                    for (let ix = 0; ix < 3; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 5] + w4 * dy[yi + 6] + w5 * dy[yi + 7]) +
+                                (w6 * dy[yi + 10] + w7 * dy[yi + 11] + w8 * dy[yi + 12]);
+                    }
+                }
+            }
         }
     }
 }
@@ -1619,7 +1679,7 @@ export function s3_res_bn_forward(x, beta, runningMean, runningVar, y, stats, sa
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 3; row++) {
-                        const xi = s * 1152 + c * 9 + row * 3;
+                        const xi = s * 3200 + c * 25 + 6 + row * 5;
                         for (let col = 0; col < 3; col++)
                             sum += x[xi + col];
                     }
@@ -1628,7 +1688,7 @@ export function s3_res_bn_forward(x, beta, runningMean, runningVar, y, stats, sa
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 3; row++) {
-                        const xi = s * 1152 + c * 9 + row * 3;
+                        const xi = s * 3200 + c * 25 + 6 + row * 5;
                         for (let col = 0; col < 3; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -1647,7 +1707,7 @@ export function s3_res_bn_forward(x, beta, runningMean, runningVar, y, stats, sa
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 3; row++) {
-                    const xi = s * 1152 + c * 9 + row * 3;
+                    const xi = s * 3200 + c * 25 + 6 + row * 5;
                     const yi = s * 1152 + c * 9 + row * 3;
                     for (let col = 0; col < 3; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -1673,7 +1733,7 @@ export function s3_res_bn_backward(x, dy, dbeta, dx, saved, n, ctx) {
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 3; row++) {
-                    const xi = s * 1152 + c * 9 + row * 3;
+                    const xi = s * 3200 + c * 25 + 6 + row * 5;
                     const yi = s * 1152 + c * 9 + row * 3;
                     for (let col = 0; col < 3; col++) {
                         sumDy += dy[yi + col];
@@ -1685,7 +1745,7 @@ export function s3_res_bn_backward(x, dy, dbeta, dx, saved, n, ctx) {
             const k = rstd;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 3; row++) {
-                    const xi = s * 1152 + c * 9 + row * 3;
+                    const xi = s * 3200 + c * 25 + 6 + row * 5;
                     const yi = s * 1152 + c * 9 + row * 3;
                     for (let col = 0; col < 3; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -2106,9 +2166,9 @@ export class Net {
     /** [64][32][17][17]: 15×15×32 inside a zero border of 1, and its gradient. */
     s1_act_out = new Float32Array(591872);
     ds1_act_out = new Float32Array(591872);
-    /** [64][32][15][15]: 15×15×32, and its gradient. */
-    s1_res_conv_out = new Float32Array(460800);
-    ds1_res_conv_out = new Float32Array(460800);
+    /** [64][32][17][17]: 15×15×32 inside a zero border of 1, and its gradient. */
+    s1_res_conv_out = new Float32Array(591872);
+    ds1_res_conv_out = new Float32Array(591872);
     /** [64][32][15][15]: 15×15×32, and its gradient. */
     s1_res_bn_out = new Float32Array(460800);
     ds1_res_bn_out = new Float32Array(460800);
@@ -2118,9 +2178,9 @@ export class Net {
     /** [64][32][17][17]: 15×15×32 inside a zero border of 1, and its gradient. */
     s1_out_out = new Float32Array(591872);
     ds1_out_out = new Float32Array(591872);
-    /** [64][128][15][15]: 15×15×128, and its gradient. */
-    s2_conv_out = new Float32Array(1843200);
-    ds2_conv_out = new Float32Array(1843200);
+    /** [64][128][17][17]: 15×15×128 inside a zero border of 1, and its gradient. */
+    s2_conv_out = new Float32Array(2367488);
+    ds2_conv_out = new Float32Array(2367488);
     /** [64][128][7][7]: 7×7×128, and its gradient. */
     s2_pool_out = new Float32Array(401408);
     ds2_pool_out = new Float32Array(401408);
@@ -2130,9 +2190,9 @@ export class Net {
     /** [64][128][9][9]: 7×7×128 inside a zero border of 1, and its gradient. */
     s2_act_out = new Float32Array(663552);
     ds2_act_out = new Float32Array(663552);
-    /** [64][128][7][7]: 7×7×128, and its gradient. */
-    s2_res_conv_out = new Float32Array(401408);
-    ds2_res_conv_out = new Float32Array(401408);
+    /** [64][128][9][9]: 7×7×128 inside a zero border of 1, and its gradient. */
+    s2_res_conv_out = new Float32Array(663552);
+    ds2_res_conv_out = new Float32Array(663552);
     /** [64][128][7][7]: 7×7×128, and its gradient. */
     s2_res_bn_out = new Float32Array(401408);
     ds2_res_bn_out = new Float32Array(401408);
@@ -2142,9 +2202,9 @@ export class Net {
     /** [64][128][9][9]: 7×7×128 inside a zero border of 1, and its gradient. */
     s2_out_out = new Float32Array(663552);
     ds2_out_out = new Float32Array(663552);
-    /** [64][128][7][7]: 7×7×128, and its gradient. */
-    s3_conv_out = new Float32Array(401408);
-    ds3_conv_out = new Float32Array(401408);
+    /** [64][128][9][9]: 7×7×128 inside a zero border of 1, and its gradient. */
+    s3_conv_out = new Float32Array(663552);
+    ds3_conv_out = new Float32Array(663552);
     /** [64][128][3][3]: 3×3×128, and its gradient. */
     s3_pool_out = new Float32Array(73728);
     ds3_pool_out = new Float32Array(73728);
@@ -2154,9 +2214,9 @@ export class Net {
     /** [64][128][5][5]: 3×3×128 inside a zero border of 1, and its gradient. */
     s3_act_out = new Float32Array(204800);
     ds3_act_out = new Float32Array(204800);
-    /** [64][128][3][3]: 3×3×128, and its gradient. */
-    s3_res_conv_out = new Float32Array(73728);
-    ds3_res_conv_out = new Float32Array(73728);
+    /** [64][128][5][5]: 3×3×128 inside a zero border of 1, and its gradient. */
+    s3_res_conv_out = new Float32Array(204800);
+    ds3_res_conv_out = new Float32Array(204800);
     /** [64][128][3][3]: 3×3×128, and its gradient. */
     s3_res_bn_out = new Float32Array(73728);
     ds3_res_bn_out = new Float32Array(73728);

@@ -477,7 +477,7 @@ export function s1_act_backward(x: Float32Array, dy: Float32Array, dx: Float32Ar
 /**
  * s1_res_conv: 3×3 convolution, 32 → 32 channels, stride 1, padding 1.
  *   x: [n][32][17][17]  15×15×32 inside a zero border of 1
- *   y: [n][32][15][15]  15×15×32
+ *   y: [n][32][17][17]  15×15×32 inside a zero border of 1
  *   w: [32][32][3][3] (no bias)
  */
 export function s1_res_conv_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -486,9 +486,9 @@ export function s1_res_conv_forward(x: Float32Array, w: Float32Array, y: Float32
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 32; co++) {
       const bias = 0;
-      const plane = s * 7200 + co * 225;
+      const plane = s * 9248 + co * 289 + 18;
       for (let oy = 0; oy < 15; oy++) {
-        const row = plane + oy * 15;
+        const row = plane + oy * 17;
         y.fill(bias, row, row + 15);
       }
     }
@@ -501,10 +501,10 @@ export function s1_res_conv_forward(x: Float32Array, w: Float32Array, y: Float32
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 9248 + ci * 289;
-        const yPlane = s * 7200 + co * 225;
+        const yPlane = s * 9248 + co * 289 + 18;
         for (let oy = 0; oy < 15; oy++) {
           let xi = xPlane + oy * 17;
-          let yi = yPlane + oy * 15;
+          let yi = yPlane + oy * 17;
           for (let ox = 0; ox < 15; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -518,24 +518,21 @@ export function s1_res_conv_forward(x: Float32Array, w: Float32Array, y: Float32
 }
 
 /**
- * s1_res_conv backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s1_res_conv backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s1_res_conv_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   for (let co = 0; co < 32; co++) {
     for (let ci = 0; ci < 32; ci++) {
       const wi = (co * 32 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 9248 + ci * 289;
-        const yPlane = s * 7200 + co * 225;
+        const yPlane = s * 9248 + co * 289 + 18;
         for (let oy = 0; oy < 15; oy++) {
           let xi = xPlane + oy * 17;
-          let yi = yPlane + oy * 15;
+          let yi = yPlane + oy * 17;
           for (let ox = 0; ox < 15; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -547,15 +544,6 @@ export function s1_res_conv_backward(x: Float32Array, w: Float32Array, dy: Float
             g6 += g * x[xi + 34];
             g7 += g * x[xi + 35];
             g8 += g * x[xi + 36];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 17] += w3 * g;
-            dx[xi + 18] += w4 * g;
-            dx[xi + 19] += w5 * g;
-            dx[xi + 34] += w6 * g;
-            dx[xi + 35] += w7 * g;
-            dx[xi + 36] += w8 * g;
           }
         }
       }
@@ -568,6 +556,30 @@ export function s1_res_conv_backward(x: Float32Array, w: Float32Array, dy: Float
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 32; ci++) {
+    for (let co = 0; co < 32; co++) {
+      const wi = (co * 32 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 9248 + co * 289;
+        const dxPlane = s * 9248 + ci * 289 + 18;
+        for (let iy = 0; iy < 15; iy++) {
+          let yi = dyPlane + iy * 17;
+          let xi = dxPlane + iy * 17;
+          for (let ix = 0; ix < 15; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 17] + w4 * dy[yi + 18] + w5 * dy[yi + 19]) +
+              (w6 * dy[yi + 34] + w7 * dy[yi + 35] + w8 * dy[yi + 36]);
+          }
+        }
+      }
     }
   }
 }
@@ -591,7 +603,7 @@ export function s1_res_bn_forward(x: Float32Array, beta: Float32Array, runningMe
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 15; row++) {
-            const xi = s * 7200 + c * 225 + row * 15;
+            const xi = s * 9248 + c * 289 + 18 + row * 17;
             for (let col = 0; col < 15; col++) sum += x[xi + col];
           }
         }
@@ -599,7 +611,7 @@ export function s1_res_bn_forward(x: Float32Array, beta: Float32Array, runningMe
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 15; row++) {
-            const xi = s * 7200 + c * 225 + row * 15;
+            const xi = s * 9248 + c * 289 + 18 + row * 17;
             for (let col = 0; col < 15; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -616,7 +628,7 @@ export function s1_res_bn_forward(x: Float32Array, beta: Float32Array, runningMe
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 15; row++) {
-          const xi = s * 7200 + c * 225 + row * 15;
+          const xi = s * 9248 + c * 289 + 18 + row * 17;
           const yi = s * 7200 + c * 225 + row * 15;
           for (let col = 0; col < 15; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -642,7 +654,7 @@ export function s1_res_bn_backward(x: Float32Array, dy: Float32Array, dbeta: Flo
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 15; row++) {
-          const xi = s * 7200 + c * 225 + row * 15;
+          const xi = s * 9248 + c * 289 + 18 + row * 17;
           const yi = s * 7200 + c * 225 + row * 15;
           for (let col = 0; col < 15; col++) {
             sumDy += dy[yi + col];
@@ -654,7 +666,7 @@ export function s1_res_bn_backward(x: Float32Array, dy: Float32Array, dbeta: Flo
       const k = rstd;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 15; row++) {
-          const xi = s * 7200 + c * 225 + row * 15;
+          const xi = s * 9248 + c * 289 + 18 + row * 17;
           const yi = s * 7200 + c * 225 + row * 15;
           for (let col = 0; col < 15; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -724,7 +736,7 @@ export function s1_out_backward(dy: Float32Array, dx0: Float32Array, dx1: Float3
 /**
  * s2_conv: 3×3 convolution, 32 → 128 channels, stride 1, padding 1.
  *   x: [n][32][17][17]  15×15×32 inside a zero border of 1
- *   y: [n][128][15][15]  15×15×128
+ *   y: [n][128][17][17]  15×15×128 inside a zero border of 1
  *   w: [128][32][3][3] (no bias)
  */
 export function s2_conv_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -733,9 +745,9 @@ export function s2_conv_forward(x: Float32Array, w: Float32Array, y: Float32Arra
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 128; co++) {
       const bias = 0;
-      const plane = s * 28800 + co * 225;
+      const plane = s * 36992 + co * 289 + 18;
       for (let oy = 0; oy < 15; oy++) {
-        const row = plane + oy * 15;
+        const row = plane + oy * 17;
         y.fill(bias, row, row + 15);
       }
     }
@@ -748,10 +760,10 @@ export function s2_conv_forward(x: Float32Array, w: Float32Array, y: Float32Arra
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 9248 + ci * 289;
-        const yPlane = s * 28800 + co * 225;
+        const yPlane = s * 36992 + co * 289 + 18;
         for (let oy = 0; oy < 15; oy++) {
           let xi = xPlane + oy * 17;
-          let yi = yPlane + oy * 15;
+          let yi = yPlane + oy * 17;
           for (let ox = 0; ox < 15; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -765,7 +777,7 @@ export function s2_conv_forward(x: Float32Array, w: Float32Array, y: Float32Arra
 }
 
 /**
- * s2_conv backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s2_conv backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  * dy comes through s2_pool, which leaves most of it zero: those positions are skipped.
  */
 export function s2_conv_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
@@ -773,18 +785,15 @@ export function s2_conv_backward(x: Float32Array, w: Float32Array, dy: Float32Ar
   for (let co = 0; co < 128; co++) {
     for (let ci = 0; ci < 32; ci++) {
       const wi = (co * 32 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 9248 + ci * 289;
-        const yPlane = s * 28800 + co * 225;
+        const yPlane = s * 36992 + co * 289 + 18;
         for (let oy = 0; oy < 15; oy++) {
           let xi = xPlane + oy * 17;
-          let yi = yPlane + oy * 15;
+          let yi = yPlane + oy * 17;
           for (let ox = 0; ox < 15; ox++, xi += 1, yi++) {
             const g = dy[yi];
             if (g === 0) continue;
@@ -797,15 +806,6 @@ export function s2_conv_backward(x: Float32Array, w: Float32Array, dy: Float32Ar
             g6 += g * x[xi + 34];
             g7 += g * x[xi + 35];
             g8 += g * x[xi + 36];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 17] += w3 * g;
-            dx[xi + 18] += w4 * g;
-            dx[xi + 19] += w5 * g;
-            dx[xi + 34] += w6 * g;
-            dx[xi + 35] += w7 * g;
-            dx[xi + 36] += w8 * g;
           }
         }
       }
@@ -820,20 +820,44 @@ export function s2_conv_backward(x: Float32Array, w: Float32Array, dy: Float32Ar
       dw[wi + 8] = g8;
     }
   }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 32; ci++) {
+    for (let co = 0; co < 128; co++) {
+      const wi = (co * 32 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 36992 + co * 289;
+        const dxPlane = s * 9248 + ci * 289 + 18;
+        for (let iy = 0; iy < 15; iy++) {
+          let yi = dyPlane + iy * 17;
+          let xi = dxPlane + iy * 17;
+          for (let ix = 0; ix < 15; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 17] + w4 * dy[yi + 18] + w5 * dy[yi + 19]) +
+              (w6 * dy[yi + 34] + w7 * dy[yi + 35] + w8 * dy[yi + 36]);
+          }
+        }
+      }
+    }
+  }
 }
 
 /**
  * s2_pool: 2×2 max pooling, stride 2, per channel; records where each maximum was.
- *   x: [n][128][15][15]  15×15×128
+ *   x: [n][128][17][17]  15×15×128 inside a zero border of 1
  *   y, arg: [n][128][7][7]  7×7×128
  */
 export function s2_pool_forward(x: Float32Array, y: Float32Array, arg: Int32Array, n: number, ctx: StepContext): void {
   for (let s = 0; s < n; s++) {
     for (let c = 0; c < 128; c++) {
-      const xPlane = s * 28800 + c * 225;
+      const xPlane = s * 36992 + c * 289 + 18;
       const yPlane = s * 6272 + c * 49;
       for (let oy = 0; oy < 7; oy++) {
-        let xi = xPlane + oy * 30;
+        let xi = xPlane + oy * 34;
         let yi = yPlane + oy * 7;
         for (let ox = 0; ox < 7; ox++) {
           let max = x[xi];
@@ -844,15 +868,15 @@ export function s2_pool_forward(x: Float32Array, y: Float32Array, arg: Int32Arra
             max = v;
             at = xi + 1;
           }
-          v = x[xi + 15];
+          v = x[xi + 17];
           if (v > max) {
             max = v;
-            at = xi + 15;
+            at = xi + 17;
           }
-          v = x[xi + 16];
+          v = x[xi + 18];
           if (v > max) {
             max = v;
-            at = xi + 16;
+            at = xi + 18;
           }
           y[yi] = max;
           arg[yi] = at;
@@ -866,7 +890,7 @@ export function s2_pool_forward(x: Float32Array, y: Float32Array, arg: Int32Arra
 
 /** s2_pool backward: each window's gradient goes to where its maximum was. */
 export function s2_pool_backward(dy: Float32Array, arg: Int32Array, dx: Float32Array, n: number, ctx: StepContext): void {
-  dx.fill(0, 0, n * 28800);
+  dx.fill(0, 0, n * 36992);
   for (let s = 0; s < n; s++) {
     for (let c = 0; c < 128; c++) {
       const yPlane = s * 6272 + c * 49;
@@ -1010,7 +1034,7 @@ export function s2_act_backward(x: Float32Array, dy: Float32Array, dx: Float32Ar
 /**
  * s2_res_conv: 3×3 convolution, 128 → 128 channels, stride 1, padding 1.
  *   x: [n][128][9][9]  7×7×128 inside a zero border of 1
- *   y: [n][128][7][7]  7×7×128
+ *   y: [n][128][9][9]  7×7×128 inside a zero border of 1
  *   w: [128][128][3][3] (no bias)
  */
 export function s2_res_conv_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -1019,9 +1043,9 @@ export function s2_res_conv_forward(x: Float32Array, w: Float32Array, y: Float32
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 128; co++) {
       const bias = 0;
-      const plane = s * 6272 + co * 49;
+      const plane = s * 10368 + co * 81 + 10;
       for (let oy = 0; oy < 7; oy++) {
-        const row = plane + oy * 7;
+        const row = plane + oy * 9;
         y.fill(bias, row, row + 7);
       }
     }
@@ -1034,10 +1058,10 @@ export function s2_res_conv_forward(x: Float32Array, w: Float32Array, y: Float32
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 10368 + ci * 81;
-        const yPlane = s * 6272 + co * 49;
+        const yPlane = s * 10368 + co * 81 + 10;
         for (let oy = 0; oy < 7; oy++) {
           let xi = xPlane + oy * 9;
-          let yi = yPlane + oy * 7;
+          let yi = yPlane + oy * 9;
           for (let ox = 0; ox < 7; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -1051,24 +1075,21 @@ export function s2_res_conv_forward(x: Float32Array, w: Float32Array, y: Float32
 }
 
 /**
- * s2_res_conv backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s2_res_conv backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s2_res_conv_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   for (let co = 0; co < 128; co++) {
     for (let ci = 0; ci < 128; ci++) {
       const wi = (co * 128 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 10368 + ci * 81;
-        const yPlane = s * 6272 + co * 49;
+        const yPlane = s * 10368 + co * 81 + 10;
         for (let oy = 0; oy < 7; oy++) {
           let xi = xPlane + oy * 9;
-          let yi = yPlane + oy * 7;
+          let yi = yPlane + oy * 9;
           for (let ox = 0; ox < 7; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -1080,15 +1101,6 @@ export function s2_res_conv_backward(x: Float32Array, w: Float32Array, dy: Float
             g6 += g * x[xi + 18];
             g7 += g * x[xi + 19];
             g8 += g * x[xi + 20];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 9] += w3 * g;
-            dx[xi + 10] += w4 * g;
-            dx[xi + 11] += w5 * g;
-            dx[xi + 18] += w6 * g;
-            dx[xi + 19] += w7 * g;
-            dx[xi + 20] += w8 * g;
           }
         }
       }
@@ -1101,6 +1113,30 @@ export function s2_res_conv_backward(x: Float32Array, w: Float32Array, dy: Float
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 128; ci++) {
+    for (let co = 0; co < 128; co++) {
+      const wi = (co * 128 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 10368 + co * 81;
+        const dxPlane = s * 10368 + ci * 81 + 10;
+        for (let iy = 0; iy < 7; iy++) {
+          let yi = dyPlane + iy * 9;
+          let xi = dxPlane + iy * 9;
+          for (let ix = 0; ix < 7; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 9] + w4 * dy[yi + 10] + w5 * dy[yi + 11]) +
+              (w6 * dy[yi + 18] + w7 * dy[yi + 19] + w8 * dy[yi + 20]);
+          }
+        }
+      }
     }
   }
 }
@@ -1124,7 +1160,7 @@ export function s2_res_bn_forward(x: Float32Array, beta: Float32Array, runningMe
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 7; row++) {
-            const xi = s * 6272 + c * 49 + row * 7;
+            const xi = s * 10368 + c * 81 + 10 + row * 9;
             for (let col = 0; col < 7; col++) sum += x[xi + col];
           }
         }
@@ -1132,7 +1168,7 @@ export function s2_res_bn_forward(x: Float32Array, beta: Float32Array, runningMe
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 7; row++) {
-            const xi = s * 6272 + c * 49 + row * 7;
+            const xi = s * 10368 + c * 81 + 10 + row * 9;
             for (let col = 0; col < 7; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -1149,7 +1185,7 @@ export function s2_res_bn_forward(x: Float32Array, beta: Float32Array, runningMe
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 7; row++) {
-          const xi = s * 6272 + c * 49 + row * 7;
+          const xi = s * 10368 + c * 81 + 10 + row * 9;
           const yi = s * 6272 + c * 49 + row * 7;
           for (let col = 0; col < 7; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -1175,7 +1211,7 @@ export function s2_res_bn_backward(x: Float32Array, dy: Float32Array, dbeta: Flo
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 7; row++) {
-          const xi = s * 6272 + c * 49 + row * 7;
+          const xi = s * 10368 + c * 81 + 10 + row * 9;
           const yi = s * 6272 + c * 49 + row * 7;
           for (let col = 0; col < 7; col++) {
             sumDy += dy[yi + col];
@@ -1187,7 +1223,7 @@ export function s2_res_bn_backward(x: Float32Array, dy: Float32Array, dbeta: Flo
       const k = rstd;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 7; row++) {
-          const xi = s * 6272 + c * 49 + row * 7;
+          const xi = s * 10368 + c * 81 + 10 + row * 9;
           const yi = s * 6272 + c * 49 + row * 7;
           for (let col = 0; col < 7; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -1257,7 +1293,7 @@ export function s2_out_backward(dy: Float32Array, dx0: Float32Array, dx1: Float3
 /**
  * s3_conv: 3×3 convolution, 128 → 128 channels, stride 1, padding 1.
  *   x: [n][128][9][9]  7×7×128 inside a zero border of 1
- *   y: [n][128][7][7]  7×7×128
+ *   y: [n][128][9][9]  7×7×128 inside a zero border of 1
  *   w: [128][128][3][3] (no bias)
  */
 export function s3_conv_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -1266,9 +1302,9 @@ export function s3_conv_forward(x: Float32Array, w: Float32Array, y: Float32Arra
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 128; co++) {
       const bias = 0;
-      const plane = s * 6272 + co * 49;
+      const plane = s * 10368 + co * 81 + 10;
       for (let oy = 0; oy < 7; oy++) {
-        const row = plane + oy * 7;
+        const row = plane + oy * 9;
         y.fill(bias, row, row + 7);
       }
     }
@@ -1281,10 +1317,10 @@ export function s3_conv_forward(x: Float32Array, w: Float32Array, y: Float32Arra
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 10368 + ci * 81;
-        const yPlane = s * 6272 + co * 49;
+        const yPlane = s * 10368 + co * 81 + 10;
         for (let oy = 0; oy < 7; oy++) {
           let xi = xPlane + oy * 9;
-          let yi = yPlane + oy * 7;
+          let yi = yPlane + oy * 9;
           for (let ox = 0; ox < 7; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -1298,7 +1334,7 @@ export function s3_conv_forward(x: Float32Array, w: Float32Array, y: Float32Arra
 }
 
 /**
- * s3_conv backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s3_conv backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  * dy comes through s3_pool, which leaves most of it zero: those positions are skipped.
  */
 export function s3_conv_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
@@ -1306,18 +1342,15 @@ export function s3_conv_backward(x: Float32Array, w: Float32Array, dy: Float32Ar
   for (let co = 0; co < 128; co++) {
     for (let ci = 0; ci < 128; ci++) {
       const wi = (co * 128 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 10368 + ci * 81;
-        const yPlane = s * 6272 + co * 49;
+        const yPlane = s * 10368 + co * 81 + 10;
         for (let oy = 0; oy < 7; oy++) {
           let xi = xPlane + oy * 9;
-          let yi = yPlane + oy * 7;
+          let yi = yPlane + oy * 9;
           for (let ox = 0; ox < 7; ox++, xi += 1, yi++) {
             const g = dy[yi];
             if (g === 0) continue;
@@ -1330,15 +1363,6 @@ export function s3_conv_backward(x: Float32Array, w: Float32Array, dy: Float32Ar
             g6 += g * x[xi + 18];
             g7 += g * x[xi + 19];
             g8 += g * x[xi + 20];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 9] += w3 * g;
-            dx[xi + 10] += w4 * g;
-            dx[xi + 11] += w5 * g;
-            dx[xi + 18] += w6 * g;
-            dx[xi + 19] += w7 * g;
-            dx[xi + 20] += w8 * g;
           }
         }
       }
@@ -1353,20 +1377,44 @@ export function s3_conv_backward(x: Float32Array, w: Float32Array, dy: Float32Ar
       dw[wi + 8] = g8;
     }
   }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 128; ci++) {
+    for (let co = 0; co < 128; co++) {
+      const wi = (co * 128 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 10368 + co * 81;
+        const dxPlane = s * 10368 + ci * 81 + 10;
+        for (let iy = 0; iy < 7; iy++) {
+          let yi = dyPlane + iy * 9;
+          let xi = dxPlane + iy * 9;
+          for (let ix = 0; ix < 7; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 9] + w4 * dy[yi + 10] + w5 * dy[yi + 11]) +
+              (w6 * dy[yi + 18] + w7 * dy[yi + 19] + w8 * dy[yi + 20]);
+          }
+        }
+      }
+    }
+  }
 }
 
 /**
  * s3_pool: 2×2 max pooling, stride 2, per channel; records where each maximum was.
- *   x: [n][128][7][7]  7×7×128
+ *   x: [n][128][9][9]  7×7×128 inside a zero border of 1
  *   y, arg: [n][128][3][3]  3×3×128
  */
 export function s3_pool_forward(x: Float32Array, y: Float32Array, arg: Int32Array, n: number, ctx: StepContext): void {
   for (let s = 0; s < n; s++) {
     for (let c = 0; c < 128; c++) {
-      const xPlane = s * 6272 + c * 49;
+      const xPlane = s * 10368 + c * 81 + 10;
       const yPlane = s * 1152 + c * 9;
       for (let oy = 0; oy < 3; oy++) {
-        let xi = xPlane + oy * 14;
+        let xi = xPlane + oy * 18;
         let yi = yPlane + oy * 3;
         for (let ox = 0; ox < 3; ox++) {
           let max = x[xi];
@@ -1377,15 +1425,15 @@ export function s3_pool_forward(x: Float32Array, y: Float32Array, arg: Int32Arra
             max = v;
             at = xi + 1;
           }
-          v = x[xi + 7];
+          v = x[xi + 9];
           if (v > max) {
             max = v;
-            at = xi + 7;
+            at = xi + 9;
           }
-          v = x[xi + 8];
+          v = x[xi + 10];
           if (v > max) {
             max = v;
-            at = xi + 8;
+            at = xi + 10;
           }
           y[yi] = max;
           arg[yi] = at;
@@ -1399,7 +1447,7 @@ export function s3_pool_forward(x: Float32Array, y: Float32Array, arg: Int32Arra
 
 /** s3_pool backward: each window's gradient goes to where its maximum was. */
 export function s3_pool_backward(dy: Float32Array, arg: Int32Array, dx: Float32Array, n: number, ctx: StepContext): void {
-  dx.fill(0, 0, n * 6272);
+  dx.fill(0, 0, n * 10368);
   for (let s = 0; s < n; s++) {
     for (let c = 0; c < 128; c++) {
       const yPlane = s * 1152 + c * 9;
@@ -1543,7 +1591,7 @@ export function s3_act_backward(x: Float32Array, dy: Float32Array, dx: Float32Ar
 /**
  * s3_res_conv: 3×3 convolution, 128 → 128 channels, stride 1, padding 1.
  *   x: [n][128][5][5]  3×3×128 inside a zero border of 1
- *   y: [n][128][3][3]  3×3×128
+ *   y: [n][128][5][5]  3×3×128 inside a zero border of 1
  *   w: [128][128][3][3] (no bias)
  */
 export function s3_res_conv_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -1552,9 +1600,9 @@ export function s3_res_conv_forward(x: Float32Array, w: Float32Array, y: Float32
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 128; co++) {
       const bias = 0;
-      const plane = s * 1152 + co * 9;
+      const plane = s * 3200 + co * 25 + 6;
       for (let oy = 0; oy < 3; oy++) {
-        const row = plane + oy * 3;
+        const row = plane + oy * 5;
         y.fill(bias, row, row + 3);
       }
     }
@@ -1567,10 +1615,10 @@ export function s3_res_conv_forward(x: Float32Array, w: Float32Array, y: Float32
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 3200 + ci * 25;
-        const yPlane = s * 1152 + co * 9;
+        const yPlane = s * 3200 + co * 25 + 6;
         for (let oy = 0; oy < 3; oy++) {
           let xi = xPlane + oy * 5;
-          let yi = yPlane + oy * 3;
+          let yi = yPlane + oy * 5;
           for (let ox = 0; ox < 3; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -1584,24 +1632,21 @@ export function s3_res_conv_forward(x: Float32Array, w: Float32Array, y: Float32
 }
 
 /**
- * s3_res_conv backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s3_res_conv backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s3_res_conv_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   for (let co = 0; co < 128; co++) {
     for (let ci = 0; ci < 128; ci++) {
       const wi = (co * 128 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 3200 + ci * 25;
-        const yPlane = s * 1152 + co * 9;
+        const yPlane = s * 3200 + co * 25 + 6;
         for (let oy = 0; oy < 3; oy++) {
           let xi = xPlane + oy * 5;
-          let yi = yPlane + oy * 3;
+          let yi = yPlane + oy * 5;
           for (let ox = 0; ox < 3; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -1613,15 +1658,6 @@ export function s3_res_conv_backward(x: Float32Array, w: Float32Array, dy: Float
             g6 += g * x[xi + 10];
             g7 += g * x[xi + 11];
             g8 += g * x[xi + 12];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 5] += w3 * g;
-            dx[xi + 6] += w4 * g;
-            dx[xi + 7] += w5 * g;
-            dx[xi + 10] += w6 * g;
-            dx[xi + 11] += w7 * g;
-            dx[xi + 12] += w8 * g;
           }
         }
       }
@@ -1634,6 +1670,30 @@ export function s3_res_conv_backward(x: Float32Array, w: Float32Array, dy: Float
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 128; ci++) {
+    for (let co = 0; co < 128; co++) {
+      const wi = (co * 128 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 3200 + co * 25;
+        const dxPlane = s * 3200 + ci * 25 + 6;
+        for (let iy = 0; iy < 3; iy++) {
+          let yi = dyPlane + iy * 5;
+          let xi = dxPlane + iy * 5;
+          for (let ix = 0; ix < 3; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 5] + w4 * dy[yi + 6] + w5 * dy[yi + 7]) +
+              (w6 * dy[yi + 10] + w7 * dy[yi + 11] + w8 * dy[yi + 12]);
+          }
+        }
+      }
     }
   }
 }
@@ -1657,7 +1717,7 @@ export function s3_res_bn_forward(x: Float32Array, beta: Float32Array, runningMe
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 3; row++) {
-            const xi = s * 1152 + c * 9 + row * 3;
+            const xi = s * 3200 + c * 25 + 6 + row * 5;
             for (let col = 0; col < 3; col++) sum += x[xi + col];
           }
         }
@@ -1665,7 +1725,7 @@ export function s3_res_bn_forward(x: Float32Array, beta: Float32Array, runningMe
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 3; row++) {
-            const xi = s * 1152 + c * 9 + row * 3;
+            const xi = s * 3200 + c * 25 + 6 + row * 5;
             for (let col = 0; col < 3; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -1682,7 +1742,7 @@ export function s3_res_bn_forward(x: Float32Array, beta: Float32Array, runningMe
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 3; row++) {
-          const xi = s * 1152 + c * 9 + row * 3;
+          const xi = s * 3200 + c * 25 + 6 + row * 5;
           const yi = s * 1152 + c * 9 + row * 3;
           for (let col = 0; col < 3; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -1708,7 +1768,7 @@ export function s3_res_bn_backward(x: Float32Array, dy: Float32Array, dbeta: Flo
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 3; row++) {
-          const xi = s * 1152 + c * 9 + row * 3;
+          const xi = s * 3200 + c * 25 + 6 + row * 5;
           const yi = s * 1152 + c * 9 + row * 3;
           for (let col = 0; col < 3; col++) {
             sumDy += dy[yi + col];
@@ -1720,7 +1780,7 @@ export function s3_res_bn_backward(x: Float32Array, dy: Float32Array, dbeta: Flo
       const k = rstd;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 3; row++) {
-          const xi = s * 1152 + c * 9 + row * 3;
+          const xi = s * 3200 + c * 25 + 6 + row * 5;
           const yi = s * 1152 + c * 9 + row * 3;
           for (let col = 0; col < 3; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -2175,9 +2235,9 @@ export class Net implements TrainableNet {
   /** [64][32][17][17]: 15×15×32 inside a zero border of 1, and its gradient. */
   readonly s1_act_out = new Float32Array(591872);
   readonly ds1_act_out = new Float32Array(591872);
-  /** [64][32][15][15]: 15×15×32, and its gradient. */
-  readonly s1_res_conv_out = new Float32Array(460800);
-  readonly ds1_res_conv_out = new Float32Array(460800);
+  /** [64][32][17][17]: 15×15×32 inside a zero border of 1, and its gradient. */
+  readonly s1_res_conv_out = new Float32Array(591872);
+  readonly ds1_res_conv_out = new Float32Array(591872);
   /** [64][32][15][15]: 15×15×32, and its gradient. */
   readonly s1_res_bn_out = new Float32Array(460800);
   readonly ds1_res_bn_out = new Float32Array(460800);
@@ -2187,9 +2247,9 @@ export class Net implements TrainableNet {
   /** [64][32][17][17]: 15×15×32 inside a zero border of 1, and its gradient. */
   readonly s1_out_out = new Float32Array(591872);
   readonly ds1_out_out = new Float32Array(591872);
-  /** [64][128][15][15]: 15×15×128, and its gradient. */
-  readonly s2_conv_out = new Float32Array(1843200);
-  readonly ds2_conv_out = new Float32Array(1843200);
+  /** [64][128][17][17]: 15×15×128 inside a zero border of 1, and its gradient. */
+  readonly s2_conv_out = new Float32Array(2367488);
+  readonly ds2_conv_out = new Float32Array(2367488);
   /** [64][128][7][7]: 7×7×128, and its gradient. */
   readonly s2_pool_out = new Float32Array(401408);
   readonly ds2_pool_out = new Float32Array(401408);
@@ -2199,9 +2259,9 @@ export class Net implements TrainableNet {
   /** [64][128][9][9]: 7×7×128 inside a zero border of 1, and its gradient. */
   readonly s2_act_out = new Float32Array(663552);
   readonly ds2_act_out = new Float32Array(663552);
-  /** [64][128][7][7]: 7×7×128, and its gradient. */
-  readonly s2_res_conv_out = new Float32Array(401408);
-  readonly ds2_res_conv_out = new Float32Array(401408);
+  /** [64][128][9][9]: 7×7×128 inside a zero border of 1, and its gradient. */
+  readonly s2_res_conv_out = new Float32Array(663552);
+  readonly ds2_res_conv_out = new Float32Array(663552);
   /** [64][128][7][7]: 7×7×128, and its gradient. */
   readonly s2_res_bn_out = new Float32Array(401408);
   readonly ds2_res_bn_out = new Float32Array(401408);
@@ -2211,9 +2271,9 @@ export class Net implements TrainableNet {
   /** [64][128][9][9]: 7×7×128 inside a zero border of 1, and its gradient. */
   readonly s2_out_out = new Float32Array(663552);
   readonly ds2_out_out = new Float32Array(663552);
-  /** [64][128][7][7]: 7×7×128, and its gradient. */
-  readonly s3_conv_out = new Float32Array(401408);
-  readonly ds3_conv_out = new Float32Array(401408);
+  /** [64][128][9][9]: 7×7×128 inside a zero border of 1, and its gradient. */
+  readonly s3_conv_out = new Float32Array(663552);
+  readonly ds3_conv_out = new Float32Array(663552);
   /** [64][128][3][3]: 3×3×128, and its gradient. */
   readonly s3_pool_out = new Float32Array(73728);
   readonly ds3_pool_out = new Float32Array(73728);
@@ -2223,9 +2283,9 @@ export class Net implements TrainableNet {
   /** [64][128][5][5]: 3×3×128 inside a zero border of 1, and its gradient. */
   readonly s3_act_out = new Float32Array(204800);
   readonly ds3_act_out = new Float32Array(204800);
-  /** [64][128][3][3]: 3×3×128, and its gradient. */
-  readonly s3_res_conv_out = new Float32Array(73728);
-  readonly ds3_res_conv_out = new Float32Array(73728);
+  /** [64][128][5][5]: 3×3×128 inside a zero border of 1, and its gradient. */
+  readonly s3_res_conv_out = new Float32Array(204800);
+  readonly ds3_res_conv_out = new Float32Array(204800);
   /** [64][128][3][3]: 3×3×128, and its gradient. */
   readonly s3_res_bn_out = new Float32Array(73728);
   readonly ds3_res_bn_out = new Float32Array(73728);

@@ -253,7 +253,7 @@ export function maxpool1_backward(dy, arg, dx, n, ctx) {
 /**
  * conv2: 5×5 convolution, 16 → 16 channels, stride 1, padding 2.
  *   x: [n][16][20][20]  16×16×16 inside a zero border of 2
- *   y: [n][16][16][16]  16×16×16
+ *   y: [n][16][20][20]  16×16×16 inside a zero border of 2
  *   w: [16][16][5][5]  b: [16]
  */
 export function conv2_forward(x, w, b, y, n, ctx) {
@@ -262,9 +262,9 @@ export function conv2_forward(x, w, b, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 16; co++) {
             const bias = b[co];
-            const plane = s * 4096 + co * 256;
+            const plane = s * 6400 + co * 400 + 42;
             for (let oy = 0; oy < 16; oy++) {
-                const row = plane + oy * 16;
+                const row = plane + oy * 20;
                 y.fill(bias, row, row + 16);
             }
         }
@@ -279,10 +279,10 @@ export function conv2_forward(x, w, b, y, n, ctx) {
             const w20 = w[wi + 20], w21 = w[wi + 21], w22 = w[wi + 22], w23 = w[wi + 23], w24 = w[wi + 24];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 6400 + ci * 400;
-                const yPlane = s * 4096 + co * 256;
+                const yPlane = s * 6400 + co * 400 + 42;
                 for (let oy = 0; oy < 16; oy++) {
                     let xi = xPlane + oy * 20;
-                    let yi = yPlane + oy * 16;
+                    let yi = yPlane + oy * 20;
                     for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2] + w3 * x[xi + 3] + w4 * x[xi + 4]) +
@@ -297,16 +297,16 @@ export function conv2_forward(x, w, b, y, n, ctx) {
     }
 }
 /**
- * conv2 backward: db = Σ dy; dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * conv2 backward: db = Σ dy; dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  * dy comes through relu2, which leaves most of it zero: those positions are skipped.
  */
 export function conv2_backward(x, w, dy, dw, db, dx, n, ctx) {
     for (let co = 0; co < 16; co++) {
         let sum = 0;
         for (let s = 0; s < n; s++) {
-            const plane = s * 4096 + co * 256;
+            const plane = s * 6400 + co * 400 + 42;
             for (let oy = 0; oy < 16; oy++) {
-                const row = plane + oy * 16;
+                const row = plane + oy * 20;
                 for (let ox = 0; ox < 16; ox++)
                     sum += dy[row + ox];
             }
@@ -317,11 +317,6 @@ export function conv2_backward(x, w, dy, dw, db, dx, n, ctx) {
     for (let co = 0; co < 16; co++) {
         for (let ci = 0; ci < 16; ci++) {
             const wi = (co * 16 + ci) * 25;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2], w3 = w[wi + 3], w4 = w[wi + 4];
-            const w5 = w[wi + 5], w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8], w9 = w[wi + 9];
-            const w10 = w[wi + 10], w11 = w[wi + 11], w12 = w[wi + 12], w13 = w[wi + 13], w14 = w[wi + 14];
-            const w15 = w[wi + 15], w16 = w[wi + 16], w17 = w[wi + 17], w18 = w[wi + 18], w19 = w[wi + 19];
-            const w20 = w[wi + 20], w21 = w[wi + 21], w22 = w[wi + 22], w23 = w[wi + 23], w24 = w[wi + 24];
             let g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0;
             let g5 = 0, g6 = 0, g7 = 0, g8 = 0, g9 = 0;
             let g10 = 0, g11 = 0, g12 = 0, g13 = 0, g14 = 0;
@@ -329,10 +324,10 @@ export function conv2_backward(x, w, dy, dw, db, dx, n, ctx) {
             let g20 = 0, g21 = 0, g22 = 0, g23 = 0, g24 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 6400 + ci * 400;
-                const yPlane = s * 4096 + co * 256;
+                const yPlane = s * 6400 + co * 400 + 42;
                 for (let oy = 0; oy < 16; oy++) {
                     let xi = xPlane + oy * 20;
-                    let yi = yPlane + oy * 16;
+                    let yi = yPlane + oy * 20;
                     for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         if (g === 0)
@@ -362,31 +357,6 @@ export function conv2_backward(x, w, dy, dw, db, dx, n, ctx) {
                         g22 += g * x[xi + 82];
                         g23 += g * x[xi + 83];
                         g24 += g * x[xi + 84];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 3] += w3 * g;
-                        dx[xi + 4] += w4 * g;
-                        dx[xi + 20] += w5 * g;
-                        dx[xi + 21] += w6 * g;
-                        dx[xi + 22] += w7 * g;
-                        dx[xi + 23] += w8 * g;
-                        dx[xi + 24] += w9 * g;
-                        dx[xi + 40] += w10 * g;
-                        dx[xi + 41] += w11 * g;
-                        dx[xi + 42] += w12 * g;
-                        dx[xi + 43] += w13 * g;
-                        dx[xi + 44] += w14 * g;
-                        dx[xi + 60] += w15 * g;
-                        dx[xi + 61] += w16 * g;
-                        dx[xi + 62] += w17 * g;
-                        dx[xi + 63] += w18 * g;
-                        dx[xi + 64] += w19 * g;
-                        dx[xi + 80] += w20 * g;
-                        dx[xi + 81] += w21 * g;
-                        dx[xi + 82] += w22 * g;
-                        dx[xi + 83] += w23 * g;
-                        dx[xi + 84] += w24 * g;
                     }
                 }
             }
@@ -417,12 +387,40 @@ export function conv2_backward(x, w, dy, dw, db, dx, n, ctx) {
             dw[wi + 24] = g24;
         }
     }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 16; ci++) {
+        for (let co = 0; co < 16; co++) {
+            const wi = (co * 16 + ci) * 25;
+            const w0 = w[wi + 24], w1 = w[wi + 23], w2 = w[wi + 22], w3 = w[wi + 21], w4 = w[wi + 20];
+            const w5 = w[wi + 19], w6 = w[wi + 18], w7 = w[wi + 17], w8 = w[wi + 16], w9 = w[wi + 15];
+            const w10 = w[wi + 14], w11 = w[wi + 13], w12 = w[wi + 12], w13 = w[wi + 11], w14 = w[wi + 10];
+            const w15 = w[wi + 9], w16 = w[wi + 8], w17 = w[wi + 7], w18 = w[wi + 6], w19 = w[wi + 5];
+            const w20 = w[wi + 4], w21 = w[wi + 3], w22 = w[wi + 2], w23 = w[wi + 1], w24 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 6400 + co * 400;
+                const dxPlane = s * 6400 + ci * 400 + 42;
+                for (let iy = 0; iy < 16; iy++) {
+                    let yi = dyPlane + iy * 20;
+                    let xi = dxPlane + iy * 20;
+                    for (let ix = 0; ix < 16; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2] + w3 * dy[yi + 3] + w4 * dy[yi + 4]) +
+                                (w5 * dy[yi + 20] + w6 * dy[yi + 21] + w7 * dy[yi + 22] + w8 * dy[yi + 23] + w9 * dy[yi + 24]) +
+                                (w10 * dy[yi + 40] + w11 * dy[yi + 41] + w12 * dy[yi + 42] + w13 * dy[yi + 43] + w14 * dy[yi + 44]) +
+                                (w15 * dy[yi + 60] + w16 * dy[yi + 61] + w17 * dy[yi + 62] + w18 * dy[yi + 63] + w19 * dy[yi + 64]) +
+                                (w20 * dy[yi + 80] + w21 * dy[yi + 81] + w22 * dy[yi + 82] + w23 * dy[yi + 83] + w24 * dy[yi + 84]);
+                    }
+                }
+            }
+        }
+    }
 }
 /**
- * relu2: max(0, x), in place over [n][16][16][16] (16×16×16).
+ * relu2: max(0, x), in place over [n][16][20][20] (16×16×16; the zero border stays zero).
  */
 export function relu2_forward(x, y, n, ctx) {
-    const end = n * 4096;
+    const end = n * 6400;
     for (let i = 0; i < end; i++) {
         const v = x[i];
         y[i] = v < 0 ? 0 : v;
@@ -430,7 +428,7 @@ export function relu2_forward(x, y, n, ctx) {
 }
 /** relu2 backward, in place: the gradient passes where the output is positive (x > 0). */
 export function relu2_backward(y, dy, dx, n, ctx) {
-    const end = n * 4096;
+    const end = n * 6400;
     for (let i = 0; i < end; i++) {
         const g = dy[i];
         const u = y[i];
@@ -438,12 +436,12 @@ export function relu2_backward(y, dy, dx, n, ctx) {
     }
 }
 /**
- * fc: fully connected, 4096 inputs (16×16×16 flattened) → 10 outputs.
+ * fc: fully connected, 4096 inputs (16×16×16 flattened, read inside its border) → 10 outputs.
  *   x: [n][4096]  y: [n][10]  w: [10][4096]  b: [10]
  */
 export function fc_forward(x, w, b, y, n, ctx) {
     for (let s = 0; s < n; s++) {
-        const xi = s * 4096;
+        const xi = s * 6400;
         for (let j = 0; j < 10; j++) {
             const wi = j * 4096;
             // 8 partial sums: independent adds the CPU can overlap.
@@ -455,15 +453,21 @@ export function fc_forward(x, w, b, y, n, ctx) {
             let a5 = 0;
             let a6 = 0;
             let a7 = 0;
-            for (let i = 0; i < 4096; i += 8) {
-                a0 += w[wi + i] * x[xi + i];
-                a1 += w[wi + i + 1] * x[xi + i + 1];
-                a2 += w[wi + i + 2] * x[xi + i + 2];
-                a3 += w[wi + i + 3] * x[xi + i + 3];
-                a4 += w[wi + i + 4] * x[xi + i + 4];
-                a5 += w[wi + i + 5] * x[xi + i + 5];
-                a6 += w[wi + i + 6] * x[xi + i + 6];
-                a7 += w[wi + i + 7] * x[xi + i + 7];
+            // x has a zero border: its interior, channel by channel and row by row (16 values a row).
+            for (let c = 0, i = 0; c < 16; c++) {
+                for (let r = 0; r < 16; r++, i += 16) {
+                    const xr = xi + c * 400 + r * 20 + 42;
+                    for (let k = 0; k < 16; k += 8) {
+                        a0 += w[wi + i + k] * x[xr + k];
+                        a1 += w[wi + i + k + 1] * x[xr + k + 1];
+                        a2 += w[wi + i + k + 2] * x[xr + k + 2];
+                        a3 += w[wi + i + k + 3] * x[xr + k + 3];
+                        a4 += w[wi + i + k + 4] * x[xr + k + 4];
+                        a5 += w[wi + i + k + 5] * x[xr + k + 5];
+                        a6 += w[wi + i + k + 6] * x[xr + k + 6];
+                        a7 += w[wi + i + k + 7] * x[xr + k + 7];
+                    }
+                }
             }
             y[s * 10 + j * 1] = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
         }
@@ -474,31 +478,36 @@ export function fc_forward(x, w, b, y, n, ctx) {
  */
 export function fc_backward(x, w, dy, dw, db, dx, n, ctx) {
     dw.fill(0);
-    dx.fill(0, 0, n * 4096);
+    dx.fill(0, 0, n * 6400);
     for (let j = 0; j < 10; j++) {
         const wi = j * 4096;
         let sum = 0;
         for (let s = 0; s < n; s++) {
             const g = dy[s * 10 + j * 1];
             sum += g;
-            const xi = s * 4096;
-            for (let i = 0; i < 4096; i += 8) {
-                dw[wi + i] += g * x[xi + i];
-                dw[wi + i + 1] += g * x[xi + i + 1];
-                dw[wi + i + 2] += g * x[xi + i + 2];
-                dw[wi + i + 3] += g * x[xi + i + 3];
-                dw[wi + i + 4] += g * x[xi + i + 4];
-                dw[wi + i + 5] += g * x[xi + i + 5];
-                dw[wi + i + 6] += g * x[xi + i + 6];
-                dw[wi + i + 7] += g * x[xi + i + 7];
-                dx[xi + i] += g * w[wi + i];
-                dx[xi + i + 1] += g * w[wi + i + 1];
-                dx[xi + i + 2] += g * w[wi + i + 2];
-                dx[xi + i + 3] += g * w[wi + i + 3];
-                dx[xi + i + 4] += g * w[wi + i + 4];
-                dx[xi + i + 5] += g * w[wi + i + 5];
-                dx[xi + i + 6] += g * w[wi + i + 6];
-                dx[xi + i + 7] += g * w[wi + i + 7];
+            const xi = s * 6400;
+            for (let c = 0, i = 0; c < 16; c++) {
+                for (let r = 0; r < 16; r++, i += 16) {
+                    const xr = xi + c * 400 + r * 20 + 42;
+                    for (let k = 0; k < 16; k += 8) {
+                        dw[wi + i + k] += g * x[xr + k];
+                        dw[wi + i + k + 1] += g * x[xr + k + 1];
+                        dw[wi + i + k + 2] += g * x[xr + k + 2];
+                        dw[wi + i + k + 3] += g * x[xr + k + 3];
+                        dw[wi + i + k + 4] += g * x[xr + k + 4];
+                        dw[wi + i + k + 5] += g * x[xr + k + 5];
+                        dw[wi + i + k + 6] += g * x[xr + k + 6];
+                        dw[wi + i + k + 7] += g * x[xr + k + 7];
+                        dx[xr + k] += g * w[wi + i + k];
+                        dx[xr + k + 1] += g * w[wi + i + k + 1];
+                        dx[xr + k + 2] += g * w[wi + i + k + 2];
+                        dx[xr + k + 3] += g * w[wi + i + k + 3];
+                        dx[xr + k + 4] += g * w[wi + i + k + 4];
+                        dx[xr + k + 5] += g * w[wi + i + k + 5];
+                        dx[xr + k + 6] += g * w[wi + i + k + 6];
+                        dx[xr + k + 7] += g * w[wi + i + k + 7];
+                    }
+                }
             }
         }
         db[j] = sum;
@@ -640,9 +649,9 @@ export class Net {
     /** [16][16][20][20]: 16×16×16 inside a zero border of 2, and its gradient. */
     maxpool1_out = new Float32Array(102400);
     dmaxpool1_out = new Float32Array(102400);
-    /** [16][16][16][16]: 16×16×16, and its gradient. */
-    conv2_out = new Float32Array(65536);
-    dconv2_out = new Float32Array(65536);
+    /** [16][16][20][20]: 16×16×16 inside a zero border of 2, and its gradient. */
+    conv2_out = new Float32Array(102400);
+    dconv2_out = new Float32Array(102400);
     /** [16][10][1][1]: 1×1×10, and its gradient. */
     fc_out = new Float32Array(160);
     dfc_out = new Float32Array(160);

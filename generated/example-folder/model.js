@@ -216,7 +216,7 @@ export function maxpool1_backward(dy, arg, dx, n, ctx) {
 /**
  * conv2: 3×3 convolution, 8 → 16 channels, stride 1, padding 1.
  *   x: [n][8][10][10]  8×8×8 inside a zero border of 1
- *   y: [n][16][8][8]  8×8×16
+ *   y: [n][16][10][10]  8×8×16 inside a zero border of 1
  *   w: [16][8][3][3]  b: [16]
  */
 export function conv2_forward(x, w, b, y, n, ctx) {
@@ -225,9 +225,9 @@ export function conv2_forward(x, w, b, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 16; co++) {
             const bias = b[co];
-            const plane = s * 1024 + co * 64;
+            const plane = s * 1600 + co * 100 + 11;
             for (let oy = 0; oy < 8; oy++) {
-                const row = plane + oy * 8;
+                const row = plane + oy * 10;
                 y.fill(bias, row, row + 8);
             }
         }
@@ -240,10 +240,10 @@ export function conv2_forward(x, w, b, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 800 + ci * 100;
-                const yPlane = s * 1024 + co * 64;
+                const yPlane = s * 1600 + co * 100 + 11;
                 for (let oy = 0; oy < 8; oy++) {
                     let xi = xPlane + oy * 10;
-                    let yi = yPlane + oy * 8;
+                    let yi = yPlane + oy * 10;
                     for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -256,16 +256,16 @@ export function conv2_forward(x, w, b, y, n, ctx) {
     }
 }
 /**
- * conv2 backward: db = Σ dy; dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * conv2 backward: db = Σ dy; dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  * dy comes through relu2 and maxpool2, which leaves most of it zero: those positions are skipped.
  */
 export function conv2_backward(x, w, dy, dw, db, dx, n, ctx) {
     for (let co = 0; co < 16; co++) {
         let sum = 0;
         for (let s = 0; s < n; s++) {
-            const plane = s * 1024 + co * 64;
+            const plane = s * 1600 + co * 100 + 11;
             for (let oy = 0; oy < 8; oy++) {
-                const row = plane + oy * 8;
+                const row = plane + oy * 10;
                 for (let ox = 0; ox < 8; ox++)
                     sum += dy[row + ox];
             }
@@ -276,18 +276,15 @@ export function conv2_backward(x, w, dy, dw, db, dx, n, ctx) {
     for (let co = 0; co < 16; co++) {
         for (let ci = 0; ci < 8; ci++) {
             const wi = (co * 8 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 800 + ci * 100;
-                const yPlane = s * 1024 + co * 64;
+                const yPlane = s * 1600 + co * 100 + 11;
                 for (let oy = 0; oy < 8; oy++) {
                     let xi = xPlane + oy * 10;
-                    let yi = yPlane + oy * 8;
+                    let yi = yPlane + oy * 10;
                     for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         if (g === 0)
@@ -301,15 +298,6 @@ export function conv2_backward(x, w, dy, dw, db, dx, n, ctx) {
                         g6 += g * x[xi + 20];
                         g7 += g * x[xi + 21];
                         g8 += g * x[xi + 22];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 10] += w3 * g;
-                        dx[xi + 11] += w4 * g;
-                        dx[xi + 12] += w5 * g;
-                        dx[xi + 20] += w6 * g;
-                        dx[xi + 21] += w7 * g;
-                        dx[xi + 22] += w8 * g;
                     }
                 }
             }
@@ -324,12 +312,36 @@ export function conv2_backward(x, w, dy, dw, db, dx, n, ctx) {
             dw[wi + 8] = g8;
         }
     }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 8; ci++) {
+        for (let co = 0; co < 16; co++) {
+            const wi = (co * 8 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 1600 + co * 100;
+                const dxPlane = s * 800 + ci * 100 + 11;
+                for (let iy = 0; iy < 8; iy++) {
+                    let yi = dyPlane + iy * 10;
+                    let xi = dxPlane + iy * 10;
+                    for (let ix = 0; ix < 8; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 10] + w4 * dy[yi + 11] + w5 * dy[yi + 12]) +
+                                (w6 * dy[yi + 20] + w7 * dy[yi + 21] + w8 * dy[yi + 22]);
+                    }
+                }
+            }
+        }
+    }
 }
 /**
- * relu2: max(0, x), in place over [n][16][8][8] (8×8×16).
+ * relu2: max(0, x), in place over [n][16][10][10] (8×8×16; the zero border stays zero).
  */
 export function relu2_forward(x, y, n, ctx) {
-    const end = n * 1024;
+    const end = n * 1600;
     for (let i = 0; i < end; i++) {
         const v = x[i];
         y[i] = v < 0 ? 0 : v;
@@ -337,7 +349,7 @@ export function relu2_forward(x, y, n, ctx) {
 }
 /** relu2 backward, in place: the gradient passes where the output is positive (x > 0). */
 export function relu2_backward(y, dy, dx, n, ctx) {
-    const end = n * 1024;
+    const end = n * 1600;
     for (let i = 0; i < end; i++) {
         const g = dy[i];
         const u = y[i];
@@ -346,16 +358,16 @@ export function relu2_backward(y, dy, dx, n, ctx) {
 }
 /**
  * maxpool2: 2×2 max pooling, stride 2, per channel; records where each maximum was.
- *   x: [n][16][8][8]  8×8×16
+ *   x: [n][16][10][10]  8×8×16 inside a zero border of 1
  *   y, arg: [n][16][4][4]  4×4×16
  */
 export function maxpool2_forward(x, y, arg, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let c = 0; c < 16; c++) {
-            const xPlane = s * 1024 + c * 64;
+            const xPlane = s * 1600 + c * 100 + 11;
             const yPlane = s * 256 + c * 16;
             for (let oy = 0; oy < 4; oy++) {
-                let xi = xPlane + oy * 16;
+                let xi = xPlane + oy * 20;
                 let yi = yPlane + oy * 4;
                 for (let ox = 0; ox < 4; ox++) {
                     let max = x[xi];
@@ -366,15 +378,15 @@ export function maxpool2_forward(x, y, arg, n, ctx) {
                         max = v;
                         at = xi + 1;
                     }
-                    v = x[xi + 8];
+                    v = x[xi + 10];
                     if (v > max) {
                         max = v;
-                        at = xi + 8;
+                        at = xi + 10;
                     }
-                    v = x[xi + 9];
+                    v = x[xi + 11];
                     if (v > max) {
                         max = v;
-                        at = xi + 9;
+                        at = xi + 11;
                     }
                     y[yi] = max;
                     arg[yi] = at;
@@ -387,7 +399,7 @@ export function maxpool2_forward(x, y, arg, n, ctx) {
 }
 /** maxpool2 backward: each window's gradient goes to where its maximum was. */
 export function maxpool2_backward(dy, arg, dx, n, ctx) {
-    dx.fill(0, 0, n * 1024);
+    dx.fill(0, 0, n * 1600);
     for (let s = 0; s < n; s++) {
         for (let c = 0; c < 16; c++) {
             const yPlane = s * 256 + c * 16;
@@ -602,9 +614,9 @@ export class Net {
     /** [16][8][10][10]: 8×8×8 inside a zero border of 1, and its gradient. */
     maxpool1_out = new Float32Array(12800);
     dmaxpool1_out = new Float32Array(12800);
-    /** [16][16][8][8]: 8×8×16, and its gradient. */
-    conv2_out = new Float32Array(16384);
-    dconv2_out = new Float32Array(16384);
+    /** [16][16][10][10]: 8×8×16 inside a zero border of 1, and its gradient. */
+    conv2_out = new Float32Array(25600);
+    dconv2_out = new Float32Array(25600);
     /** [16][16][4][4]: 4×4×16, and its gradient. */
     maxpool2_out = new Float32Array(4096);
     dmaxpool2_out = new Float32Array(4096);

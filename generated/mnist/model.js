@@ -254,7 +254,7 @@ export function maxpool1_backward(dy, arg, dx, n, ctx) {
 /**
  * conv2: 5×5 convolution, 16 → 16 channels, stride 1, padding 2.
  *   x: [n][16][18][18]  14×14×16 inside a zero border of 2
- *   y: [n][16][14][14]  14×14×16
+ *   y: [n][16][18][18]  14×14×16 inside a zero border of 2
  *   w: [16][16][5][5]  b: [16]
  */
 export function conv2_forward(x, w, b, y, n, ctx) {
@@ -263,9 +263,9 @@ export function conv2_forward(x, w, b, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 16; co++) {
             const bias = b[co];
-            const plane = s * 3136 + co * 196;
+            const plane = s * 5184 + co * 324 + 38;
             for (let oy = 0; oy < 14; oy++) {
-                const row = plane + oy * 14;
+                const row = plane + oy * 18;
                 y.fill(bias, row, row + 14);
             }
         }
@@ -280,10 +280,10 @@ export function conv2_forward(x, w, b, y, n, ctx) {
             const w20 = w[wi + 20], w21 = w[wi + 21], w22 = w[wi + 22], w23 = w[wi + 23], w24 = w[wi + 24];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 5184 + ci * 324;
-                const yPlane = s * 3136 + co * 196;
+                const yPlane = s * 5184 + co * 324 + 38;
                 for (let oy = 0; oy < 14; oy++) {
                     let xi = xPlane + oy * 18;
-                    let yi = yPlane + oy * 14;
+                    let yi = yPlane + oy * 18;
                     for (let ox = 0; ox < 14; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2] + w3 * x[xi + 3] + w4 * x[xi + 4]) +
@@ -298,16 +298,16 @@ export function conv2_forward(x, w, b, y, n, ctx) {
     }
 }
 /**
- * conv2 backward: db = Σ dy; dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * conv2 backward: db = Σ dy; dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  * dy comes through relu2 and maxpool2, which leaves most of it zero: those positions are skipped.
  */
 export function conv2_backward(x, w, dy, dw, db, dx, n, ctx) {
     for (let co = 0; co < 16; co++) {
         let sum = 0;
         for (let s = 0; s < n; s++) {
-            const plane = s * 3136 + co * 196;
+            const plane = s * 5184 + co * 324 + 38;
             for (let oy = 0; oy < 14; oy++) {
-                const row = plane + oy * 14;
+                const row = plane + oy * 18;
                 for (let ox = 0; ox < 14; ox++)
                     sum += dy[row + ox];
             }
@@ -318,11 +318,6 @@ export function conv2_backward(x, w, dy, dw, db, dx, n, ctx) {
     for (let co = 0; co < 16; co++) {
         for (let ci = 0; ci < 16; ci++) {
             const wi = (co * 16 + ci) * 25;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2], w3 = w[wi + 3], w4 = w[wi + 4];
-            const w5 = w[wi + 5], w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8], w9 = w[wi + 9];
-            const w10 = w[wi + 10], w11 = w[wi + 11], w12 = w[wi + 12], w13 = w[wi + 13], w14 = w[wi + 14];
-            const w15 = w[wi + 15], w16 = w[wi + 16], w17 = w[wi + 17], w18 = w[wi + 18], w19 = w[wi + 19];
-            const w20 = w[wi + 20], w21 = w[wi + 21], w22 = w[wi + 22], w23 = w[wi + 23], w24 = w[wi + 24];
             let g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0;
             let g5 = 0, g6 = 0, g7 = 0, g8 = 0, g9 = 0;
             let g10 = 0, g11 = 0, g12 = 0, g13 = 0, g14 = 0;
@@ -330,10 +325,10 @@ export function conv2_backward(x, w, dy, dw, db, dx, n, ctx) {
             let g20 = 0, g21 = 0, g22 = 0, g23 = 0, g24 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 5184 + ci * 324;
-                const yPlane = s * 3136 + co * 196;
+                const yPlane = s * 5184 + co * 324 + 38;
                 for (let oy = 0; oy < 14; oy++) {
                     let xi = xPlane + oy * 18;
-                    let yi = yPlane + oy * 14;
+                    let yi = yPlane + oy * 18;
                     for (let ox = 0; ox < 14; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         if (g === 0)
@@ -363,31 +358,6 @@ export function conv2_backward(x, w, dy, dw, db, dx, n, ctx) {
                         g22 += g * x[xi + 74];
                         g23 += g * x[xi + 75];
                         g24 += g * x[xi + 76];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 3] += w3 * g;
-                        dx[xi + 4] += w4 * g;
-                        dx[xi + 18] += w5 * g;
-                        dx[xi + 19] += w6 * g;
-                        dx[xi + 20] += w7 * g;
-                        dx[xi + 21] += w8 * g;
-                        dx[xi + 22] += w9 * g;
-                        dx[xi + 36] += w10 * g;
-                        dx[xi + 37] += w11 * g;
-                        dx[xi + 38] += w12 * g;
-                        dx[xi + 39] += w13 * g;
-                        dx[xi + 40] += w14 * g;
-                        dx[xi + 54] += w15 * g;
-                        dx[xi + 55] += w16 * g;
-                        dx[xi + 56] += w17 * g;
-                        dx[xi + 57] += w18 * g;
-                        dx[xi + 58] += w19 * g;
-                        dx[xi + 72] += w20 * g;
-                        dx[xi + 73] += w21 * g;
-                        dx[xi + 74] += w22 * g;
-                        dx[xi + 75] += w23 * g;
-                        dx[xi + 76] += w24 * g;
                     }
                 }
             }
@@ -418,12 +388,40 @@ export function conv2_backward(x, w, dy, dw, db, dx, n, ctx) {
             dw[wi + 24] = g24;
         }
     }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 16; ci++) {
+        for (let co = 0; co < 16; co++) {
+            const wi = (co * 16 + ci) * 25;
+            const w0 = w[wi + 24], w1 = w[wi + 23], w2 = w[wi + 22], w3 = w[wi + 21], w4 = w[wi + 20];
+            const w5 = w[wi + 19], w6 = w[wi + 18], w7 = w[wi + 17], w8 = w[wi + 16], w9 = w[wi + 15];
+            const w10 = w[wi + 14], w11 = w[wi + 13], w12 = w[wi + 12], w13 = w[wi + 11], w14 = w[wi + 10];
+            const w15 = w[wi + 9], w16 = w[wi + 8], w17 = w[wi + 7], w18 = w[wi + 6], w19 = w[wi + 5];
+            const w20 = w[wi + 4], w21 = w[wi + 3], w22 = w[wi + 2], w23 = w[wi + 1], w24 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 5184 + co * 324;
+                const dxPlane = s * 5184 + ci * 324 + 38;
+                for (let iy = 0; iy < 14; iy++) {
+                    let yi = dyPlane + iy * 18;
+                    let xi = dxPlane + iy * 18;
+                    for (let ix = 0; ix < 14; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2] + w3 * dy[yi + 3] + w4 * dy[yi + 4]) +
+                                (w5 * dy[yi + 18] + w6 * dy[yi + 19] + w7 * dy[yi + 20] + w8 * dy[yi + 21] + w9 * dy[yi + 22]) +
+                                (w10 * dy[yi + 36] + w11 * dy[yi + 37] + w12 * dy[yi + 38] + w13 * dy[yi + 39] + w14 * dy[yi + 40]) +
+                                (w15 * dy[yi + 54] + w16 * dy[yi + 55] + w17 * dy[yi + 56] + w18 * dy[yi + 57] + w19 * dy[yi + 58]) +
+                                (w20 * dy[yi + 72] + w21 * dy[yi + 73] + w22 * dy[yi + 74] + w23 * dy[yi + 75] + w24 * dy[yi + 76]);
+                    }
+                }
+            }
+        }
+    }
 }
 /**
- * relu2: max(0, x), in place over [n][16][14][14] (14×14×16).
+ * relu2: max(0, x), in place over [n][16][18][18] (14×14×16; the zero border stays zero).
  */
 export function relu2_forward(x, y, n, ctx) {
-    const end = n * 3136;
+    const end = n * 5184;
     for (let i = 0; i < end; i++) {
         const v = x[i];
         y[i] = v < 0 ? 0 : v;
@@ -431,7 +429,7 @@ export function relu2_forward(x, y, n, ctx) {
 }
 /** relu2 backward, in place: the gradient passes where the output is positive (x > 0). */
 export function relu2_backward(y, dy, dx, n, ctx) {
-    const end = n * 3136;
+    const end = n * 5184;
     for (let i = 0; i < end; i++) {
         const g = dy[i];
         const u = y[i];
@@ -440,16 +438,16 @@ export function relu2_backward(y, dy, dx, n, ctx) {
 }
 /**
  * maxpool2: 2×2 max pooling, stride 2, per channel; records where each maximum was.
- *   x: [n][16][14][14]  14×14×16
+ *   x: [n][16][18][18]  14×14×16 inside a zero border of 2
  *   y, arg: [n][16][7][7]  7×7×16
  */
 export function maxpool2_forward(x, y, arg, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let c = 0; c < 16; c++) {
-            const xPlane = s * 3136 + c * 196;
+            const xPlane = s * 5184 + c * 324 + 38;
             const yPlane = s * 784 + c * 49;
             for (let oy = 0; oy < 7; oy++) {
-                let xi = xPlane + oy * 28;
+                let xi = xPlane + oy * 36;
                 let yi = yPlane + oy * 7;
                 for (let ox = 0; ox < 7; ox++) {
                     let max = x[xi];
@@ -460,15 +458,15 @@ export function maxpool2_forward(x, y, arg, n, ctx) {
                         max = v;
                         at = xi + 1;
                     }
-                    v = x[xi + 14];
+                    v = x[xi + 18];
                     if (v > max) {
                         max = v;
-                        at = xi + 14;
+                        at = xi + 18;
                     }
-                    v = x[xi + 15];
+                    v = x[xi + 19];
                     if (v > max) {
                         max = v;
-                        at = xi + 15;
+                        at = xi + 19;
                     }
                     y[yi] = max;
                     arg[yi] = at;
@@ -481,7 +479,7 @@ export function maxpool2_forward(x, y, arg, n, ctx) {
 }
 /** maxpool2 backward: each window's gradient goes to where its maximum was. */
 export function maxpool2_backward(dy, arg, dx, n, ctx) {
-    dx.fill(0, 0, n * 3136);
+    dx.fill(0, 0, n * 5184);
     for (let s = 0; s < n; s++) {
         for (let c = 0; c < 16; c++) {
             const yPlane = s * 784 + c * 49;
@@ -696,9 +694,9 @@ export class Net {
     /** [16][16][18][18]: 14×14×16 inside a zero border of 2, and its gradient. */
     maxpool1_out = new Float32Array(82944);
     dmaxpool1_out = new Float32Array(82944);
-    /** [16][16][14][14]: 14×14×16, and its gradient. */
-    conv2_out = new Float32Array(50176);
-    dconv2_out = new Float32Array(50176);
+    /** [16][16][18][18]: 14×14×16 inside a zero border of 2, and its gradient. */
+    conv2_out = new Float32Array(82944);
+    dconv2_out = new Float32Array(82944);
     /** [16][16][7][7]: 7×7×16, and its gradient. */
     maxpool2_out = new Float32Array(12544);
     dmaxpool2_out = new Float32Array(12544);

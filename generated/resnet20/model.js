@@ -402,7 +402,7 @@ export function stem_relu_backward(y, dy, dx, n, ctx) {
 /**
  * s1b1_conv1: 3×3 convolution, 16 → 16 channels, stride 1, padding 1.
  *   x: [n][16][34][34]  32×32×16 inside a zero border of 1
- *   y: [n][16][32][32]  32×32×16
+ *   y: [n][16][34][34]  32×32×16 inside a zero border of 1
  *   w: [16][16][3][3] (no bias)
  */
 export function s1b1_conv1_forward(x, w, y, n, ctx) {
@@ -411,9 +411,9 @@ export function s1b1_conv1_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 16; co++) {
             const bias = 0;
-            const plane = s * 16384 + co * 1024;
+            const plane = s * 18496 + co * 1156 + 35;
             for (let oy = 0; oy < 32; oy++) {
-                const row = plane + oy * 32;
+                const row = plane + oy * 34;
                 y.fill(bias, row, row + 32);
             }
         }
@@ -426,10 +426,10 @@ export function s1b1_conv1_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 18496 + ci * 1156;
-                const yPlane = s * 16384 + co * 1024;
+                const yPlane = s * 18496 + co * 1156 + 35;
                 for (let oy = 0; oy < 32; oy++) {
                     let xi = xPlane + oy * 34;
-                    let yi = yPlane + oy * 32;
+                    let yi = yPlane + oy * 34;
                     for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -442,24 +442,21 @@ export function s1b1_conv1_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s1b1_conv1 backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s1b1_conv1 backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s1b1_conv1_backward(x, w, dy, dw, dx, n, ctx) {
     for (let co = 0; co < 16; co++) {
         for (let ci = 0; ci < 16; ci++) {
             const wi = (co * 16 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 18496 + ci * 1156;
-                const yPlane = s * 16384 + co * 1024;
+                const yPlane = s * 18496 + co * 1156 + 35;
                 for (let oy = 0; oy < 32; oy++) {
                     let xi = xPlane + oy * 34;
-                    let yi = yPlane + oy * 32;
+                    let yi = yPlane + oy * 34;
                     for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -471,15 +468,6 @@ export function s1b1_conv1_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 68];
                         g7 += g * x[xi + 69];
                         g8 += g * x[xi + 70];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 34] += w3 * g;
-                        dx[xi + 35] += w4 * g;
-                        dx[xi + 36] += w5 * g;
-                        dx[xi + 68] += w6 * g;
-                        dx[xi + 69] += w7 * g;
-                        dx[xi + 70] += w8 * g;
                     }
                 }
             }
@@ -492,6 +480,30 @@ export function s1b1_conv1_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 16; ci++) {
+        for (let co = 0; co < 16; co++) {
+            const wi = (co * 16 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 18496 + co * 1156;
+                const dxPlane = s * 18496 + ci * 1156 + 35;
+                for (let iy = 0; iy < 32; iy++) {
+                    let yi = dyPlane + iy * 34;
+                    let xi = dxPlane + iy * 34;
+                    for (let ix = 0; ix < 32; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 34] + w4 * dy[yi + 35] + w5 * dy[yi + 36]) +
+                                (w6 * dy[yi + 68] + w7 * dy[yi + 69] + w8 * dy[yi + 70]);
+                    }
+                }
+            }
         }
     }
 }
@@ -514,7 +526,7 @@ export function s1b1_bn1_forward(x, gamma, beta, runningMean, runningVar, y, sta
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 32; row++) {
-                        const xi = s * 16384 + c * 1024 + row * 32;
+                        const xi = s * 18496 + c * 1156 + 35 + row * 34;
                         for (let col = 0; col < 32; col++)
                             sum += x[xi + col];
                     }
@@ -523,7 +535,7 @@ export function s1b1_bn1_forward(x, gamma, beta, runningMean, runningVar, y, sta
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 32; row++) {
-                        const xi = s * 16384 + c * 1024 + row * 32;
+                        const xi = s * 18496 + c * 1156 + 35 + row * 34;
                         for (let col = 0; col < 32; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -542,7 +554,7 @@ export function s1b1_bn1_forward(x, gamma, beta, runningMean, runningVar, y, sta
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 18496 + c * 1156 + 35 + row * 34;
                     for (let col = 0; col < 32; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -569,7 +581,7 @@ export function s1b1_bn1_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ctx
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 18496 + c * 1156 + 35 + row * 34;
                     for (let col = 0; col < 32; col++) {
                         sumDy += dy[yi + col];
@@ -582,7 +594,7 @@ export function s1b1_bn1_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ctx
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 18496 + c * 1156 + 35 + row * 34;
                     for (let col = 0; col < 32; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -615,7 +627,7 @@ export function s1b1_relu1_backward(y, dy, dx, n, ctx) {
 /**
  * s1b1_conv2: 3×3 convolution, 16 → 16 channels, stride 1, padding 1.
  *   x: [n][16][34][34]  32×32×16 inside a zero border of 1
- *   y: [n][16][32][32]  32×32×16
+ *   y: [n][16][34][34]  32×32×16 inside a zero border of 1
  *   w: [16][16][3][3] (no bias)
  */
 export function s1b1_conv2_forward(x, w, y, n, ctx) {
@@ -624,9 +636,9 @@ export function s1b1_conv2_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 16; co++) {
             const bias = 0;
-            const plane = s * 16384 + co * 1024;
+            const plane = s * 18496 + co * 1156 + 35;
             for (let oy = 0; oy < 32; oy++) {
-                const row = plane + oy * 32;
+                const row = plane + oy * 34;
                 y.fill(bias, row, row + 32);
             }
         }
@@ -639,10 +651,10 @@ export function s1b1_conv2_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 18496 + ci * 1156;
-                const yPlane = s * 16384 + co * 1024;
+                const yPlane = s * 18496 + co * 1156 + 35;
                 for (let oy = 0; oy < 32; oy++) {
                     let xi = xPlane + oy * 34;
-                    let yi = yPlane + oy * 32;
+                    let yi = yPlane + oy * 34;
                     for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -655,25 +667,22 @@ export function s1b1_conv2_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s1b1_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s1b1_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s1b1_conv2_backward(x, w, dy, dw, dx, n, ctx) {
     dx.fill(0, 0, n * 18496);
     for (let co = 0; co < 16; co++) {
         for (let ci = 0; ci < 16; ci++) {
             const wi = (co * 16 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 18496 + ci * 1156;
-                const yPlane = s * 16384 + co * 1024;
+                const yPlane = s * 18496 + co * 1156 + 35;
                 for (let oy = 0; oy < 32; oy++) {
                     let xi = xPlane + oy * 34;
-                    let yi = yPlane + oy * 32;
+                    let yi = yPlane + oy * 34;
                     for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -685,15 +694,6 @@ export function s1b1_conv2_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 68];
                         g7 += g * x[xi + 69];
                         g8 += g * x[xi + 70];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 34] += w3 * g;
-                        dx[xi + 35] += w4 * g;
-                        dx[xi + 36] += w5 * g;
-                        dx[xi + 68] += w6 * g;
-                        dx[xi + 69] += w7 * g;
-                        dx[xi + 70] += w8 * g;
                     }
                 }
             }
@@ -706,6 +706,30 @@ export function s1b1_conv2_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 16; ci++) {
+        for (let co = 0; co < 16; co++) {
+            const wi = (co * 16 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 18496 + co * 1156;
+                const dxPlane = s * 18496 + ci * 1156 + 35;
+                for (let iy = 0; iy < 32; iy++) {
+                    let yi = dyPlane + iy * 34;
+                    let xi = dxPlane + iy * 34;
+                    for (let ix = 0; ix < 32; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 34] + w4 * dy[yi + 35] + w5 * dy[yi + 36]) +
+                                (w6 * dy[yi + 68] + w7 * dy[yi + 69] + w8 * dy[yi + 70]);
+                    }
+                }
+            }
         }
     }
 }
@@ -728,7 +752,7 @@ export function s1b1_bn2_forward(x, gamma, beta, runningMean, runningVar, y, sta
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 32; row++) {
-                        const xi = s * 16384 + c * 1024 + row * 32;
+                        const xi = s * 18496 + c * 1156 + 35 + row * 34;
                         for (let col = 0; col < 32; col++)
                             sum += x[xi + col];
                     }
@@ -737,7 +761,7 @@ export function s1b1_bn2_forward(x, gamma, beta, runningMean, runningVar, y, sta
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 32; row++) {
-                        const xi = s * 16384 + c * 1024 + row * 32;
+                        const xi = s * 18496 + c * 1156 + 35 + row * 34;
                         for (let col = 0; col < 32; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -756,7 +780,7 @@ export function s1b1_bn2_forward(x, gamma, beta, runningMean, runningVar, y, sta
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 16384 + c * 1024 + row * 32;
                     for (let col = 0; col < 32; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -783,7 +807,7 @@ export function s1b1_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ctx
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 16384 + c * 1024 + row * 32;
                     for (let col = 0; col < 32; col++) {
                         sumDy += dy[yi + col];
@@ -796,7 +820,7 @@ export function s1b1_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ctx
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 16384 + c * 1024 + row * 32;
                     for (let col = 0; col < 32; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -862,7 +886,7 @@ export function s1b1_out_backward(y, dy, dx, n, ctx) {
 /**
  * s1b2_conv1: 3×3 convolution, 16 → 16 channels, stride 1, padding 1.
  *   x: [n][16][34][34]  32×32×16 inside a zero border of 1
- *   y: [n][16][32][32]  32×32×16
+ *   y: [n][16][34][34]  32×32×16 inside a zero border of 1
  *   w: [16][16][3][3] (no bias)
  */
 export function s1b2_conv1_forward(x, w, y, n, ctx) {
@@ -871,9 +895,9 @@ export function s1b2_conv1_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 16; co++) {
             const bias = 0;
-            const plane = s * 16384 + co * 1024;
+            const plane = s * 18496 + co * 1156 + 35;
             for (let oy = 0; oy < 32; oy++) {
-                const row = plane + oy * 32;
+                const row = plane + oy * 34;
                 y.fill(bias, row, row + 32);
             }
         }
@@ -886,10 +910,10 @@ export function s1b2_conv1_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 18496 + ci * 1156;
-                const yPlane = s * 16384 + co * 1024;
+                const yPlane = s * 18496 + co * 1156 + 35;
                 for (let oy = 0; oy < 32; oy++) {
                     let xi = xPlane + oy * 34;
-                    let yi = yPlane + oy * 32;
+                    let yi = yPlane + oy * 34;
                     for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -902,24 +926,21 @@ export function s1b2_conv1_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s1b2_conv1 backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s1b2_conv1 backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s1b2_conv1_backward(x, w, dy, dw, dx, n, ctx) {
     for (let co = 0; co < 16; co++) {
         for (let ci = 0; ci < 16; ci++) {
             const wi = (co * 16 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 18496 + ci * 1156;
-                const yPlane = s * 16384 + co * 1024;
+                const yPlane = s * 18496 + co * 1156 + 35;
                 for (let oy = 0; oy < 32; oy++) {
                     let xi = xPlane + oy * 34;
-                    let yi = yPlane + oy * 32;
+                    let yi = yPlane + oy * 34;
                     for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -931,15 +952,6 @@ export function s1b2_conv1_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 68];
                         g7 += g * x[xi + 69];
                         g8 += g * x[xi + 70];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 34] += w3 * g;
-                        dx[xi + 35] += w4 * g;
-                        dx[xi + 36] += w5 * g;
-                        dx[xi + 68] += w6 * g;
-                        dx[xi + 69] += w7 * g;
-                        dx[xi + 70] += w8 * g;
                     }
                 }
             }
@@ -952,6 +964,30 @@ export function s1b2_conv1_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 16; ci++) {
+        for (let co = 0; co < 16; co++) {
+            const wi = (co * 16 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 18496 + co * 1156;
+                const dxPlane = s * 18496 + ci * 1156 + 35;
+                for (let iy = 0; iy < 32; iy++) {
+                    let yi = dyPlane + iy * 34;
+                    let xi = dxPlane + iy * 34;
+                    for (let ix = 0; ix < 32; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 34] + w4 * dy[yi + 35] + w5 * dy[yi + 36]) +
+                                (w6 * dy[yi + 68] + w7 * dy[yi + 69] + w8 * dy[yi + 70]);
+                    }
+                }
+            }
         }
     }
 }
@@ -974,7 +1010,7 @@ export function s1b2_bn1_forward(x, gamma, beta, runningMean, runningVar, y, sta
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 32; row++) {
-                        const xi = s * 16384 + c * 1024 + row * 32;
+                        const xi = s * 18496 + c * 1156 + 35 + row * 34;
                         for (let col = 0; col < 32; col++)
                             sum += x[xi + col];
                     }
@@ -983,7 +1019,7 @@ export function s1b2_bn1_forward(x, gamma, beta, runningMean, runningVar, y, sta
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 32; row++) {
-                        const xi = s * 16384 + c * 1024 + row * 32;
+                        const xi = s * 18496 + c * 1156 + 35 + row * 34;
                         for (let col = 0; col < 32; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -1002,7 +1038,7 @@ export function s1b2_bn1_forward(x, gamma, beta, runningMean, runningVar, y, sta
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 18496 + c * 1156 + 35 + row * 34;
                     for (let col = 0; col < 32; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -1029,7 +1065,7 @@ export function s1b2_bn1_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ctx
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 18496 + c * 1156 + 35 + row * 34;
                     for (let col = 0; col < 32; col++) {
                         sumDy += dy[yi + col];
@@ -1042,7 +1078,7 @@ export function s1b2_bn1_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ctx
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 18496 + c * 1156 + 35 + row * 34;
                     for (let col = 0; col < 32; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -1075,7 +1111,7 @@ export function s1b2_relu1_backward(y, dy, dx, n, ctx) {
 /**
  * s1b2_conv2: 3×3 convolution, 16 → 16 channels, stride 1, padding 1.
  *   x: [n][16][34][34]  32×32×16 inside a zero border of 1
- *   y: [n][16][32][32]  32×32×16
+ *   y: [n][16][34][34]  32×32×16 inside a zero border of 1
  *   w: [16][16][3][3] (no bias)
  */
 export function s1b2_conv2_forward(x, w, y, n, ctx) {
@@ -1084,9 +1120,9 @@ export function s1b2_conv2_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 16; co++) {
             const bias = 0;
-            const plane = s * 16384 + co * 1024;
+            const plane = s * 18496 + co * 1156 + 35;
             for (let oy = 0; oy < 32; oy++) {
-                const row = plane + oy * 32;
+                const row = plane + oy * 34;
                 y.fill(bias, row, row + 32);
             }
         }
@@ -1099,10 +1135,10 @@ export function s1b2_conv2_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 18496 + ci * 1156;
-                const yPlane = s * 16384 + co * 1024;
+                const yPlane = s * 18496 + co * 1156 + 35;
                 for (let oy = 0; oy < 32; oy++) {
                     let xi = xPlane + oy * 34;
-                    let yi = yPlane + oy * 32;
+                    let yi = yPlane + oy * 34;
                     for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -1115,25 +1151,22 @@ export function s1b2_conv2_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s1b2_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s1b2_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s1b2_conv2_backward(x, w, dy, dw, dx, n, ctx) {
     dx.fill(0, 0, n * 18496);
     for (let co = 0; co < 16; co++) {
         for (let ci = 0; ci < 16; ci++) {
             const wi = (co * 16 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 18496 + ci * 1156;
-                const yPlane = s * 16384 + co * 1024;
+                const yPlane = s * 18496 + co * 1156 + 35;
                 for (let oy = 0; oy < 32; oy++) {
                     let xi = xPlane + oy * 34;
-                    let yi = yPlane + oy * 32;
+                    let yi = yPlane + oy * 34;
                     for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -1145,15 +1178,6 @@ export function s1b2_conv2_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 68];
                         g7 += g * x[xi + 69];
                         g8 += g * x[xi + 70];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 34] += w3 * g;
-                        dx[xi + 35] += w4 * g;
-                        dx[xi + 36] += w5 * g;
-                        dx[xi + 68] += w6 * g;
-                        dx[xi + 69] += w7 * g;
-                        dx[xi + 70] += w8 * g;
                     }
                 }
             }
@@ -1166,6 +1190,30 @@ export function s1b2_conv2_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 16; ci++) {
+        for (let co = 0; co < 16; co++) {
+            const wi = (co * 16 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 18496 + co * 1156;
+                const dxPlane = s * 18496 + ci * 1156 + 35;
+                for (let iy = 0; iy < 32; iy++) {
+                    let yi = dyPlane + iy * 34;
+                    let xi = dxPlane + iy * 34;
+                    for (let ix = 0; ix < 32; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 34] + w4 * dy[yi + 35] + w5 * dy[yi + 36]) +
+                                (w6 * dy[yi + 68] + w7 * dy[yi + 69] + w8 * dy[yi + 70]);
+                    }
+                }
+            }
         }
     }
 }
@@ -1188,7 +1236,7 @@ export function s1b2_bn2_forward(x, gamma, beta, runningMean, runningVar, y, sta
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 32; row++) {
-                        const xi = s * 16384 + c * 1024 + row * 32;
+                        const xi = s * 18496 + c * 1156 + 35 + row * 34;
                         for (let col = 0; col < 32; col++)
                             sum += x[xi + col];
                     }
@@ -1197,7 +1245,7 @@ export function s1b2_bn2_forward(x, gamma, beta, runningMean, runningVar, y, sta
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 32; row++) {
-                        const xi = s * 16384 + c * 1024 + row * 32;
+                        const xi = s * 18496 + c * 1156 + 35 + row * 34;
                         for (let col = 0; col < 32; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -1216,7 +1264,7 @@ export function s1b2_bn2_forward(x, gamma, beta, runningMean, runningVar, y, sta
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 16384 + c * 1024 + row * 32;
                     for (let col = 0; col < 32; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -1243,7 +1291,7 @@ export function s1b2_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ctx
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 16384 + c * 1024 + row * 32;
                     for (let col = 0; col < 32; col++) {
                         sumDy += dy[yi + col];
@@ -1256,7 +1304,7 @@ export function s1b2_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ctx
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 16384 + c * 1024 + row * 32;
                     for (let col = 0; col < 32; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -1322,7 +1370,7 @@ export function s1b2_out_backward(y, dy, dx, n, ctx) {
 /**
  * s1b3_conv1: 3×3 convolution, 16 → 16 channels, stride 1, padding 1.
  *   x: [n][16][34][34]  32×32×16 inside a zero border of 1
- *   y: [n][16][32][32]  32×32×16
+ *   y: [n][16][34][34]  32×32×16 inside a zero border of 1
  *   w: [16][16][3][3] (no bias)
  */
 export function s1b3_conv1_forward(x, w, y, n, ctx) {
@@ -1331,9 +1379,9 @@ export function s1b3_conv1_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 16; co++) {
             const bias = 0;
-            const plane = s * 16384 + co * 1024;
+            const plane = s * 18496 + co * 1156 + 35;
             for (let oy = 0; oy < 32; oy++) {
-                const row = plane + oy * 32;
+                const row = plane + oy * 34;
                 y.fill(bias, row, row + 32);
             }
         }
@@ -1346,10 +1394,10 @@ export function s1b3_conv1_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 18496 + ci * 1156;
-                const yPlane = s * 16384 + co * 1024;
+                const yPlane = s * 18496 + co * 1156 + 35;
                 for (let oy = 0; oy < 32; oy++) {
                     let xi = xPlane + oy * 34;
-                    let yi = yPlane + oy * 32;
+                    let yi = yPlane + oy * 34;
                     for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -1362,24 +1410,21 @@ export function s1b3_conv1_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s1b3_conv1 backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s1b3_conv1 backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s1b3_conv1_backward(x, w, dy, dw, dx, n, ctx) {
     for (let co = 0; co < 16; co++) {
         for (let ci = 0; ci < 16; ci++) {
             const wi = (co * 16 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 18496 + ci * 1156;
-                const yPlane = s * 16384 + co * 1024;
+                const yPlane = s * 18496 + co * 1156 + 35;
                 for (let oy = 0; oy < 32; oy++) {
                     let xi = xPlane + oy * 34;
-                    let yi = yPlane + oy * 32;
+                    let yi = yPlane + oy * 34;
                     for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -1391,15 +1436,6 @@ export function s1b3_conv1_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 68];
                         g7 += g * x[xi + 69];
                         g8 += g * x[xi + 70];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 34] += w3 * g;
-                        dx[xi + 35] += w4 * g;
-                        dx[xi + 36] += w5 * g;
-                        dx[xi + 68] += w6 * g;
-                        dx[xi + 69] += w7 * g;
-                        dx[xi + 70] += w8 * g;
                     }
                 }
             }
@@ -1412,6 +1448,30 @@ export function s1b3_conv1_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 16; ci++) {
+        for (let co = 0; co < 16; co++) {
+            const wi = (co * 16 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 18496 + co * 1156;
+                const dxPlane = s * 18496 + ci * 1156 + 35;
+                for (let iy = 0; iy < 32; iy++) {
+                    let yi = dyPlane + iy * 34;
+                    let xi = dxPlane + iy * 34;
+                    for (let ix = 0; ix < 32; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 34] + w4 * dy[yi + 35] + w5 * dy[yi + 36]) +
+                                (w6 * dy[yi + 68] + w7 * dy[yi + 69] + w8 * dy[yi + 70]);
+                    }
+                }
+            }
         }
     }
 }
@@ -1434,7 +1494,7 @@ export function s1b3_bn1_forward(x, gamma, beta, runningMean, runningVar, y, sta
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 32; row++) {
-                        const xi = s * 16384 + c * 1024 + row * 32;
+                        const xi = s * 18496 + c * 1156 + 35 + row * 34;
                         for (let col = 0; col < 32; col++)
                             sum += x[xi + col];
                     }
@@ -1443,7 +1503,7 @@ export function s1b3_bn1_forward(x, gamma, beta, runningMean, runningVar, y, sta
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 32; row++) {
-                        const xi = s * 16384 + c * 1024 + row * 32;
+                        const xi = s * 18496 + c * 1156 + 35 + row * 34;
                         for (let col = 0; col < 32; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -1462,7 +1522,7 @@ export function s1b3_bn1_forward(x, gamma, beta, runningMean, runningVar, y, sta
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 18496 + c * 1156 + 35 + row * 34;
                     for (let col = 0; col < 32; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -1489,7 +1549,7 @@ export function s1b3_bn1_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ctx
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 18496 + c * 1156 + 35 + row * 34;
                     for (let col = 0; col < 32; col++) {
                         sumDy += dy[yi + col];
@@ -1502,7 +1562,7 @@ export function s1b3_bn1_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ctx
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 18496 + c * 1156 + 35 + row * 34;
                     for (let col = 0; col < 32; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -1535,7 +1595,7 @@ export function s1b3_relu1_backward(y, dy, dx, n, ctx) {
 /**
  * s1b3_conv2: 3×3 convolution, 16 → 16 channels, stride 1, padding 1.
  *   x: [n][16][34][34]  32×32×16 inside a zero border of 1
- *   y: [n][16][32][32]  32×32×16
+ *   y: [n][16][34][34]  32×32×16 inside a zero border of 1
  *   w: [16][16][3][3] (no bias)
  */
 export function s1b3_conv2_forward(x, w, y, n, ctx) {
@@ -1544,9 +1604,9 @@ export function s1b3_conv2_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 16; co++) {
             const bias = 0;
-            const plane = s * 16384 + co * 1024;
+            const plane = s * 18496 + co * 1156 + 35;
             for (let oy = 0; oy < 32; oy++) {
-                const row = plane + oy * 32;
+                const row = plane + oy * 34;
                 y.fill(bias, row, row + 32);
             }
         }
@@ -1559,10 +1619,10 @@ export function s1b3_conv2_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 18496 + ci * 1156;
-                const yPlane = s * 16384 + co * 1024;
+                const yPlane = s * 18496 + co * 1156 + 35;
                 for (let oy = 0; oy < 32; oy++) {
                     let xi = xPlane + oy * 34;
-                    let yi = yPlane + oy * 32;
+                    let yi = yPlane + oy * 34;
                     for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -1575,25 +1635,22 @@ export function s1b3_conv2_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s1b3_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s1b3_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s1b3_conv2_backward(x, w, dy, dw, dx, n, ctx) {
     dx.fill(0, 0, n * 18496);
     for (let co = 0; co < 16; co++) {
         for (let ci = 0; ci < 16; ci++) {
             const wi = (co * 16 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 18496 + ci * 1156;
-                const yPlane = s * 16384 + co * 1024;
+                const yPlane = s * 18496 + co * 1156 + 35;
                 for (let oy = 0; oy < 32; oy++) {
                     let xi = xPlane + oy * 34;
-                    let yi = yPlane + oy * 32;
+                    let yi = yPlane + oy * 34;
                     for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -1605,15 +1662,6 @@ export function s1b3_conv2_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 68];
                         g7 += g * x[xi + 69];
                         g8 += g * x[xi + 70];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 34] += w3 * g;
-                        dx[xi + 35] += w4 * g;
-                        dx[xi + 36] += w5 * g;
-                        dx[xi + 68] += w6 * g;
-                        dx[xi + 69] += w7 * g;
-                        dx[xi + 70] += w8 * g;
                     }
                 }
             }
@@ -1626,6 +1674,30 @@ export function s1b3_conv2_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 16; ci++) {
+        for (let co = 0; co < 16; co++) {
+            const wi = (co * 16 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 18496 + co * 1156;
+                const dxPlane = s * 18496 + ci * 1156 + 35;
+                for (let iy = 0; iy < 32; iy++) {
+                    let yi = dyPlane + iy * 34;
+                    let xi = dxPlane + iy * 34;
+                    for (let ix = 0; ix < 32; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 34] + w4 * dy[yi + 35] + w5 * dy[yi + 36]) +
+                                (w6 * dy[yi + 68] + w7 * dy[yi + 69] + w8 * dy[yi + 70]);
+                    }
+                }
+            }
         }
     }
 }
@@ -1648,7 +1720,7 @@ export function s1b3_bn2_forward(x, gamma, beta, runningMean, runningVar, y, sta
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 32; row++) {
-                        const xi = s * 16384 + c * 1024 + row * 32;
+                        const xi = s * 18496 + c * 1156 + 35 + row * 34;
                         for (let col = 0; col < 32; col++)
                             sum += x[xi + col];
                     }
@@ -1657,7 +1729,7 @@ export function s1b3_bn2_forward(x, gamma, beta, runningMean, runningVar, y, sta
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 32; row++) {
-                        const xi = s * 16384 + c * 1024 + row * 32;
+                        const xi = s * 18496 + c * 1156 + 35 + row * 34;
                         for (let col = 0; col < 32; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -1676,7 +1748,7 @@ export function s1b3_bn2_forward(x, gamma, beta, runningMean, runningVar, y, sta
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 16384 + c * 1024 + row * 32;
                     for (let col = 0; col < 32; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -1703,7 +1775,7 @@ export function s1b3_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ctx
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 16384 + c * 1024 + row * 32;
                     for (let col = 0; col < 32; col++) {
                         sumDy += dy[yi + col];
@@ -1716,7 +1788,7 @@ export function s1b3_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ctx
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 32; row++) {
-                    const xi = s * 16384 + c * 1024 + row * 32;
+                    const xi = s * 18496 + c * 1156 + 35 + row * 34;
                     const yi = s * 16384 + c * 1024 + row * 32;
                     for (let col = 0; col < 32; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -1995,7 +2067,7 @@ export function s2_b1_relu1_backward(y, dy, dx, n, ctx) {
 /**
  * s2_b1_conv2: 3×3 convolution, 32 → 32 channels, stride 1, padding 1.
  *   x: [n][32][18][18]  16×16×32 inside a zero border of 1
- *   y: [n][32][16][16]  16×16×32
+ *   y: [n][32][18][18]  16×16×32 inside a zero border of 1
  *   w: [32][32][3][3] (no bias)
  */
 export function s2_b1_conv2_forward(x, w, y, n, ctx) {
@@ -2004,9 +2076,9 @@ export function s2_b1_conv2_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 32; co++) {
             const bias = 0;
-            const plane = s * 8192 + co * 256;
+            const plane = s * 10368 + co * 324 + 19;
             for (let oy = 0; oy < 16; oy++) {
-                const row = plane + oy * 16;
+                const row = plane + oy * 18;
                 y.fill(bias, row, row + 16);
             }
         }
@@ -2019,10 +2091,10 @@ export function s2_b1_conv2_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 10368 + ci * 324;
-                const yPlane = s * 8192 + co * 256;
+                const yPlane = s * 10368 + co * 324 + 19;
                 for (let oy = 0; oy < 16; oy++) {
                     let xi = xPlane + oy * 18;
-                    let yi = yPlane + oy * 16;
+                    let yi = yPlane + oy * 18;
                     for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -2035,25 +2107,22 @@ export function s2_b1_conv2_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s2_b1_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s2_b1_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s2_b1_conv2_backward(x, w, dy, dw, dx, n, ctx) {
     dx.fill(0, 0, n * 10368);
     for (let co = 0; co < 32; co++) {
         for (let ci = 0; ci < 32; ci++) {
             const wi = (co * 32 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 10368 + ci * 324;
-                const yPlane = s * 8192 + co * 256;
+                const yPlane = s * 10368 + co * 324 + 19;
                 for (let oy = 0; oy < 16; oy++) {
                     let xi = xPlane + oy * 18;
-                    let yi = yPlane + oy * 16;
+                    let yi = yPlane + oy * 18;
                     for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -2065,15 +2134,6 @@ export function s2_b1_conv2_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 36];
                         g7 += g * x[xi + 37];
                         g8 += g * x[xi + 38];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 18] += w3 * g;
-                        dx[xi + 19] += w4 * g;
-                        dx[xi + 20] += w5 * g;
-                        dx[xi + 36] += w6 * g;
-                        dx[xi + 37] += w7 * g;
-                        dx[xi + 38] += w8 * g;
                     }
                 }
             }
@@ -2086,6 +2146,30 @@ export function s2_b1_conv2_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 32; ci++) {
+        for (let co = 0; co < 32; co++) {
+            const wi = (co * 32 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 10368 + co * 324;
+                const dxPlane = s * 10368 + ci * 324 + 19;
+                for (let iy = 0; iy < 16; iy++) {
+                    let yi = dyPlane + iy * 18;
+                    let xi = dxPlane + iy * 18;
+                    for (let ix = 0; ix < 16; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 18] + w4 * dy[yi + 19] + w5 * dy[yi + 20]) +
+                                (w6 * dy[yi + 36] + w7 * dy[yi + 37] + w8 * dy[yi + 38]);
+                    }
+                }
+            }
         }
     }
 }
@@ -2108,7 +2192,7 @@ export function s2_b1_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 16; row++) {
-                        const xi = s * 8192 + c * 256 + row * 16;
+                        const xi = s * 10368 + c * 324 + 19 + row * 18;
                         for (let col = 0; col < 16; col++)
                             sum += x[xi + col];
                     }
@@ -2117,7 +2201,7 @@ export function s2_b1_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 16; row++) {
-                        const xi = s * 8192 + c * 256 + row * 16;
+                        const xi = s * 10368 + c * 324 + 19 + row * 18;
                         for (let col = 0; col < 16; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -2136,7 +2220,7 @@ export function s2_b1_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 8192 + c * 256 + row * 16;
                     for (let col = 0; col < 16; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -2163,7 +2247,7 @@ export function s2_b1_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 8192 + c * 256 + row * 16;
                     for (let col = 0; col < 16; col++) {
                         sumDy += dy[yi + col];
@@ -2176,7 +2260,7 @@ export function s2_b1_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 8192 + c * 256 + row * 16;
                     for (let col = 0; col < 16; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -2308,7 +2392,7 @@ export function s2_b1_out_backward(y, dy, dx, n, ctx) {
 /**
  * s2_b2_conv1: 3×3 convolution, 32 → 32 channels, stride 1, padding 1.
  *   x: [n][32][18][18]  16×16×32 inside a zero border of 1
- *   y: [n][32][16][16]  16×16×32
+ *   y: [n][32][18][18]  16×16×32 inside a zero border of 1
  *   w: [32][32][3][3] (no bias)
  */
 export function s2_b2_conv1_forward(x, w, y, n, ctx) {
@@ -2317,9 +2401,9 @@ export function s2_b2_conv1_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 32; co++) {
             const bias = 0;
-            const plane = s * 8192 + co * 256;
+            const plane = s * 10368 + co * 324 + 19;
             for (let oy = 0; oy < 16; oy++) {
-                const row = plane + oy * 16;
+                const row = plane + oy * 18;
                 y.fill(bias, row, row + 16);
             }
         }
@@ -2332,10 +2416,10 @@ export function s2_b2_conv1_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 10368 + ci * 324;
-                const yPlane = s * 8192 + co * 256;
+                const yPlane = s * 10368 + co * 324 + 19;
                 for (let oy = 0; oy < 16; oy++) {
                     let xi = xPlane + oy * 18;
-                    let yi = yPlane + oy * 16;
+                    let yi = yPlane + oy * 18;
                     for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -2348,24 +2432,21 @@ export function s2_b2_conv1_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s2_b2_conv1 backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s2_b2_conv1 backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s2_b2_conv1_backward(x, w, dy, dw, dx, n, ctx) {
     for (let co = 0; co < 32; co++) {
         for (let ci = 0; ci < 32; ci++) {
             const wi = (co * 32 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 10368 + ci * 324;
-                const yPlane = s * 8192 + co * 256;
+                const yPlane = s * 10368 + co * 324 + 19;
                 for (let oy = 0; oy < 16; oy++) {
                     let xi = xPlane + oy * 18;
-                    let yi = yPlane + oy * 16;
+                    let yi = yPlane + oy * 18;
                     for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -2377,15 +2458,6 @@ export function s2_b2_conv1_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 36];
                         g7 += g * x[xi + 37];
                         g8 += g * x[xi + 38];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 18] += w3 * g;
-                        dx[xi + 19] += w4 * g;
-                        dx[xi + 20] += w5 * g;
-                        dx[xi + 36] += w6 * g;
-                        dx[xi + 37] += w7 * g;
-                        dx[xi + 38] += w8 * g;
                     }
                 }
             }
@@ -2398,6 +2470,30 @@ export function s2_b2_conv1_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 32; ci++) {
+        for (let co = 0; co < 32; co++) {
+            const wi = (co * 32 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 10368 + co * 324;
+                const dxPlane = s * 10368 + ci * 324 + 19;
+                for (let iy = 0; iy < 16; iy++) {
+                    let yi = dyPlane + iy * 18;
+                    let xi = dxPlane + iy * 18;
+                    for (let ix = 0; ix < 16; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 18] + w4 * dy[yi + 19] + w5 * dy[yi + 20]) +
+                                (w6 * dy[yi + 36] + w7 * dy[yi + 37] + w8 * dy[yi + 38]);
+                    }
+                }
+            }
         }
     }
 }
@@ -2420,7 +2516,7 @@ export function s2_b2_bn1_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 16; row++) {
-                        const xi = s * 8192 + c * 256 + row * 16;
+                        const xi = s * 10368 + c * 324 + 19 + row * 18;
                         for (let col = 0; col < 16; col++)
                             sum += x[xi + col];
                     }
@@ -2429,7 +2525,7 @@ export function s2_b2_bn1_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 16; row++) {
-                        const xi = s * 8192 + c * 256 + row * 16;
+                        const xi = s * 10368 + c * 324 + 19 + row * 18;
                         for (let col = 0; col < 16; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -2448,7 +2544,7 @@ export function s2_b2_bn1_forward(x, gamma, beta, runningMean, runningVar, y, st
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 10368 + c * 324 + 19 + row * 18;
                     for (let col = 0; col < 16; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -2475,7 +2571,7 @@ export function s2_b2_bn1_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 10368 + c * 324 + 19 + row * 18;
                     for (let col = 0; col < 16; col++) {
                         sumDy += dy[yi + col];
@@ -2488,7 +2584,7 @@ export function s2_b2_bn1_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 10368 + c * 324 + 19 + row * 18;
                     for (let col = 0; col < 16; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -2521,7 +2617,7 @@ export function s2_b2_relu1_backward(y, dy, dx, n, ctx) {
 /**
  * s2_b2_conv2: 3×3 convolution, 32 → 32 channels, stride 1, padding 1.
  *   x: [n][32][18][18]  16×16×32 inside a zero border of 1
- *   y: [n][32][16][16]  16×16×32
+ *   y: [n][32][18][18]  16×16×32 inside a zero border of 1
  *   w: [32][32][3][3] (no bias)
  */
 export function s2_b2_conv2_forward(x, w, y, n, ctx) {
@@ -2530,9 +2626,9 @@ export function s2_b2_conv2_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 32; co++) {
             const bias = 0;
-            const plane = s * 8192 + co * 256;
+            const plane = s * 10368 + co * 324 + 19;
             for (let oy = 0; oy < 16; oy++) {
-                const row = plane + oy * 16;
+                const row = plane + oy * 18;
                 y.fill(bias, row, row + 16);
             }
         }
@@ -2545,10 +2641,10 @@ export function s2_b2_conv2_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 10368 + ci * 324;
-                const yPlane = s * 8192 + co * 256;
+                const yPlane = s * 10368 + co * 324 + 19;
                 for (let oy = 0; oy < 16; oy++) {
                     let xi = xPlane + oy * 18;
-                    let yi = yPlane + oy * 16;
+                    let yi = yPlane + oy * 18;
                     for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -2561,25 +2657,22 @@ export function s2_b2_conv2_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s2_b2_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s2_b2_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s2_b2_conv2_backward(x, w, dy, dw, dx, n, ctx) {
     dx.fill(0, 0, n * 10368);
     for (let co = 0; co < 32; co++) {
         for (let ci = 0; ci < 32; ci++) {
             const wi = (co * 32 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 10368 + ci * 324;
-                const yPlane = s * 8192 + co * 256;
+                const yPlane = s * 10368 + co * 324 + 19;
                 for (let oy = 0; oy < 16; oy++) {
                     let xi = xPlane + oy * 18;
-                    let yi = yPlane + oy * 16;
+                    let yi = yPlane + oy * 18;
                     for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -2591,15 +2684,6 @@ export function s2_b2_conv2_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 36];
                         g7 += g * x[xi + 37];
                         g8 += g * x[xi + 38];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 18] += w3 * g;
-                        dx[xi + 19] += w4 * g;
-                        dx[xi + 20] += w5 * g;
-                        dx[xi + 36] += w6 * g;
-                        dx[xi + 37] += w7 * g;
-                        dx[xi + 38] += w8 * g;
                     }
                 }
             }
@@ -2612,6 +2696,30 @@ export function s2_b2_conv2_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 32; ci++) {
+        for (let co = 0; co < 32; co++) {
+            const wi = (co * 32 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 10368 + co * 324;
+                const dxPlane = s * 10368 + ci * 324 + 19;
+                for (let iy = 0; iy < 16; iy++) {
+                    let yi = dyPlane + iy * 18;
+                    let xi = dxPlane + iy * 18;
+                    for (let ix = 0; ix < 16; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 18] + w4 * dy[yi + 19] + w5 * dy[yi + 20]) +
+                                (w6 * dy[yi + 36] + w7 * dy[yi + 37] + w8 * dy[yi + 38]);
+                    }
+                }
+            }
         }
     }
 }
@@ -2634,7 +2742,7 @@ export function s2_b2_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 16; row++) {
-                        const xi = s * 8192 + c * 256 + row * 16;
+                        const xi = s * 10368 + c * 324 + 19 + row * 18;
                         for (let col = 0; col < 16; col++)
                             sum += x[xi + col];
                     }
@@ -2643,7 +2751,7 @@ export function s2_b2_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 16; row++) {
-                        const xi = s * 8192 + c * 256 + row * 16;
+                        const xi = s * 10368 + c * 324 + 19 + row * 18;
                         for (let col = 0; col < 16; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -2662,7 +2770,7 @@ export function s2_b2_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 8192 + c * 256 + row * 16;
                     for (let col = 0; col < 16; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -2689,7 +2797,7 @@ export function s2_b2_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 8192 + c * 256 + row * 16;
                     for (let col = 0; col < 16; col++) {
                         sumDy += dy[yi + col];
@@ -2702,7 +2810,7 @@ export function s2_b2_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 8192 + c * 256 + row * 16;
                     for (let col = 0; col < 16; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -2768,7 +2876,7 @@ export function s2_b2_out_backward(y, dy, dx, n, ctx) {
 /**
  * s2_b3_conv1: 3×3 convolution, 32 → 32 channels, stride 1, padding 1.
  *   x: [n][32][18][18]  16×16×32 inside a zero border of 1
- *   y: [n][32][16][16]  16×16×32
+ *   y: [n][32][18][18]  16×16×32 inside a zero border of 1
  *   w: [32][32][3][3] (no bias)
  */
 export function s2_b3_conv1_forward(x, w, y, n, ctx) {
@@ -2777,9 +2885,9 @@ export function s2_b3_conv1_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 32; co++) {
             const bias = 0;
-            const plane = s * 8192 + co * 256;
+            const plane = s * 10368 + co * 324 + 19;
             for (let oy = 0; oy < 16; oy++) {
-                const row = plane + oy * 16;
+                const row = plane + oy * 18;
                 y.fill(bias, row, row + 16);
             }
         }
@@ -2792,10 +2900,10 @@ export function s2_b3_conv1_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 10368 + ci * 324;
-                const yPlane = s * 8192 + co * 256;
+                const yPlane = s * 10368 + co * 324 + 19;
                 for (let oy = 0; oy < 16; oy++) {
                     let xi = xPlane + oy * 18;
-                    let yi = yPlane + oy * 16;
+                    let yi = yPlane + oy * 18;
                     for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -2808,24 +2916,21 @@ export function s2_b3_conv1_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s2_b3_conv1 backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s2_b3_conv1 backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s2_b3_conv1_backward(x, w, dy, dw, dx, n, ctx) {
     for (let co = 0; co < 32; co++) {
         for (let ci = 0; ci < 32; ci++) {
             const wi = (co * 32 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 10368 + ci * 324;
-                const yPlane = s * 8192 + co * 256;
+                const yPlane = s * 10368 + co * 324 + 19;
                 for (let oy = 0; oy < 16; oy++) {
                     let xi = xPlane + oy * 18;
-                    let yi = yPlane + oy * 16;
+                    let yi = yPlane + oy * 18;
                     for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -2837,15 +2942,6 @@ export function s2_b3_conv1_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 36];
                         g7 += g * x[xi + 37];
                         g8 += g * x[xi + 38];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 18] += w3 * g;
-                        dx[xi + 19] += w4 * g;
-                        dx[xi + 20] += w5 * g;
-                        dx[xi + 36] += w6 * g;
-                        dx[xi + 37] += w7 * g;
-                        dx[xi + 38] += w8 * g;
                     }
                 }
             }
@@ -2858,6 +2954,30 @@ export function s2_b3_conv1_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 32; ci++) {
+        for (let co = 0; co < 32; co++) {
+            const wi = (co * 32 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 10368 + co * 324;
+                const dxPlane = s * 10368 + ci * 324 + 19;
+                for (let iy = 0; iy < 16; iy++) {
+                    let yi = dyPlane + iy * 18;
+                    let xi = dxPlane + iy * 18;
+                    for (let ix = 0; ix < 16; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 18] + w4 * dy[yi + 19] + w5 * dy[yi + 20]) +
+                                (w6 * dy[yi + 36] + w7 * dy[yi + 37] + w8 * dy[yi + 38]);
+                    }
+                }
+            }
         }
     }
 }
@@ -2880,7 +3000,7 @@ export function s2_b3_bn1_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 16; row++) {
-                        const xi = s * 8192 + c * 256 + row * 16;
+                        const xi = s * 10368 + c * 324 + 19 + row * 18;
                         for (let col = 0; col < 16; col++)
                             sum += x[xi + col];
                     }
@@ -2889,7 +3009,7 @@ export function s2_b3_bn1_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 16; row++) {
-                        const xi = s * 8192 + c * 256 + row * 16;
+                        const xi = s * 10368 + c * 324 + 19 + row * 18;
                         for (let col = 0; col < 16; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -2908,7 +3028,7 @@ export function s2_b3_bn1_forward(x, gamma, beta, runningMean, runningVar, y, st
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 10368 + c * 324 + 19 + row * 18;
                     for (let col = 0; col < 16; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -2935,7 +3055,7 @@ export function s2_b3_bn1_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 10368 + c * 324 + 19 + row * 18;
                     for (let col = 0; col < 16; col++) {
                         sumDy += dy[yi + col];
@@ -2948,7 +3068,7 @@ export function s2_b3_bn1_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 10368 + c * 324 + 19 + row * 18;
                     for (let col = 0; col < 16; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -2981,7 +3101,7 @@ export function s2_b3_relu1_backward(y, dy, dx, n, ctx) {
 /**
  * s2_b3_conv2: 3×3 convolution, 32 → 32 channels, stride 1, padding 1.
  *   x: [n][32][18][18]  16×16×32 inside a zero border of 1
- *   y: [n][32][16][16]  16×16×32
+ *   y: [n][32][18][18]  16×16×32 inside a zero border of 1
  *   w: [32][32][3][3] (no bias)
  */
 export function s2_b3_conv2_forward(x, w, y, n, ctx) {
@@ -2990,9 +3110,9 @@ export function s2_b3_conv2_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 32; co++) {
             const bias = 0;
-            const plane = s * 8192 + co * 256;
+            const plane = s * 10368 + co * 324 + 19;
             for (let oy = 0; oy < 16; oy++) {
-                const row = plane + oy * 16;
+                const row = plane + oy * 18;
                 y.fill(bias, row, row + 16);
             }
         }
@@ -3005,10 +3125,10 @@ export function s2_b3_conv2_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 10368 + ci * 324;
-                const yPlane = s * 8192 + co * 256;
+                const yPlane = s * 10368 + co * 324 + 19;
                 for (let oy = 0; oy < 16; oy++) {
                     let xi = xPlane + oy * 18;
-                    let yi = yPlane + oy * 16;
+                    let yi = yPlane + oy * 18;
                     for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -3021,25 +3141,22 @@ export function s2_b3_conv2_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s2_b3_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s2_b3_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s2_b3_conv2_backward(x, w, dy, dw, dx, n, ctx) {
     dx.fill(0, 0, n * 10368);
     for (let co = 0; co < 32; co++) {
         for (let ci = 0; ci < 32; ci++) {
             const wi = (co * 32 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 10368 + ci * 324;
-                const yPlane = s * 8192 + co * 256;
+                const yPlane = s * 10368 + co * 324 + 19;
                 for (let oy = 0; oy < 16; oy++) {
                     let xi = xPlane + oy * 18;
-                    let yi = yPlane + oy * 16;
+                    let yi = yPlane + oy * 18;
                     for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -3051,15 +3168,6 @@ export function s2_b3_conv2_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 36];
                         g7 += g * x[xi + 37];
                         g8 += g * x[xi + 38];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 18] += w3 * g;
-                        dx[xi + 19] += w4 * g;
-                        dx[xi + 20] += w5 * g;
-                        dx[xi + 36] += w6 * g;
-                        dx[xi + 37] += w7 * g;
-                        dx[xi + 38] += w8 * g;
                     }
                 }
             }
@@ -3072,6 +3180,30 @@ export function s2_b3_conv2_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 32; ci++) {
+        for (let co = 0; co < 32; co++) {
+            const wi = (co * 32 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 10368 + co * 324;
+                const dxPlane = s * 10368 + ci * 324 + 19;
+                for (let iy = 0; iy < 16; iy++) {
+                    let yi = dyPlane + iy * 18;
+                    let xi = dxPlane + iy * 18;
+                    for (let ix = 0; ix < 16; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 18] + w4 * dy[yi + 19] + w5 * dy[yi + 20]) +
+                                (w6 * dy[yi + 36] + w7 * dy[yi + 37] + w8 * dy[yi + 38]);
+                    }
+                }
+            }
         }
     }
 }
@@ -3094,7 +3226,7 @@ export function s2_b3_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 16; row++) {
-                        const xi = s * 8192 + c * 256 + row * 16;
+                        const xi = s * 10368 + c * 324 + 19 + row * 18;
                         for (let col = 0; col < 16; col++)
                             sum += x[xi + col];
                     }
@@ -3103,7 +3235,7 @@ export function s2_b3_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 16; row++) {
-                        const xi = s * 8192 + c * 256 + row * 16;
+                        const xi = s * 10368 + c * 324 + 19 + row * 18;
                         for (let col = 0; col < 16; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -3122,7 +3254,7 @@ export function s2_b3_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 8192 + c * 256 + row * 16;
                     for (let col = 0; col < 16; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -3149,7 +3281,7 @@ export function s2_b3_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 8192 + c * 256 + row * 16;
                     for (let col = 0; col < 16; col++) {
                         sumDy += dy[yi + col];
@@ -3162,7 +3294,7 @@ export function s2_b3_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 16; row++) {
-                    const xi = s * 8192 + c * 256 + row * 16;
+                    const xi = s * 10368 + c * 324 + 19 + row * 18;
                     const yi = s * 8192 + c * 256 + row * 16;
                     for (let col = 0; col < 16; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -3441,7 +3573,7 @@ export function s3_b1_relu1_backward(y, dy, dx, n, ctx) {
 /**
  * s3_b1_conv2: 3×3 convolution, 64 → 64 channels, stride 1, padding 1.
  *   x: [n][64][10][10]  8×8×64 inside a zero border of 1
- *   y: [n][64][8][8]  8×8×64
+ *   y: [n][64][10][10]  8×8×64 inside a zero border of 1
  *   w: [64][64][3][3] (no bias)
  */
 export function s3_b1_conv2_forward(x, w, y, n, ctx) {
@@ -3450,9 +3582,9 @@ export function s3_b1_conv2_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 64; co++) {
             const bias = 0;
-            const plane = s * 4096 + co * 64;
+            const plane = s * 6400 + co * 100 + 11;
             for (let oy = 0; oy < 8; oy++) {
-                const row = plane + oy * 8;
+                const row = plane + oy * 10;
                 y.fill(bias, row, row + 8);
             }
         }
@@ -3465,10 +3597,10 @@ export function s3_b1_conv2_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 6400 + ci * 100;
-                const yPlane = s * 4096 + co * 64;
+                const yPlane = s * 6400 + co * 100 + 11;
                 for (let oy = 0; oy < 8; oy++) {
                     let xi = xPlane + oy * 10;
-                    let yi = yPlane + oy * 8;
+                    let yi = yPlane + oy * 10;
                     for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -3481,25 +3613,22 @@ export function s3_b1_conv2_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s3_b1_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s3_b1_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s3_b1_conv2_backward(x, w, dy, dw, dx, n, ctx) {
     dx.fill(0, 0, n * 6400);
     for (let co = 0; co < 64; co++) {
         for (let ci = 0; ci < 64; ci++) {
             const wi = (co * 64 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 6400 + ci * 100;
-                const yPlane = s * 4096 + co * 64;
+                const yPlane = s * 6400 + co * 100 + 11;
                 for (let oy = 0; oy < 8; oy++) {
                     let xi = xPlane + oy * 10;
-                    let yi = yPlane + oy * 8;
+                    let yi = yPlane + oy * 10;
                     for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -3511,15 +3640,6 @@ export function s3_b1_conv2_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 20];
                         g7 += g * x[xi + 21];
                         g8 += g * x[xi + 22];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 10] += w3 * g;
-                        dx[xi + 11] += w4 * g;
-                        dx[xi + 12] += w5 * g;
-                        dx[xi + 20] += w6 * g;
-                        dx[xi + 21] += w7 * g;
-                        dx[xi + 22] += w8 * g;
                     }
                 }
             }
@@ -3532,6 +3652,30 @@ export function s3_b1_conv2_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 64; ci++) {
+        for (let co = 0; co < 64; co++) {
+            const wi = (co * 64 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 6400 + co * 100;
+                const dxPlane = s * 6400 + ci * 100 + 11;
+                for (let iy = 0; iy < 8; iy++) {
+                    let yi = dyPlane + iy * 10;
+                    let xi = dxPlane + iy * 10;
+                    for (let ix = 0; ix < 8; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 10] + w4 * dy[yi + 11] + w5 * dy[yi + 12]) +
+                                (w6 * dy[yi + 20] + w7 * dy[yi + 21] + w8 * dy[yi + 22]);
+                    }
+                }
+            }
         }
     }
 }
@@ -3554,7 +3698,7 @@ export function s3_b1_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 8; row++) {
-                        const xi = s * 4096 + c * 64 + row * 8;
+                        const xi = s * 6400 + c * 100 + 11 + row * 10;
                         for (let col = 0; col < 8; col++)
                             sum += x[xi + col];
                     }
@@ -3563,7 +3707,7 @@ export function s3_b1_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 8; row++) {
-                        const xi = s * 4096 + c * 64 + row * 8;
+                        const xi = s * 6400 + c * 100 + 11 + row * 10;
                         for (let col = 0; col < 8; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -3582,7 +3726,7 @@ export function s3_b1_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 4096 + c * 64 + row * 8;
                     for (let col = 0; col < 8; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -3609,7 +3753,7 @@ export function s3_b1_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 4096 + c * 64 + row * 8;
                     for (let col = 0; col < 8; col++) {
                         sumDy += dy[yi + col];
@@ -3622,7 +3766,7 @@ export function s3_b1_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 4096 + c * 64 + row * 8;
                     for (let col = 0; col < 8; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -3754,7 +3898,7 @@ export function s3_b1_out_backward(y, dy, dx, n, ctx) {
 /**
  * s3_b2_conv1: 3×3 convolution, 64 → 64 channels, stride 1, padding 1.
  *   x: [n][64][10][10]  8×8×64 inside a zero border of 1
- *   y: [n][64][8][8]  8×8×64
+ *   y: [n][64][10][10]  8×8×64 inside a zero border of 1
  *   w: [64][64][3][3] (no bias)
  */
 export function s3_b2_conv1_forward(x, w, y, n, ctx) {
@@ -3763,9 +3907,9 @@ export function s3_b2_conv1_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 64; co++) {
             const bias = 0;
-            const plane = s * 4096 + co * 64;
+            const plane = s * 6400 + co * 100 + 11;
             for (let oy = 0; oy < 8; oy++) {
-                const row = plane + oy * 8;
+                const row = plane + oy * 10;
                 y.fill(bias, row, row + 8);
             }
         }
@@ -3778,10 +3922,10 @@ export function s3_b2_conv1_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 6400 + ci * 100;
-                const yPlane = s * 4096 + co * 64;
+                const yPlane = s * 6400 + co * 100 + 11;
                 for (let oy = 0; oy < 8; oy++) {
                     let xi = xPlane + oy * 10;
-                    let yi = yPlane + oy * 8;
+                    let yi = yPlane + oy * 10;
                     for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -3794,24 +3938,21 @@ export function s3_b2_conv1_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s3_b2_conv1 backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s3_b2_conv1 backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s3_b2_conv1_backward(x, w, dy, dw, dx, n, ctx) {
     for (let co = 0; co < 64; co++) {
         for (let ci = 0; ci < 64; ci++) {
             const wi = (co * 64 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 6400 + ci * 100;
-                const yPlane = s * 4096 + co * 64;
+                const yPlane = s * 6400 + co * 100 + 11;
                 for (let oy = 0; oy < 8; oy++) {
                     let xi = xPlane + oy * 10;
-                    let yi = yPlane + oy * 8;
+                    let yi = yPlane + oy * 10;
                     for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -3823,15 +3964,6 @@ export function s3_b2_conv1_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 20];
                         g7 += g * x[xi + 21];
                         g8 += g * x[xi + 22];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 10] += w3 * g;
-                        dx[xi + 11] += w4 * g;
-                        dx[xi + 12] += w5 * g;
-                        dx[xi + 20] += w6 * g;
-                        dx[xi + 21] += w7 * g;
-                        dx[xi + 22] += w8 * g;
                     }
                 }
             }
@@ -3844,6 +3976,30 @@ export function s3_b2_conv1_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 64; ci++) {
+        for (let co = 0; co < 64; co++) {
+            const wi = (co * 64 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 6400 + co * 100;
+                const dxPlane = s * 6400 + ci * 100 + 11;
+                for (let iy = 0; iy < 8; iy++) {
+                    let yi = dyPlane + iy * 10;
+                    let xi = dxPlane + iy * 10;
+                    for (let ix = 0; ix < 8; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 10] + w4 * dy[yi + 11] + w5 * dy[yi + 12]) +
+                                (w6 * dy[yi + 20] + w7 * dy[yi + 21] + w8 * dy[yi + 22]);
+                    }
+                }
+            }
         }
     }
 }
@@ -3866,7 +4022,7 @@ export function s3_b2_bn1_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 8; row++) {
-                        const xi = s * 4096 + c * 64 + row * 8;
+                        const xi = s * 6400 + c * 100 + 11 + row * 10;
                         for (let col = 0; col < 8; col++)
                             sum += x[xi + col];
                     }
@@ -3875,7 +4031,7 @@ export function s3_b2_bn1_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 8; row++) {
-                        const xi = s * 4096 + c * 64 + row * 8;
+                        const xi = s * 6400 + c * 100 + 11 + row * 10;
                         for (let col = 0; col < 8; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -3894,7 +4050,7 @@ export function s3_b2_bn1_forward(x, gamma, beta, runningMean, runningVar, y, st
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 6400 + c * 100 + 11 + row * 10;
                     for (let col = 0; col < 8; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -3921,7 +4077,7 @@ export function s3_b2_bn1_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 6400 + c * 100 + 11 + row * 10;
                     for (let col = 0; col < 8; col++) {
                         sumDy += dy[yi + col];
@@ -3934,7 +4090,7 @@ export function s3_b2_bn1_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 6400 + c * 100 + 11 + row * 10;
                     for (let col = 0; col < 8; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -3967,7 +4123,7 @@ export function s3_b2_relu1_backward(y, dy, dx, n, ctx) {
 /**
  * s3_b2_conv2: 3×3 convolution, 64 → 64 channels, stride 1, padding 1.
  *   x: [n][64][10][10]  8×8×64 inside a zero border of 1
- *   y: [n][64][8][8]  8×8×64
+ *   y: [n][64][10][10]  8×8×64 inside a zero border of 1
  *   w: [64][64][3][3] (no bias)
  */
 export function s3_b2_conv2_forward(x, w, y, n, ctx) {
@@ -3976,9 +4132,9 @@ export function s3_b2_conv2_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 64; co++) {
             const bias = 0;
-            const plane = s * 4096 + co * 64;
+            const plane = s * 6400 + co * 100 + 11;
             for (let oy = 0; oy < 8; oy++) {
-                const row = plane + oy * 8;
+                const row = plane + oy * 10;
                 y.fill(bias, row, row + 8);
             }
         }
@@ -3991,10 +4147,10 @@ export function s3_b2_conv2_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 6400 + ci * 100;
-                const yPlane = s * 4096 + co * 64;
+                const yPlane = s * 6400 + co * 100 + 11;
                 for (let oy = 0; oy < 8; oy++) {
                     let xi = xPlane + oy * 10;
-                    let yi = yPlane + oy * 8;
+                    let yi = yPlane + oy * 10;
                     for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -4007,25 +4163,22 @@ export function s3_b2_conv2_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s3_b2_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s3_b2_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s3_b2_conv2_backward(x, w, dy, dw, dx, n, ctx) {
     dx.fill(0, 0, n * 6400);
     for (let co = 0; co < 64; co++) {
         for (let ci = 0; ci < 64; ci++) {
             const wi = (co * 64 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 6400 + ci * 100;
-                const yPlane = s * 4096 + co * 64;
+                const yPlane = s * 6400 + co * 100 + 11;
                 for (let oy = 0; oy < 8; oy++) {
                     let xi = xPlane + oy * 10;
-                    let yi = yPlane + oy * 8;
+                    let yi = yPlane + oy * 10;
                     for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -4037,15 +4190,6 @@ export function s3_b2_conv2_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 20];
                         g7 += g * x[xi + 21];
                         g8 += g * x[xi + 22];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 10] += w3 * g;
-                        dx[xi + 11] += w4 * g;
-                        dx[xi + 12] += w5 * g;
-                        dx[xi + 20] += w6 * g;
-                        dx[xi + 21] += w7 * g;
-                        dx[xi + 22] += w8 * g;
                     }
                 }
             }
@@ -4058,6 +4202,30 @@ export function s3_b2_conv2_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 64; ci++) {
+        for (let co = 0; co < 64; co++) {
+            const wi = (co * 64 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 6400 + co * 100;
+                const dxPlane = s * 6400 + ci * 100 + 11;
+                for (let iy = 0; iy < 8; iy++) {
+                    let yi = dyPlane + iy * 10;
+                    let xi = dxPlane + iy * 10;
+                    for (let ix = 0; ix < 8; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 10] + w4 * dy[yi + 11] + w5 * dy[yi + 12]) +
+                                (w6 * dy[yi + 20] + w7 * dy[yi + 21] + w8 * dy[yi + 22]);
+                    }
+                }
+            }
         }
     }
 }
@@ -4080,7 +4248,7 @@ export function s3_b2_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 8; row++) {
-                        const xi = s * 4096 + c * 64 + row * 8;
+                        const xi = s * 6400 + c * 100 + 11 + row * 10;
                         for (let col = 0; col < 8; col++)
                             sum += x[xi + col];
                     }
@@ -4089,7 +4257,7 @@ export function s3_b2_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 8; row++) {
-                        const xi = s * 4096 + c * 64 + row * 8;
+                        const xi = s * 6400 + c * 100 + 11 + row * 10;
                         for (let col = 0; col < 8; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -4108,7 +4276,7 @@ export function s3_b2_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 4096 + c * 64 + row * 8;
                     for (let col = 0; col < 8; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -4135,7 +4303,7 @@ export function s3_b2_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 4096 + c * 64 + row * 8;
                     for (let col = 0; col < 8; col++) {
                         sumDy += dy[yi + col];
@@ -4148,7 +4316,7 @@ export function s3_b2_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 4096 + c * 64 + row * 8;
                     for (let col = 0; col < 8; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -4214,7 +4382,7 @@ export function s3_b2_out_backward(y, dy, dx, n, ctx) {
 /**
  * s3_b3_conv1: 3×3 convolution, 64 → 64 channels, stride 1, padding 1.
  *   x: [n][64][10][10]  8×8×64 inside a zero border of 1
- *   y: [n][64][8][8]  8×8×64
+ *   y: [n][64][10][10]  8×8×64 inside a zero border of 1
  *   w: [64][64][3][3] (no bias)
  */
 export function s3_b3_conv1_forward(x, w, y, n, ctx) {
@@ -4223,9 +4391,9 @@ export function s3_b3_conv1_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 64; co++) {
             const bias = 0;
-            const plane = s * 4096 + co * 64;
+            const plane = s * 6400 + co * 100 + 11;
             for (let oy = 0; oy < 8; oy++) {
-                const row = plane + oy * 8;
+                const row = plane + oy * 10;
                 y.fill(bias, row, row + 8);
             }
         }
@@ -4238,10 +4406,10 @@ export function s3_b3_conv1_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 6400 + ci * 100;
-                const yPlane = s * 4096 + co * 64;
+                const yPlane = s * 6400 + co * 100 + 11;
                 for (let oy = 0; oy < 8; oy++) {
                     let xi = xPlane + oy * 10;
-                    let yi = yPlane + oy * 8;
+                    let yi = yPlane + oy * 10;
                     for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -4254,24 +4422,21 @@ export function s3_b3_conv1_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s3_b3_conv1 backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s3_b3_conv1 backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s3_b3_conv1_backward(x, w, dy, dw, dx, n, ctx) {
     for (let co = 0; co < 64; co++) {
         for (let ci = 0; ci < 64; ci++) {
             const wi = (co * 64 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 6400 + ci * 100;
-                const yPlane = s * 4096 + co * 64;
+                const yPlane = s * 6400 + co * 100 + 11;
                 for (let oy = 0; oy < 8; oy++) {
                     let xi = xPlane + oy * 10;
-                    let yi = yPlane + oy * 8;
+                    let yi = yPlane + oy * 10;
                     for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -4283,15 +4448,6 @@ export function s3_b3_conv1_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 20];
                         g7 += g * x[xi + 21];
                         g8 += g * x[xi + 22];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 10] += w3 * g;
-                        dx[xi + 11] += w4 * g;
-                        dx[xi + 12] += w5 * g;
-                        dx[xi + 20] += w6 * g;
-                        dx[xi + 21] += w7 * g;
-                        dx[xi + 22] += w8 * g;
                     }
                 }
             }
@@ -4304,6 +4460,30 @@ export function s3_b3_conv1_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 64; ci++) {
+        for (let co = 0; co < 64; co++) {
+            const wi = (co * 64 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 6400 + co * 100;
+                const dxPlane = s * 6400 + ci * 100 + 11;
+                for (let iy = 0; iy < 8; iy++) {
+                    let yi = dyPlane + iy * 10;
+                    let xi = dxPlane + iy * 10;
+                    for (let ix = 0; ix < 8; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 10] + w4 * dy[yi + 11] + w5 * dy[yi + 12]) +
+                                (w6 * dy[yi + 20] + w7 * dy[yi + 21] + w8 * dy[yi + 22]);
+                    }
+                }
+            }
         }
     }
 }
@@ -4326,7 +4506,7 @@ export function s3_b3_bn1_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 8; row++) {
-                        const xi = s * 4096 + c * 64 + row * 8;
+                        const xi = s * 6400 + c * 100 + 11 + row * 10;
                         for (let col = 0; col < 8; col++)
                             sum += x[xi + col];
                     }
@@ -4335,7 +4515,7 @@ export function s3_b3_bn1_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 8; row++) {
-                        const xi = s * 4096 + c * 64 + row * 8;
+                        const xi = s * 6400 + c * 100 + 11 + row * 10;
                         for (let col = 0; col < 8; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -4354,7 +4534,7 @@ export function s3_b3_bn1_forward(x, gamma, beta, runningMean, runningVar, y, st
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 6400 + c * 100 + 11 + row * 10;
                     for (let col = 0; col < 8; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -4381,7 +4561,7 @@ export function s3_b3_bn1_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 6400 + c * 100 + 11 + row * 10;
                     for (let col = 0; col < 8; col++) {
                         sumDy += dy[yi + col];
@@ -4394,7 +4574,7 @@ export function s3_b3_bn1_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 6400 + c * 100 + 11 + row * 10;
                     for (let col = 0; col < 8; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -4427,7 +4607,7 @@ export function s3_b3_relu1_backward(y, dy, dx, n, ctx) {
 /**
  * s3_b3_conv2: 3×3 convolution, 64 → 64 channels, stride 1, padding 1.
  *   x: [n][64][10][10]  8×8×64 inside a zero border of 1
- *   y: [n][64][8][8]  8×8×64
+ *   y: [n][64][10][10]  8×8×64 inside a zero border of 1
  *   w: [64][64][3][3] (no bias)
  */
 export function s3_b3_conv2_forward(x, w, y, n, ctx) {
@@ -4436,9 +4616,9 @@ export function s3_b3_conv2_forward(x, w, y, n, ctx) {
     for (let s = 0; s < n; s++) {
         for (let co = 0; co < 64; co++) {
             const bias = 0;
-            const plane = s * 4096 + co * 64;
+            const plane = s * 6400 + co * 100 + 11;
             for (let oy = 0; oy < 8; oy++) {
-                const row = plane + oy * 8;
+                const row = plane + oy * 10;
                 y.fill(bias, row, row + 8);
             }
         }
@@ -4451,10 +4631,10 @@ export function s3_b3_conv2_forward(x, w, y, n, ctx) {
             const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 6400 + ci * 100;
-                const yPlane = s * 4096 + co * 64;
+                const yPlane = s * 6400 + co * 100 + 11;
                 for (let oy = 0; oy < 8; oy++) {
                     let xi = xPlane + oy * 10;
-                    let yi = yPlane + oy * 8;
+                    let yi = yPlane + oy * 10;
                     for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
                         y[yi] +=
                             (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -4467,25 +4647,22 @@ export function s3_b3_conv2_forward(x, w, y, n, ctx) {
     }
 }
 /**
- * s3_b3_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s3_b3_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s3_b3_conv2_backward(x, w, dy, dw, dx, n, ctx) {
     dx.fill(0, 0, n * 6400);
     for (let co = 0; co < 64; co++) {
         for (let ci = 0; ci < 64; ci++) {
             const wi = (co * 64 + ci) * 9;
-            const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-            const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-            const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
             let g0 = 0, g1 = 0, g2 = 0;
             let g3 = 0, g4 = 0, g5 = 0;
             let g6 = 0, g7 = 0, g8 = 0;
             for (let s = 0; s < n; s++) {
                 const xPlane = s * 6400 + ci * 100;
-                const yPlane = s * 4096 + co * 64;
+                const yPlane = s * 6400 + co * 100 + 11;
                 for (let oy = 0; oy < 8; oy++) {
                     let xi = xPlane + oy * 10;
-                    let yi = yPlane + oy * 8;
+                    let yi = yPlane + oy * 10;
                     for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
                         const g = dy[yi];
                         g0 += g * x[xi];
@@ -4497,15 +4674,6 @@ export function s3_b3_conv2_backward(x, w, dy, dw, dx, n, ctx) {
                         g6 += g * x[xi + 20];
                         g7 += g * x[xi + 21];
                         g8 += g * x[xi + 22];
-                        dx[xi] += w0 * g;
-                        dx[xi + 1] += w1 * g;
-                        dx[xi + 2] += w2 * g;
-                        dx[xi + 10] += w3 * g;
-                        dx[xi + 11] += w4 * g;
-                        dx[xi + 12] += w5 * g;
-                        dx[xi + 20] += w6 * g;
-                        dx[xi + 21] += w7 * g;
-                        dx[xi + 22] += w8 * g;
                     }
                 }
             }
@@ -4518,6 +4686,30 @@ export function s3_b3_conv2_backward(x, w, dy, dw, dx, n, ctx) {
             dw[wi + 6] = g6;
             dw[wi + 7] = g7;
             dw[wi + 8] = g8;
+        }
+    }
+    // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+    // border, correlated with the flipped kernels — output channel by output channel.
+    for (let ci = 0; ci < 64; ci++) {
+        for (let co = 0; co < 64; co++) {
+            const wi = (co * 64 + ci) * 9;
+            const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+            const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+            const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+            for (let s = 0; s < n; s++) {
+                const dyPlane = s * 6400 + co * 100;
+                const dxPlane = s * 6400 + ci * 100 + 11;
+                for (let iy = 0; iy < 8; iy++) {
+                    let yi = dyPlane + iy * 10;
+                    let xi = dxPlane + iy * 10;
+                    for (let ix = 0; ix < 8; ix++, yi++, xi++) {
+                        dx[xi] +=
+                            (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+                                (w3 * dy[yi + 10] + w4 * dy[yi + 11] + w5 * dy[yi + 12]) +
+                                (w6 * dy[yi + 20] + w7 * dy[yi + 21] + w8 * dy[yi + 22]);
+                    }
+                }
+            }
         }
     }
 }
@@ -4540,7 +4732,7 @@ export function s3_b3_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let sum = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 8; row++) {
-                        const xi = s * 4096 + c * 64 + row * 8;
+                        const xi = s * 6400 + c * 100 + 11 + row * 10;
                         for (let col = 0; col < 8; col++)
                             sum += x[xi + col];
                     }
@@ -4549,7 +4741,7 @@ export function s3_b3_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
                 let squares = 0;
                 for (let s = first; s < last; s++) {
                     for (let row = 0; row < 8; row++) {
-                        const xi = s * 4096 + c * 64 + row * 8;
+                        const xi = s * 6400 + c * 100 + 11 + row * 10;
                         for (let col = 0; col < 8; col++)
                             squares += (x[xi + col] - mean) * (x[xi + col] - mean);
                     }
@@ -4568,7 +4760,7 @@ export function s3_b3_bn2_forward(x, gamma, beta, runningMean, runningVar, y, st
             const shift = beta[c] - mean * k;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 4096 + c * 64 + row * 8;
                     for (let col = 0; col < 8; col++)
                         y[yi + col] = x[xi + col] * k + shift;
@@ -4595,7 +4787,7 @@ export function s3_b3_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             let sumDyXhat = 0;
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 4096 + c * 64 + row * 8;
                     for (let col = 0; col < 8; col++) {
                         sumDy += dy[yi + col];
@@ -4608,7 +4800,7 @@ export function s3_b3_bn2_backward(x, gamma, dy, dgamma, dbeta, dx, saved, n, ct
             const k = rstd * gamma[c];
             for (let s = first; s < last; s++) {
                 for (let row = 0; row < 8; row++) {
-                    const xi = s * 4096 + c * 64 + row * 8;
+                    const xi = s * 6400 + c * 100 + 11 + row * 10;
                     const yi = s * 4096 + c * 64 + row * 8;
                     for (let col = 0; col < 8; col++) {
                         const xhat = (x[xi + col] - mean) * rstd;
@@ -5136,45 +5328,45 @@ export class Net {
     /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
     stem_bn_out = new Float32Array(591872);
     dstem_bn_out = new Float32Array(591872);
-    /** [32][16][32][32]: 32×32×16, and its gradient. */
-    s1b1_conv1_out = new Float32Array(524288);
-    ds1b1_conv1_out = new Float32Array(524288);
+    /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
+    s1b1_conv1_out = new Float32Array(591872);
+    ds1b1_conv1_out = new Float32Array(591872);
     /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
     s1b1_bn1_out = new Float32Array(591872);
     ds1b1_bn1_out = new Float32Array(591872);
-    /** [32][16][32][32]: 32×32×16, and its gradient. */
-    s1b1_conv2_out = new Float32Array(524288);
-    ds1b1_conv2_out = new Float32Array(524288);
+    /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
+    s1b1_conv2_out = new Float32Array(591872);
+    ds1b1_conv2_out = new Float32Array(591872);
     /** [32][16][32][32]: 32×32×16, and its gradient. */
     s1b1_bn2_out = new Float32Array(524288);
     ds1b1_bn2_out = new Float32Array(524288);
     /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
     s1b1_add1_out = new Float32Array(591872);
     ds1b1_add1_out = new Float32Array(591872);
-    /** [32][16][32][32]: 32×32×16, and its gradient. */
-    s1b2_conv1_out = new Float32Array(524288);
-    ds1b2_conv1_out = new Float32Array(524288);
+    /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
+    s1b2_conv1_out = new Float32Array(591872);
+    ds1b2_conv1_out = new Float32Array(591872);
     /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
     s1b2_bn1_out = new Float32Array(591872);
     ds1b2_bn1_out = new Float32Array(591872);
-    /** [32][16][32][32]: 32×32×16, and its gradient. */
-    s1b2_conv2_out = new Float32Array(524288);
-    ds1b2_conv2_out = new Float32Array(524288);
+    /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
+    s1b2_conv2_out = new Float32Array(591872);
+    ds1b2_conv2_out = new Float32Array(591872);
     /** [32][16][32][32]: 32×32×16, and its gradient. */
     s1b2_bn2_out = new Float32Array(524288);
     ds1b2_bn2_out = new Float32Array(524288);
     /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
     s1b2_add1_out = new Float32Array(591872);
     ds1b2_add1_out = new Float32Array(591872);
-    /** [32][16][32][32]: 32×32×16, and its gradient. */
-    s1b3_conv1_out = new Float32Array(524288);
-    ds1b3_conv1_out = new Float32Array(524288);
+    /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
+    s1b3_conv1_out = new Float32Array(591872);
+    ds1b3_conv1_out = new Float32Array(591872);
     /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
     s1b3_bn1_out = new Float32Array(591872);
     ds1b3_bn1_out = new Float32Array(591872);
-    /** [32][16][32][32]: 32×32×16, and its gradient. */
-    s1b3_conv2_out = new Float32Array(524288);
-    ds1b3_conv2_out = new Float32Array(524288);
+    /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
+    s1b3_conv2_out = new Float32Array(591872);
+    ds1b3_conv2_out = new Float32Array(591872);
     /** [32][16][32][32]: 32×32×16, and its gradient. */
     s1b3_bn2_out = new Float32Array(524288);
     ds1b3_bn2_out = new Float32Array(524288);
@@ -5187,9 +5379,9 @@ export class Net {
     /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
     s2_b1_bn1_out = new Float32Array(331776);
     ds2_b1_bn1_out = new Float32Array(331776);
-    /** [32][32][16][16]: 16×16×32, and its gradient. */
-    s2_b1_conv2_out = new Float32Array(262144);
-    ds2_b1_conv2_out = new Float32Array(262144);
+    /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
+    s2_b1_conv2_out = new Float32Array(331776);
+    ds2_b1_conv2_out = new Float32Array(331776);
     /** [32][32][16][16]: 16×16×32, and its gradient. */
     s2_b1_bn2_out = new Float32Array(262144);
     ds2_b1_bn2_out = new Float32Array(262144);
@@ -5202,30 +5394,30 @@ export class Net {
     /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
     s2_b1_add1_out = new Float32Array(331776);
     ds2_b1_add1_out = new Float32Array(331776);
-    /** [32][32][16][16]: 16×16×32, and its gradient. */
-    s2_b2_conv1_out = new Float32Array(262144);
-    ds2_b2_conv1_out = new Float32Array(262144);
+    /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
+    s2_b2_conv1_out = new Float32Array(331776);
+    ds2_b2_conv1_out = new Float32Array(331776);
     /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
     s2_b2_bn1_out = new Float32Array(331776);
     ds2_b2_bn1_out = new Float32Array(331776);
-    /** [32][32][16][16]: 16×16×32, and its gradient. */
-    s2_b2_conv2_out = new Float32Array(262144);
-    ds2_b2_conv2_out = new Float32Array(262144);
+    /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
+    s2_b2_conv2_out = new Float32Array(331776);
+    ds2_b2_conv2_out = new Float32Array(331776);
     /** [32][32][16][16]: 16×16×32, and its gradient. */
     s2_b2_bn2_out = new Float32Array(262144);
     ds2_b2_bn2_out = new Float32Array(262144);
     /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
     s2_b2_add1_out = new Float32Array(331776);
     ds2_b2_add1_out = new Float32Array(331776);
-    /** [32][32][16][16]: 16×16×32, and its gradient. */
-    s2_b3_conv1_out = new Float32Array(262144);
-    ds2_b3_conv1_out = new Float32Array(262144);
+    /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
+    s2_b3_conv1_out = new Float32Array(331776);
+    ds2_b3_conv1_out = new Float32Array(331776);
     /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
     s2_b3_bn1_out = new Float32Array(331776);
     ds2_b3_bn1_out = new Float32Array(331776);
-    /** [32][32][16][16]: 16×16×32, and its gradient. */
-    s2_b3_conv2_out = new Float32Array(262144);
-    ds2_b3_conv2_out = new Float32Array(262144);
+    /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
+    s2_b3_conv2_out = new Float32Array(331776);
+    ds2_b3_conv2_out = new Float32Array(331776);
     /** [32][32][16][16]: 16×16×32, and its gradient. */
     s2_b3_bn2_out = new Float32Array(262144);
     ds2_b3_bn2_out = new Float32Array(262144);
@@ -5238,9 +5430,9 @@ export class Net {
     /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
     s3_b1_bn1_out = new Float32Array(204800);
     ds3_b1_bn1_out = new Float32Array(204800);
-    /** [32][64][8][8]: 8×8×64, and its gradient. */
-    s3_b1_conv2_out = new Float32Array(131072);
-    ds3_b1_conv2_out = new Float32Array(131072);
+    /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
+    s3_b1_conv2_out = new Float32Array(204800);
+    ds3_b1_conv2_out = new Float32Array(204800);
     /** [32][64][8][8]: 8×8×64, and its gradient. */
     s3_b1_bn2_out = new Float32Array(131072);
     ds3_b1_bn2_out = new Float32Array(131072);
@@ -5253,30 +5445,30 @@ export class Net {
     /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
     s3_b1_add1_out = new Float32Array(204800);
     ds3_b1_add1_out = new Float32Array(204800);
-    /** [32][64][8][8]: 8×8×64, and its gradient. */
-    s3_b2_conv1_out = new Float32Array(131072);
-    ds3_b2_conv1_out = new Float32Array(131072);
+    /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
+    s3_b2_conv1_out = new Float32Array(204800);
+    ds3_b2_conv1_out = new Float32Array(204800);
     /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
     s3_b2_bn1_out = new Float32Array(204800);
     ds3_b2_bn1_out = new Float32Array(204800);
-    /** [32][64][8][8]: 8×8×64, and its gradient. */
-    s3_b2_conv2_out = new Float32Array(131072);
-    ds3_b2_conv2_out = new Float32Array(131072);
+    /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
+    s3_b2_conv2_out = new Float32Array(204800);
+    ds3_b2_conv2_out = new Float32Array(204800);
     /** [32][64][8][8]: 8×8×64, and its gradient. */
     s3_b2_bn2_out = new Float32Array(131072);
     ds3_b2_bn2_out = new Float32Array(131072);
     /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
     s3_b2_add1_out = new Float32Array(204800);
     ds3_b2_add1_out = new Float32Array(204800);
-    /** [32][64][8][8]: 8×8×64, and its gradient. */
-    s3_b3_conv1_out = new Float32Array(131072);
-    ds3_b3_conv1_out = new Float32Array(131072);
+    /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
+    s3_b3_conv1_out = new Float32Array(204800);
+    ds3_b3_conv1_out = new Float32Array(204800);
     /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
     s3_b3_bn1_out = new Float32Array(204800);
     ds3_b3_bn1_out = new Float32Array(204800);
-    /** [32][64][8][8]: 8×8×64, and its gradient. */
-    s3_b3_conv2_out = new Float32Array(131072);
-    ds3_b3_conv2_out = new Float32Array(131072);
+    /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
+    s3_b3_conv2_out = new Float32Array(204800);
+    ds3_b3_conv2_out = new Float32Array(204800);
     /** [32][64][8][8]: 8×8×64, and its gradient. */
     s3_b3_bn2_out = new Float32Array(131072);
     ds3_b3_bn2_out = new Float32Array(131072);

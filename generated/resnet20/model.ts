@@ -415,7 +415,7 @@ export function stem_relu_backward(y: Float32Array, dy: Float32Array, dx: Float3
 /**
  * s1b1_conv1: 3×3 convolution, 16 → 16 channels, stride 1, padding 1.
  *   x: [n][16][34][34]  32×32×16 inside a zero border of 1
- *   y: [n][16][32][32]  32×32×16
+ *   y: [n][16][34][34]  32×32×16 inside a zero border of 1
  *   w: [16][16][3][3] (no bias)
  */
 export function s1b1_conv1_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -424,9 +424,9 @@ export function s1b1_conv1_forward(x: Float32Array, w: Float32Array, y: Float32A
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 16; co++) {
       const bias = 0;
-      const plane = s * 16384 + co * 1024;
+      const plane = s * 18496 + co * 1156 + 35;
       for (let oy = 0; oy < 32; oy++) {
-        const row = plane + oy * 32;
+        const row = plane + oy * 34;
         y.fill(bias, row, row + 32);
       }
     }
@@ -439,10 +439,10 @@ export function s1b1_conv1_forward(x: Float32Array, w: Float32Array, y: Float32A
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 18496 + ci * 1156;
-        const yPlane = s * 16384 + co * 1024;
+        const yPlane = s * 18496 + co * 1156 + 35;
         for (let oy = 0; oy < 32; oy++) {
           let xi = xPlane + oy * 34;
-          let yi = yPlane + oy * 32;
+          let yi = yPlane + oy * 34;
           for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -456,24 +456,21 @@ export function s1b1_conv1_forward(x: Float32Array, w: Float32Array, y: Float32A
 }
 
 /**
- * s1b1_conv1 backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s1b1_conv1 backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s1b1_conv1_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   for (let co = 0; co < 16; co++) {
     for (let ci = 0; ci < 16; ci++) {
       const wi = (co * 16 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 18496 + ci * 1156;
-        const yPlane = s * 16384 + co * 1024;
+        const yPlane = s * 18496 + co * 1156 + 35;
         for (let oy = 0; oy < 32; oy++) {
           let xi = xPlane + oy * 34;
-          let yi = yPlane + oy * 32;
+          let yi = yPlane + oy * 34;
           for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -485,15 +482,6 @@ export function s1b1_conv1_backward(x: Float32Array, w: Float32Array, dy: Float3
             g6 += g * x[xi + 68];
             g7 += g * x[xi + 69];
             g8 += g * x[xi + 70];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 34] += w3 * g;
-            dx[xi + 35] += w4 * g;
-            dx[xi + 36] += w5 * g;
-            dx[xi + 68] += w6 * g;
-            dx[xi + 69] += w7 * g;
-            dx[xi + 70] += w8 * g;
           }
         }
       }
@@ -506,6 +494,30 @@ export function s1b1_conv1_backward(x: Float32Array, w: Float32Array, dy: Float3
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 16; ci++) {
+    for (let co = 0; co < 16; co++) {
+      const wi = (co * 16 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 18496 + co * 1156;
+        const dxPlane = s * 18496 + ci * 1156 + 35;
+        for (let iy = 0; iy < 32; iy++) {
+          let yi = dyPlane + iy * 34;
+          let xi = dxPlane + iy * 34;
+          for (let ix = 0; ix < 32; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 34] + w4 * dy[yi + 35] + w5 * dy[yi + 36]) +
+              (w6 * dy[yi + 68] + w7 * dy[yi + 69] + w8 * dy[yi + 70]);
+          }
+        }
+      }
     }
   }
 }
@@ -529,7 +541,7 @@ export function s1b1_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Flo
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 32; row++) {
-            const xi = s * 16384 + c * 1024 + row * 32;
+            const xi = s * 18496 + c * 1156 + 35 + row * 34;
             for (let col = 0; col < 32; col++) sum += x[xi + col];
           }
         }
@@ -537,7 +549,7 @@ export function s1b1_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Flo
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 32; row++) {
-            const xi = s * 16384 + c * 1024 + row * 32;
+            const xi = s * 18496 + c * 1156 + 35 + row * 34;
             for (let col = 0; col < 32; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -554,7 +566,7 @@ export function s1b1_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Flo
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 18496 + c * 1156 + 35 + row * 34;
           for (let col = 0; col < 32; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -581,7 +593,7 @@ export function s1b1_bn1_backward(x: Float32Array, gamma: Float32Array, dy: Floa
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 18496 + c * 1156 + 35 + row * 34;
           for (let col = 0; col < 32; col++) {
             sumDy += dy[yi + col];
@@ -594,7 +606,7 @@ export function s1b1_bn1_backward(x: Float32Array, gamma: Float32Array, dy: Floa
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 18496 + c * 1156 + 35 + row * 34;
           for (let col = 0; col < 32; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -632,7 +644,7 @@ export function s1b1_relu1_backward(y: Float32Array, dy: Float32Array, dx: Float
 /**
  * s1b1_conv2: 3×3 convolution, 16 → 16 channels, stride 1, padding 1.
  *   x: [n][16][34][34]  32×32×16 inside a zero border of 1
- *   y: [n][16][32][32]  32×32×16
+ *   y: [n][16][34][34]  32×32×16 inside a zero border of 1
  *   w: [16][16][3][3] (no bias)
  */
 export function s1b1_conv2_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -641,9 +653,9 @@ export function s1b1_conv2_forward(x: Float32Array, w: Float32Array, y: Float32A
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 16; co++) {
       const bias = 0;
-      const plane = s * 16384 + co * 1024;
+      const plane = s * 18496 + co * 1156 + 35;
       for (let oy = 0; oy < 32; oy++) {
-        const row = plane + oy * 32;
+        const row = plane + oy * 34;
         y.fill(bias, row, row + 32);
       }
     }
@@ -656,10 +668,10 @@ export function s1b1_conv2_forward(x: Float32Array, w: Float32Array, y: Float32A
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 18496 + ci * 1156;
-        const yPlane = s * 16384 + co * 1024;
+        const yPlane = s * 18496 + co * 1156 + 35;
         for (let oy = 0; oy < 32; oy++) {
           let xi = xPlane + oy * 34;
-          let yi = yPlane + oy * 32;
+          let yi = yPlane + oy * 34;
           for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -673,25 +685,22 @@ export function s1b1_conv2_forward(x: Float32Array, w: Float32Array, y: Float32A
 }
 
 /**
- * s1b1_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s1b1_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s1b1_conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   dx.fill(0, 0, n * 18496);
   for (let co = 0; co < 16; co++) {
     for (let ci = 0; ci < 16; ci++) {
       const wi = (co * 16 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 18496 + ci * 1156;
-        const yPlane = s * 16384 + co * 1024;
+        const yPlane = s * 18496 + co * 1156 + 35;
         for (let oy = 0; oy < 32; oy++) {
           let xi = xPlane + oy * 34;
-          let yi = yPlane + oy * 32;
+          let yi = yPlane + oy * 34;
           for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -703,15 +712,6 @@ export function s1b1_conv2_backward(x: Float32Array, w: Float32Array, dy: Float3
             g6 += g * x[xi + 68];
             g7 += g * x[xi + 69];
             g8 += g * x[xi + 70];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 34] += w3 * g;
-            dx[xi + 35] += w4 * g;
-            dx[xi + 36] += w5 * g;
-            dx[xi + 68] += w6 * g;
-            dx[xi + 69] += w7 * g;
-            dx[xi + 70] += w8 * g;
           }
         }
       }
@@ -724,6 +724,30 @@ export function s1b1_conv2_backward(x: Float32Array, w: Float32Array, dy: Float3
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 16; ci++) {
+    for (let co = 0; co < 16; co++) {
+      const wi = (co * 16 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 18496 + co * 1156;
+        const dxPlane = s * 18496 + ci * 1156 + 35;
+        for (let iy = 0; iy < 32; iy++) {
+          let yi = dyPlane + iy * 34;
+          let xi = dxPlane + iy * 34;
+          for (let ix = 0; ix < 32; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 34] + w4 * dy[yi + 35] + w5 * dy[yi + 36]) +
+              (w6 * dy[yi + 68] + w7 * dy[yi + 69] + w8 * dy[yi + 70]);
+          }
+        }
+      }
     }
   }
 }
@@ -747,7 +771,7 @@ export function s1b1_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Flo
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 32; row++) {
-            const xi = s * 16384 + c * 1024 + row * 32;
+            const xi = s * 18496 + c * 1156 + 35 + row * 34;
             for (let col = 0; col < 32; col++) sum += x[xi + col];
           }
         }
@@ -755,7 +779,7 @@ export function s1b1_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Flo
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 32; row++) {
-            const xi = s * 16384 + c * 1024 + row * 32;
+            const xi = s * 18496 + c * 1156 + 35 + row * 34;
             for (let col = 0; col < 32; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -772,7 +796,7 @@ export function s1b1_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Flo
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 16384 + c * 1024 + row * 32;
           for (let col = 0; col < 32; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -799,7 +823,7 @@ export function s1b1_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Floa
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 16384 + c * 1024 + row * 32;
           for (let col = 0; col < 32; col++) {
             sumDy += dy[yi + col];
@@ -812,7 +836,7 @@ export function s1b1_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Floa
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 16384 + c * 1024 + row * 32;
           for (let col = 0; col < 32; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -884,7 +908,7 @@ export function s1b1_out_backward(y: Float32Array, dy: Float32Array, dx: Float32
 /**
  * s1b2_conv1: 3×3 convolution, 16 → 16 channels, stride 1, padding 1.
  *   x: [n][16][34][34]  32×32×16 inside a zero border of 1
- *   y: [n][16][32][32]  32×32×16
+ *   y: [n][16][34][34]  32×32×16 inside a zero border of 1
  *   w: [16][16][3][3] (no bias)
  */
 export function s1b2_conv1_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -893,9 +917,9 @@ export function s1b2_conv1_forward(x: Float32Array, w: Float32Array, y: Float32A
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 16; co++) {
       const bias = 0;
-      const plane = s * 16384 + co * 1024;
+      const plane = s * 18496 + co * 1156 + 35;
       for (let oy = 0; oy < 32; oy++) {
-        const row = plane + oy * 32;
+        const row = plane + oy * 34;
         y.fill(bias, row, row + 32);
       }
     }
@@ -908,10 +932,10 @@ export function s1b2_conv1_forward(x: Float32Array, w: Float32Array, y: Float32A
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 18496 + ci * 1156;
-        const yPlane = s * 16384 + co * 1024;
+        const yPlane = s * 18496 + co * 1156 + 35;
         for (let oy = 0; oy < 32; oy++) {
           let xi = xPlane + oy * 34;
-          let yi = yPlane + oy * 32;
+          let yi = yPlane + oy * 34;
           for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -925,24 +949,21 @@ export function s1b2_conv1_forward(x: Float32Array, w: Float32Array, y: Float32A
 }
 
 /**
- * s1b2_conv1 backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s1b2_conv1 backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s1b2_conv1_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   for (let co = 0; co < 16; co++) {
     for (let ci = 0; ci < 16; ci++) {
       const wi = (co * 16 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 18496 + ci * 1156;
-        const yPlane = s * 16384 + co * 1024;
+        const yPlane = s * 18496 + co * 1156 + 35;
         for (let oy = 0; oy < 32; oy++) {
           let xi = xPlane + oy * 34;
-          let yi = yPlane + oy * 32;
+          let yi = yPlane + oy * 34;
           for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -954,15 +975,6 @@ export function s1b2_conv1_backward(x: Float32Array, w: Float32Array, dy: Float3
             g6 += g * x[xi + 68];
             g7 += g * x[xi + 69];
             g8 += g * x[xi + 70];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 34] += w3 * g;
-            dx[xi + 35] += w4 * g;
-            dx[xi + 36] += w5 * g;
-            dx[xi + 68] += w6 * g;
-            dx[xi + 69] += w7 * g;
-            dx[xi + 70] += w8 * g;
           }
         }
       }
@@ -975,6 +987,30 @@ export function s1b2_conv1_backward(x: Float32Array, w: Float32Array, dy: Float3
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 16; ci++) {
+    for (let co = 0; co < 16; co++) {
+      const wi = (co * 16 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 18496 + co * 1156;
+        const dxPlane = s * 18496 + ci * 1156 + 35;
+        for (let iy = 0; iy < 32; iy++) {
+          let yi = dyPlane + iy * 34;
+          let xi = dxPlane + iy * 34;
+          for (let ix = 0; ix < 32; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 34] + w4 * dy[yi + 35] + w5 * dy[yi + 36]) +
+              (w6 * dy[yi + 68] + w7 * dy[yi + 69] + w8 * dy[yi + 70]);
+          }
+        }
+      }
     }
   }
 }
@@ -998,7 +1034,7 @@ export function s1b2_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Flo
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 32; row++) {
-            const xi = s * 16384 + c * 1024 + row * 32;
+            const xi = s * 18496 + c * 1156 + 35 + row * 34;
             for (let col = 0; col < 32; col++) sum += x[xi + col];
           }
         }
@@ -1006,7 +1042,7 @@ export function s1b2_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Flo
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 32; row++) {
-            const xi = s * 16384 + c * 1024 + row * 32;
+            const xi = s * 18496 + c * 1156 + 35 + row * 34;
             for (let col = 0; col < 32; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -1023,7 +1059,7 @@ export function s1b2_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Flo
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 18496 + c * 1156 + 35 + row * 34;
           for (let col = 0; col < 32; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -1050,7 +1086,7 @@ export function s1b2_bn1_backward(x: Float32Array, gamma: Float32Array, dy: Floa
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 18496 + c * 1156 + 35 + row * 34;
           for (let col = 0; col < 32; col++) {
             sumDy += dy[yi + col];
@@ -1063,7 +1099,7 @@ export function s1b2_bn1_backward(x: Float32Array, gamma: Float32Array, dy: Floa
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 18496 + c * 1156 + 35 + row * 34;
           for (let col = 0; col < 32; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -1101,7 +1137,7 @@ export function s1b2_relu1_backward(y: Float32Array, dy: Float32Array, dx: Float
 /**
  * s1b2_conv2: 3×3 convolution, 16 → 16 channels, stride 1, padding 1.
  *   x: [n][16][34][34]  32×32×16 inside a zero border of 1
- *   y: [n][16][32][32]  32×32×16
+ *   y: [n][16][34][34]  32×32×16 inside a zero border of 1
  *   w: [16][16][3][3] (no bias)
  */
 export function s1b2_conv2_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -1110,9 +1146,9 @@ export function s1b2_conv2_forward(x: Float32Array, w: Float32Array, y: Float32A
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 16; co++) {
       const bias = 0;
-      const plane = s * 16384 + co * 1024;
+      const plane = s * 18496 + co * 1156 + 35;
       for (let oy = 0; oy < 32; oy++) {
-        const row = plane + oy * 32;
+        const row = plane + oy * 34;
         y.fill(bias, row, row + 32);
       }
     }
@@ -1125,10 +1161,10 @@ export function s1b2_conv2_forward(x: Float32Array, w: Float32Array, y: Float32A
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 18496 + ci * 1156;
-        const yPlane = s * 16384 + co * 1024;
+        const yPlane = s * 18496 + co * 1156 + 35;
         for (let oy = 0; oy < 32; oy++) {
           let xi = xPlane + oy * 34;
-          let yi = yPlane + oy * 32;
+          let yi = yPlane + oy * 34;
           for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -1142,25 +1178,22 @@ export function s1b2_conv2_forward(x: Float32Array, w: Float32Array, y: Float32A
 }
 
 /**
- * s1b2_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s1b2_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s1b2_conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   dx.fill(0, 0, n * 18496);
   for (let co = 0; co < 16; co++) {
     for (let ci = 0; ci < 16; ci++) {
       const wi = (co * 16 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 18496 + ci * 1156;
-        const yPlane = s * 16384 + co * 1024;
+        const yPlane = s * 18496 + co * 1156 + 35;
         for (let oy = 0; oy < 32; oy++) {
           let xi = xPlane + oy * 34;
-          let yi = yPlane + oy * 32;
+          let yi = yPlane + oy * 34;
           for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -1172,15 +1205,6 @@ export function s1b2_conv2_backward(x: Float32Array, w: Float32Array, dy: Float3
             g6 += g * x[xi + 68];
             g7 += g * x[xi + 69];
             g8 += g * x[xi + 70];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 34] += w3 * g;
-            dx[xi + 35] += w4 * g;
-            dx[xi + 36] += w5 * g;
-            dx[xi + 68] += w6 * g;
-            dx[xi + 69] += w7 * g;
-            dx[xi + 70] += w8 * g;
           }
         }
       }
@@ -1193,6 +1217,30 @@ export function s1b2_conv2_backward(x: Float32Array, w: Float32Array, dy: Float3
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 16; ci++) {
+    for (let co = 0; co < 16; co++) {
+      const wi = (co * 16 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 18496 + co * 1156;
+        const dxPlane = s * 18496 + ci * 1156 + 35;
+        for (let iy = 0; iy < 32; iy++) {
+          let yi = dyPlane + iy * 34;
+          let xi = dxPlane + iy * 34;
+          for (let ix = 0; ix < 32; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 34] + w4 * dy[yi + 35] + w5 * dy[yi + 36]) +
+              (w6 * dy[yi + 68] + w7 * dy[yi + 69] + w8 * dy[yi + 70]);
+          }
+        }
+      }
     }
   }
 }
@@ -1216,7 +1264,7 @@ export function s1b2_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Flo
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 32; row++) {
-            const xi = s * 16384 + c * 1024 + row * 32;
+            const xi = s * 18496 + c * 1156 + 35 + row * 34;
             for (let col = 0; col < 32; col++) sum += x[xi + col];
           }
         }
@@ -1224,7 +1272,7 @@ export function s1b2_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Flo
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 32; row++) {
-            const xi = s * 16384 + c * 1024 + row * 32;
+            const xi = s * 18496 + c * 1156 + 35 + row * 34;
             for (let col = 0; col < 32; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -1241,7 +1289,7 @@ export function s1b2_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Flo
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 16384 + c * 1024 + row * 32;
           for (let col = 0; col < 32; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -1268,7 +1316,7 @@ export function s1b2_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Floa
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 16384 + c * 1024 + row * 32;
           for (let col = 0; col < 32; col++) {
             sumDy += dy[yi + col];
@@ -1281,7 +1329,7 @@ export function s1b2_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Floa
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 16384 + c * 1024 + row * 32;
           for (let col = 0; col < 32; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -1353,7 +1401,7 @@ export function s1b2_out_backward(y: Float32Array, dy: Float32Array, dx: Float32
 /**
  * s1b3_conv1: 3×3 convolution, 16 → 16 channels, stride 1, padding 1.
  *   x: [n][16][34][34]  32×32×16 inside a zero border of 1
- *   y: [n][16][32][32]  32×32×16
+ *   y: [n][16][34][34]  32×32×16 inside a zero border of 1
  *   w: [16][16][3][3] (no bias)
  */
 export function s1b3_conv1_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -1362,9 +1410,9 @@ export function s1b3_conv1_forward(x: Float32Array, w: Float32Array, y: Float32A
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 16; co++) {
       const bias = 0;
-      const plane = s * 16384 + co * 1024;
+      const plane = s * 18496 + co * 1156 + 35;
       for (let oy = 0; oy < 32; oy++) {
-        const row = plane + oy * 32;
+        const row = plane + oy * 34;
         y.fill(bias, row, row + 32);
       }
     }
@@ -1377,10 +1425,10 @@ export function s1b3_conv1_forward(x: Float32Array, w: Float32Array, y: Float32A
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 18496 + ci * 1156;
-        const yPlane = s * 16384 + co * 1024;
+        const yPlane = s * 18496 + co * 1156 + 35;
         for (let oy = 0; oy < 32; oy++) {
           let xi = xPlane + oy * 34;
-          let yi = yPlane + oy * 32;
+          let yi = yPlane + oy * 34;
           for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -1394,24 +1442,21 @@ export function s1b3_conv1_forward(x: Float32Array, w: Float32Array, y: Float32A
 }
 
 /**
- * s1b3_conv1 backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s1b3_conv1 backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s1b3_conv1_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   for (let co = 0; co < 16; co++) {
     for (let ci = 0; ci < 16; ci++) {
       const wi = (co * 16 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 18496 + ci * 1156;
-        const yPlane = s * 16384 + co * 1024;
+        const yPlane = s * 18496 + co * 1156 + 35;
         for (let oy = 0; oy < 32; oy++) {
           let xi = xPlane + oy * 34;
-          let yi = yPlane + oy * 32;
+          let yi = yPlane + oy * 34;
           for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -1423,15 +1468,6 @@ export function s1b3_conv1_backward(x: Float32Array, w: Float32Array, dy: Float3
             g6 += g * x[xi + 68];
             g7 += g * x[xi + 69];
             g8 += g * x[xi + 70];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 34] += w3 * g;
-            dx[xi + 35] += w4 * g;
-            dx[xi + 36] += w5 * g;
-            dx[xi + 68] += w6 * g;
-            dx[xi + 69] += w7 * g;
-            dx[xi + 70] += w8 * g;
           }
         }
       }
@@ -1444,6 +1480,30 @@ export function s1b3_conv1_backward(x: Float32Array, w: Float32Array, dy: Float3
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 16; ci++) {
+    for (let co = 0; co < 16; co++) {
+      const wi = (co * 16 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 18496 + co * 1156;
+        const dxPlane = s * 18496 + ci * 1156 + 35;
+        for (let iy = 0; iy < 32; iy++) {
+          let yi = dyPlane + iy * 34;
+          let xi = dxPlane + iy * 34;
+          for (let ix = 0; ix < 32; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 34] + w4 * dy[yi + 35] + w5 * dy[yi + 36]) +
+              (w6 * dy[yi + 68] + w7 * dy[yi + 69] + w8 * dy[yi + 70]);
+          }
+        }
+      }
     }
   }
 }
@@ -1467,7 +1527,7 @@ export function s1b3_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Flo
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 32; row++) {
-            const xi = s * 16384 + c * 1024 + row * 32;
+            const xi = s * 18496 + c * 1156 + 35 + row * 34;
             for (let col = 0; col < 32; col++) sum += x[xi + col];
           }
         }
@@ -1475,7 +1535,7 @@ export function s1b3_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Flo
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 32; row++) {
-            const xi = s * 16384 + c * 1024 + row * 32;
+            const xi = s * 18496 + c * 1156 + 35 + row * 34;
             for (let col = 0; col < 32; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -1492,7 +1552,7 @@ export function s1b3_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Flo
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 18496 + c * 1156 + 35 + row * 34;
           for (let col = 0; col < 32; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -1519,7 +1579,7 @@ export function s1b3_bn1_backward(x: Float32Array, gamma: Float32Array, dy: Floa
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 18496 + c * 1156 + 35 + row * 34;
           for (let col = 0; col < 32; col++) {
             sumDy += dy[yi + col];
@@ -1532,7 +1592,7 @@ export function s1b3_bn1_backward(x: Float32Array, gamma: Float32Array, dy: Floa
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 18496 + c * 1156 + 35 + row * 34;
           for (let col = 0; col < 32; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -1570,7 +1630,7 @@ export function s1b3_relu1_backward(y: Float32Array, dy: Float32Array, dx: Float
 /**
  * s1b3_conv2: 3×3 convolution, 16 → 16 channels, stride 1, padding 1.
  *   x: [n][16][34][34]  32×32×16 inside a zero border of 1
- *   y: [n][16][32][32]  32×32×16
+ *   y: [n][16][34][34]  32×32×16 inside a zero border of 1
  *   w: [16][16][3][3] (no bias)
  */
 export function s1b3_conv2_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -1579,9 +1639,9 @@ export function s1b3_conv2_forward(x: Float32Array, w: Float32Array, y: Float32A
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 16; co++) {
       const bias = 0;
-      const plane = s * 16384 + co * 1024;
+      const plane = s * 18496 + co * 1156 + 35;
       for (let oy = 0; oy < 32; oy++) {
-        const row = plane + oy * 32;
+        const row = plane + oy * 34;
         y.fill(bias, row, row + 32);
       }
     }
@@ -1594,10 +1654,10 @@ export function s1b3_conv2_forward(x: Float32Array, w: Float32Array, y: Float32A
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 18496 + ci * 1156;
-        const yPlane = s * 16384 + co * 1024;
+        const yPlane = s * 18496 + co * 1156 + 35;
         for (let oy = 0; oy < 32; oy++) {
           let xi = xPlane + oy * 34;
-          let yi = yPlane + oy * 32;
+          let yi = yPlane + oy * 34;
           for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -1611,25 +1671,22 @@ export function s1b3_conv2_forward(x: Float32Array, w: Float32Array, y: Float32A
 }
 
 /**
- * s1b3_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s1b3_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s1b3_conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   dx.fill(0, 0, n * 18496);
   for (let co = 0; co < 16; co++) {
     for (let ci = 0; ci < 16; ci++) {
       const wi = (co * 16 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 18496 + ci * 1156;
-        const yPlane = s * 16384 + co * 1024;
+        const yPlane = s * 18496 + co * 1156 + 35;
         for (let oy = 0; oy < 32; oy++) {
           let xi = xPlane + oy * 34;
-          let yi = yPlane + oy * 32;
+          let yi = yPlane + oy * 34;
           for (let ox = 0; ox < 32; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -1641,15 +1698,6 @@ export function s1b3_conv2_backward(x: Float32Array, w: Float32Array, dy: Float3
             g6 += g * x[xi + 68];
             g7 += g * x[xi + 69];
             g8 += g * x[xi + 70];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 34] += w3 * g;
-            dx[xi + 35] += w4 * g;
-            dx[xi + 36] += w5 * g;
-            dx[xi + 68] += w6 * g;
-            dx[xi + 69] += w7 * g;
-            dx[xi + 70] += w8 * g;
           }
         }
       }
@@ -1662,6 +1710,30 @@ export function s1b3_conv2_backward(x: Float32Array, w: Float32Array, dy: Float3
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 16; ci++) {
+    for (let co = 0; co < 16; co++) {
+      const wi = (co * 16 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 18496 + co * 1156;
+        const dxPlane = s * 18496 + ci * 1156 + 35;
+        for (let iy = 0; iy < 32; iy++) {
+          let yi = dyPlane + iy * 34;
+          let xi = dxPlane + iy * 34;
+          for (let ix = 0; ix < 32; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 34] + w4 * dy[yi + 35] + w5 * dy[yi + 36]) +
+              (w6 * dy[yi + 68] + w7 * dy[yi + 69] + w8 * dy[yi + 70]);
+          }
+        }
+      }
     }
   }
 }
@@ -1685,7 +1757,7 @@ export function s1b3_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Flo
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 32; row++) {
-            const xi = s * 16384 + c * 1024 + row * 32;
+            const xi = s * 18496 + c * 1156 + 35 + row * 34;
             for (let col = 0; col < 32; col++) sum += x[xi + col];
           }
         }
@@ -1693,7 +1765,7 @@ export function s1b3_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Flo
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 32; row++) {
-            const xi = s * 16384 + c * 1024 + row * 32;
+            const xi = s * 18496 + c * 1156 + 35 + row * 34;
             for (let col = 0; col < 32; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -1710,7 +1782,7 @@ export function s1b3_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Flo
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 16384 + c * 1024 + row * 32;
           for (let col = 0; col < 32; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -1737,7 +1809,7 @@ export function s1b3_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Floa
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 16384 + c * 1024 + row * 32;
           for (let col = 0; col < 32; col++) {
             sumDy += dy[yi + col];
@@ -1750,7 +1822,7 @@ export function s1b3_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Floa
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 32; row++) {
-          const xi = s * 16384 + c * 1024 + row * 32;
+          const xi = s * 18496 + c * 1156 + 35 + row * 34;
           const yi = s * 16384 + c * 1024 + row * 32;
           for (let col = 0; col < 32; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -2039,7 +2111,7 @@ export function s2_b1_relu1_backward(y: Float32Array, dy: Float32Array, dx: Floa
 /**
  * s2_b1_conv2: 3×3 convolution, 32 → 32 channels, stride 1, padding 1.
  *   x: [n][32][18][18]  16×16×32 inside a zero border of 1
- *   y: [n][32][16][16]  16×16×32
+ *   y: [n][32][18][18]  16×16×32 inside a zero border of 1
  *   w: [32][32][3][3] (no bias)
  */
 export function s2_b1_conv2_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -2048,9 +2120,9 @@ export function s2_b1_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 32; co++) {
       const bias = 0;
-      const plane = s * 8192 + co * 256;
+      const plane = s * 10368 + co * 324 + 19;
       for (let oy = 0; oy < 16; oy++) {
-        const row = plane + oy * 16;
+        const row = plane + oy * 18;
         y.fill(bias, row, row + 16);
       }
     }
@@ -2063,10 +2135,10 @@ export function s2_b1_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 10368 + ci * 324;
-        const yPlane = s * 8192 + co * 256;
+        const yPlane = s * 10368 + co * 324 + 19;
         for (let oy = 0; oy < 16; oy++) {
           let xi = xPlane + oy * 18;
-          let yi = yPlane + oy * 16;
+          let yi = yPlane + oy * 18;
           for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -2080,25 +2152,22 @@ export function s2_b1_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
 }
 
 /**
- * s2_b1_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s2_b1_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s2_b1_conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   dx.fill(0, 0, n * 10368);
   for (let co = 0; co < 32; co++) {
     for (let ci = 0; ci < 32; ci++) {
       const wi = (co * 32 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 10368 + ci * 324;
-        const yPlane = s * 8192 + co * 256;
+        const yPlane = s * 10368 + co * 324 + 19;
         for (let oy = 0; oy < 16; oy++) {
           let xi = xPlane + oy * 18;
-          let yi = yPlane + oy * 16;
+          let yi = yPlane + oy * 18;
           for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -2110,15 +2179,6 @@ export function s2_b1_conv2_backward(x: Float32Array, w: Float32Array, dy: Float
             g6 += g * x[xi + 36];
             g7 += g * x[xi + 37];
             g8 += g * x[xi + 38];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 18] += w3 * g;
-            dx[xi + 19] += w4 * g;
-            dx[xi + 20] += w5 * g;
-            dx[xi + 36] += w6 * g;
-            dx[xi + 37] += w7 * g;
-            dx[xi + 38] += w8 * g;
           }
         }
       }
@@ -2131,6 +2191,30 @@ export function s2_b1_conv2_backward(x: Float32Array, w: Float32Array, dy: Float
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 32; ci++) {
+    for (let co = 0; co < 32; co++) {
+      const wi = (co * 32 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 10368 + co * 324;
+        const dxPlane = s * 10368 + ci * 324 + 19;
+        for (let iy = 0; iy < 16; iy++) {
+          let yi = dyPlane + iy * 18;
+          let xi = dxPlane + iy * 18;
+          for (let ix = 0; ix < 16; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 18] + w4 * dy[yi + 19] + w5 * dy[yi + 20]) +
+              (w6 * dy[yi + 36] + w7 * dy[yi + 37] + w8 * dy[yi + 38]);
+          }
+        }
+      }
     }
   }
 }
@@ -2154,7 +2238,7 @@ export function s2_b1_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 16; row++) {
-            const xi = s * 8192 + c * 256 + row * 16;
+            const xi = s * 10368 + c * 324 + 19 + row * 18;
             for (let col = 0; col < 16; col++) sum += x[xi + col];
           }
         }
@@ -2162,7 +2246,7 @@ export function s2_b1_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 16; row++) {
-            const xi = s * 8192 + c * 256 + row * 16;
+            const xi = s * 10368 + c * 324 + 19 + row * 18;
             for (let col = 0; col < 16; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -2179,7 +2263,7 @@ export function s2_b1_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 8192 + c * 256 + row * 16;
           for (let col = 0; col < 16; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -2206,7 +2290,7 @@ export function s2_b1_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 8192 + c * 256 + row * 16;
           for (let col = 0; col < 16; col++) {
             sumDy += dy[yi + col];
@@ -2219,7 +2303,7 @@ export function s2_b1_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 8192 + c * 256 + row * 16;
           for (let col = 0; col < 16; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -2358,7 +2442,7 @@ export function s2_b1_out_backward(y: Float32Array, dy: Float32Array, dx: Float3
 /**
  * s2_b2_conv1: 3×3 convolution, 32 → 32 channels, stride 1, padding 1.
  *   x: [n][32][18][18]  16×16×32 inside a zero border of 1
- *   y: [n][32][16][16]  16×16×32
+ *   y: [n][32][18][18]  16×16×32 inside a zero border of 1
  *   w: [32][32][3][3] (no bias)
  */
 export function s2_b2_conv1_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -2367,9 +2451,9 @@ export function s2_b2_conv1_forward(x: Float32Array, w: Float32Array, y: Float32
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 32; co++) {
       const bias = 0;
-      const plane = s * 8192 + co * 256;
+      const plane = s * 10368 + co * 324 + 19;
       for (let oy = 0; oy < 16; oy++) {
-        const row = plane + oy * 16;
+        const row = plane + oy * 18;
         y.fill(bias, row, row + 16);
       }
     }
@@ -2382,10 +2466,10 @@ export function s2_b2_conv1_forward(x: Float32Array, w: Float32Array, y: Float32
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 10368 + ci * 324;
-        const yPlane = s * 8192 + co * 256;
+        const yPlane = s * 10368 + co * 324 + 19;
         for (let oy = 0; oy < 16; oy++) {
           let xi = xPlane + oy * 18;
-          let yi = yPlane + oy * 16;
+          let yi = yPlane + oy * 18;
           for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -2399,24 +2483,21 @@ export function s2_b2_conv1_forward(x: Float32Array, w: Float32Array, y: Float32
 }
 
 /**
- * s2_b2_conv1 backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s2_b2_conv1 backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s2_b2_conv1_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   for (let co = 0; co < 32; co++) {
     for (let ci = 0; ci < 32; ci++) {
       const wi = (co * 32 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 10368 + ci * 324;
-        const yPlane = s * 8192 + co * 256;
+        const yPlane = s * 10368 + co * 324 + 19;
         for (let oy = 0; oy < 16; oy++) {
           let xi = xPlane + oy * 18;
-          let yi = yPlane + oy * 16;
+          let yi = yPlane + oy * 18;
           for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -2428,15 +2509,6 @@ export function s2_b2_conv1_backward(x: Float32Array, w: Float32Array, dy: Float
             g6 += g * x[xi + 36];
             g7 += g * x[xi + 37];
             g8 += g * x[xi + 38];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 18] += w3 * g;
-            dx[xi + 19] += w4 * g;
-            dx[xi + 20] += w5 * g;
-            dx[xi + 36] += w6 * g;
-            dx[xi + 37] += w7 * g;
-            dx[xi + 38] += w8 * g;
           }
         }
       }
@@ -2449,6 +2521,30 @@ export function s2_b2_conv1_backward(x: Float32Array, w: Float32Array, dy: Float
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 32; ci++) {
+    for (let co = 0; co < 32; co++) {
+      const wi = (co * 32 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 10368 + co * 324;
+        const dxPlane = s * 10368 + ci * 324 + 19;
+        for (let iy = 0; iy < 16; iy++) {
+          let yi = dyPlane + iy * 18;
+          let xi = dxPlane + iy * 18;
+          for (let ix = 0; ix < 16; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 18] + w4 * dy[yi + 19] + w5 * dy[yi + 20]) +
+              (w6 * dy[yi + 36] + w7 * dy[yi + 37] + w8 * dy[yi + 38]);
+          }
+        }
+      }
     }
   }
 }
@@ -2472,7 +2568,7 @@ export function s2_b2_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 16; row++) {
-            const xi = s * 8192 + c * 256 + row * 16;
+            const xi = s * 10368 + c * 324 + 19 + row * 18;
             for (let col = 0; col < 16; col++) sum += x[xi + col];
           }
         }
@@ -2480,7 +2576,7 @@ export function s2_b2_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 16; row++) {
-            const xi = s * 8192 + c * 256 + row * 16;
+            const xi = s * 10368 + c * 324 + 19 + row * 18;
             for (let col = 0; col < 16; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -2497,7 +2593,7 @@ export function s2_b2_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Fl
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 10368 + c * 324 + 19 + row * 18;
           for (let col = 0; col < 16; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -2524,7 +2620,7 @@ export function s2_b2_bn1_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 10368 + c * 324 + 19 + row * 18;
           for (let col = 0; col < 16; col++) {
             sumDy += dy[yi + col];
@@ -2537,7 +2633,7 @@ export function s2_b2_bn1_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 10368 + c * 324 + 19 + row * 18;
           for (let col = 0; col < 16; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -2575,7 +2671,7 @@ export function s2_b2_relu1_backward(y: Float32Array, dy: Float32Array, dx: Floa
 /**
  * s2_b2_conv2: 3×3 convolution, 32 → 32 channels, stride 1, padding 1.
  *   x: [n][32][18][18]  16×16×32 inside a zero border of 1
- *   y: [n][32][16][16]  16×16×32
+ *   y: [n][32][18][18]  16×16×32 inside a zero border of 1
  *   w: [32][32][3][3] (no bias)
  */
 export function s2_b2_conv2_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -2584,9 +2680,9 @@ export function s2_b2_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 32; co++) {
       const bias = 0;
-      const plane = s * 8192 + co * 256;
+      const plane = s * 10368 + co * 324 + 19;
       for (let oy = 0; oy < 16; oy++) {
-        const row = plane + oy * 16;
+        const row = plane + oy * 18;
         y.fill(bias, row, row + 16);
       }
     }
@@ -2599,10 +2695,10 @@ export function s2_b2_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 10368 + ci * 324;
-        const yPlane = s * 8192 + co * 256;
+        const yPlane = s * 10368 + co * 324 + 19;
         for (let oy = 0; oy < 16; oy++) {
           let xi = xPlane + oy * 18;
-          let yi = yPlane + oy * 16;
+          let yi = yPlane + oy * 18;
           for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -2616,25 +2712,22 @@ export function s2_b2_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
 }
 
 /**
- * s2_b2_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s2_b2_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s2_b2_conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   dx.fill(0, 0, n * 10368);
   for (let co = 0; co < 32; co++) {
     for (let ci = 0; ci < 32; ci++) {
       const wi = (co * 32 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 10368 + ci * 324;
-        const yPlane = s * 8192 + co * 256;
+        const yPlane = s * 10368 + co * 324 + 19;
         for (let oy = 0; oy < 16; oy++) {
           let xi = xPlane + oy * 18;
-          let yi = yPlane + oy * 16;
+          let yi = yPlane + oy * 18;
           for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -2646,15 +2739,6 @@ export function s2_b2_conv2_backward(x: Float32Array, w: Float32Array, dy: Float
             g6 += g * x[xi + 36];
             g7 += g * x[xi + 37];
             g8 += g * x[xi + 38];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 18] += w3 * g;
-            dx[xi + 19] += w4 * g;
-            dx[xi + 20] += w5 * g;
-            dx[xi + 36] += w6 * g;
-            dx[xi + 37] += w7 * g;
-            dx[xi + 38] += w8 * g;
           }
         }
       }
@@ -2667,6 +2751,30 @@ export function s2_b2_conv2_backward(x: Float32Array, w: Float32Array, dy: Float
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 32; ci++) {
+    for (let co = 0; co < 32; co++) {
+      const wi = (co * 32 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 10368 + co * 324;
+        const dxPlane = s * 10368 + ci * 324 + 19;
+        for (let iy = 0; iy < 16; iy++) {
+          let yi = dyPlane + iy * 18;
+          let xi = dxPlane + iy * 18;
+          for (let ix = 0; ix < 16; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 18] + w4 * dy[yi + 19] + w5 * dy[yi + 20]) +
+              (w6 * dy[yi + 36] + w7 * dy[yi + 37] + w8 * dy[yi + 38]);
+          }
+        }
+      }
     }
   }
 }
@@ -2690,7 +2798,7 @@ export function s2_b2_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 16; row++) {
-            const xi = s * 8192 + c * 256 + row * 16;
+            const xi = s * 10368 + c * 324 + 19 + row * 18;
             for (let col = 0; col < 16; col++) sum += x[xi + col];
           }
         }
@@ -2698,7 +2806,7 @@ export function s2_b2_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 16; row++) {
-            const xi = s * 8192 + c * 256 + row * 16;
+            const xi = s * 10368 + c * 324 + 19 + row * 18;
             for (let col = 0; col < 16; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -2715,7 +2823,7 @@ export function s2_b2_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 8192 + c * 256 + row * 16;
           for (let col = 0; col < 16; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -2742,7 +2850,7 @@ export function s2_b2_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 8192 + c * 256 + row * 16;
           for (let col = 0; col < 16; col++) {
             sumDy += dy[yi + col];
@@ -2755,7 +2863,7 @@ export function s2_b2_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 8192 + c * 256 + row * 16;
           for (let col = 0; col < 16; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -2827,7 +2935,7 @@ export function s2_b2_out_backward(y: Float32Array, dy: Float32Array, dx: Float3
 /**
  * s2_b3_conv1: 3×3 convolution, 32 → 32 channels, stride 1, padding 1.
  *   x: [n][32][18][18]  16×16×32 inside a zero border of 1
- *   y: [n][32][16][16]  16×16×32
+ *   y: [n][32][18][18]  16×16×32 inside a zero border of 1
  *   w: [32][32][3][3] (no bias)
  */
 export function s2_b3_conv1_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -2836,9 +2944,9 @@ export function s2_b3_conv1_forward(x: Float32Array, w: Float32Array, y: Float32
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 32; co++) {
       const bias = 0;
-      const plane = s * 8192 + co * 256;
+      const plane = s * 10368 + co * 324 + 19;
       for (let oy = 0; oy < 16; oy++) {
-        const row = plane + oy * 16;
+        const row = plane + oy * 18;
         y.fill(bias, row, row + 16);
       }
     }
@@ -2851,10 +2959,10 @@ export function s2_b3_conv1_forward(x: Float32Array, w: Float32Array, y: Float32
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 10368 + ci * 324;
-        const yPlane = s * 8192 + co * 256;
+        const yPlane = s * 10368 + co * 324 + 19;
         for (let oy = 0; oy < 16; oy++) {
           let xi = xPlane + oy * 18;
-          let yi = yPlane + oy * 16;
+          let yi = yPlane + oy * 18;
           for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -2868,24 +2976,21 @@ export function s2_b3_conv1_forward(x: Float32Array, w: Float32Array, y: Float32
 }
 
 /**
- * s2_b3_conv1 backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s2_b3_conv1 backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s2_b3_conv1_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   for (let co = 0; co < 32; co++) {
     for (let ci = 0; ci < 32; ci++) {
       const wi = (co * 32 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 10368 + ci * 324;
-        const yPlane = s * 8192 + co * 256;
+        const yPlane = s * 10368 + co * 324 + 19;
         for (let oy = 0; oy < 16; oy++) {
           let xi = xPlane + oy * 18;
-          let yi = yPlane + oy * 16;
+          let yi = yPlane + oy * 18;
           for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -2897,15 +3002,6 @@ export function s2_b3_conv1_backward(x: Float32Array, w: Float32Array, dy: Float
             g6 += g * x[xi + 36];
             g7 += g * x[xi + 37];
             g8 += g * x[xi + 38];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 18] += w3 * g;
-            dx[xi + 19] += w4 * g;
-            dx[xi + 20] += w5 * g;
-            dx[xi + 36] += w6 * g;
-            dx[xi + 37] += w7 * g;
-            dx[xi + 38] += w8 * g;
           }
         }
       }
@@ -2918,6 +3014,30 @@ export function s2_b3_conv1_backward(x: Float32Array, w: Float32Array, dy: Float
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 32; ci++) {
+    for (let co = 0; co < 32; co++) {
+      const wi = (co * 32 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 10368 + co * 324;
+        const dxPlane = s * 10368 + ci * 324 + 19;
+        for (let iy = 0; iy < 16; iy++) {
+          let yi = dyPlane + iy * 18;
+          let xi = dxPlane + iy * 18;
+          for (let ix = 0; ix < 16; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 18] + w4 * dy[yi + 19] + w5 * dy[yi + 20]) +
+              (w6 * dy[yi + 36] + w7 * dy[yi + 37] + w8 * dy[yi + 38]);
+          }
+        }
+      }
     }
   }
 }
@@ -2941,7 +3061,7 @@ export function s2_b3_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 16; row++) {
-            const xi = s * 8192 + c * 256 + row * 16;
+            const xi = s * 10368 + c * 324 + 19 + row * 18;
             for (let col = 0; col < 16; col++) sum += x[xi + col];
           }
         }
@@ -2949,7 +3069,7 @@ export function s2_b3_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 16; row++) {
-            const xi = s * 8192 + c * 256 + row * 16;
+            const xi = s * 10368 + c * 324 + 19 + row * 18;
             for (let col = 0; col < 16; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -2966,7 +3086,7 @@ export function s2_b3_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Fl
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 10368 + c * 324 + 19 + row * 18;
           for (let col = 0; col < 16; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -2993,7 +3113,7 @@ export function s2_b3_bn1_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 10368 + c * 324 + 19 + row * 18;
           for (let col = 0; col < 16; col++) {
             sumDy += dy[yi + col];
@@ -3006,7 +3126,7 @@ export function s2_b3_bn1_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 10368 + c * 324 + 19 + row * 18;
           for (let col = 0; col < 16; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -3044,7 +3164,7 @@ export function s2_b3_relu1_backward(y: Float32Array, dy: Float32Array, dx: Floa
 /**
  * s2_b3_conv2: 3×3 convolution, 32 → 32 channels, stride 1, padding 1.
  *   x: [n][32][18][18]  16×16×32 inside a zero border of 1
- *   y: [n][32][16][16]  16×16×32
+ *   y: [n][32][18][18]  16×16×32 inside a zero border of 1
  *   w: [32][32][3][3] (no bias)
  */
 export function s2_b3_conv2_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -3053,9 +3173,9 @@ export function s2_b3_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 32; co++) {
       const bias = 0;
-      const plane = s * 8192 + co * 256;
+      const plane = s * 10368 + co * 324 + 19;
       for (let oy = 0; oy < 16; oy++) {
-        const row = plane + oy * 16;
+        const row = plane + oy * 18;
         y.fill(bias, row, row + 16);
       }
     }
@@ -3068,10 +3188,10 @@ export function s2_b3_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 10368 + ci * 324;
-        const yPlane = s * 8192 + co * 256;
+        const yPlane = s * 10368 + co * 324 + 19;
         for (let oy = 0; oy < 16; oy++) {
           let xi = xPlane + oy * 18;
-          let yi = yPlane + oy * 16;
+          let yi = yPlane + oy * 18;
           for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -3085,25 +3205,22 @@ export function s2_b3_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
 }
 
 /**
- * s2_b3_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s2_b3_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s2_b3_conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   dx.fill(0, 0, n * 10368);
   for (let co = 0; co < 32; co++) {
     for (let ci = 0; ci < 32; ci++) {
       const wi = (co * 32 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 10368 + ci * 324;
-        const yPlane = s * 8192 + co * 256;
+        const yPlane = s * 10368 + co * 324 + 19;
         for (let oy = 0; oy < 16; oy++) {
           let xi = xPlane + oy * 18;
-          let yi = yPlane + oy * 16;
+          let yi = yPlane + oy * 18;
           for (let ox = 0; ox < 16; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -3115,15 +3232,6 @@ export function s2_b3_conv2_backward(x: Float32Array, w: Float32Array, dy: Float
             g6 += g * x[xi + 36];
             g7 += g * x[xi + 37];
             g8 += g * x[xi + 38];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 18] += w3 * g;
-            dx[xi + 19] += w4 * g;
-            dx[xi + 20] += w5 * g;
-            dx[xi + 36] += w6 * g;
-            dx[xi + 37] += w7 * g;
-            dx[xi + 38] += w8 * g;
           }
         }
       }
@@ -3136,6 +3244,30 @@ export function s2_b3_conv2_backward(x: Float32Array, w: Float32Array, dy: Float
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 32; ci++) {
+    for (let co = 0; co < 32; co++) {
+      const wi = (co * 32 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 10368 + co * 324;
+        const dxPlane = s * 10368 + ci * 324 + 19;
+        for (let iy = 0; iy < 16; iy++) {
+          let yi = dyPlane + iy * 18;
+          let xi = dxPlane + iy * 18;
+          for (let ix = 0; ix < 16; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 18] + w4 * dy[yi + 19] + w5 * dy[yi + 20]) +
+              (w6 * dy[yi + 36] + w7 * dy[yi + 37] + w8 * dy[yi + 38]);
+          }
+        }
+      }
     }
   }
 }
@@ -3159,7 +3291,7 @@ export function s2_b3_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 16; row++) {
-            const xi = s * 8192 + c * 256 + row * 16;
+            const xi = s * 10368 + c * 324 + 19 + row * 18;
             for (let col = 0; col < 16; col++) sum += x[xi + col];
           }
         }
@@ -3167,7 +3299,7 @@ export function s2_b3_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 16; row++) {
-            const xi = s * 8192 + c * 256 + row * 16;
+            const xi = s * 10368 + c * 324 + 19 + row * 18;
             for (let col = 0; col < 16; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -3184,7 +3316,7 @@ export function s2_b3_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 8192 + c * 256 + row * 16;
           for (let col = 0; col < 16; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -3211,7 +3343,7 @@ export function s2_b3_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 8192 + c * 256 + row * 16;
           for (let col = 0; col < 16; col++) {
             sumDy += dy[yi + col];
@@ -3224,7 +3356,7 @@ export function s2_b3_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 16; row++) {
-          const xi = s * 8192 + c * 256 + row * 16;
+          const xi = s * 10368 + c * 324 + 19 + row * 18;
           const yi = s * 8192 + c * 256 + row * 16;
           for (let col = 0; col < 16; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -3513,7 +3645,7 @@ export function s3_b1_relu1_backward(y: Float32Array, dy: Float32Array, dx: Floa
 /**
  * s3_b1_conv2: 3×3 convolution, 64 → 64 channels, stride 1, padding 1.
  *   x: [n][64][10][10]  8×8×64 inside a zero border of 1
- *   y: [n][64][8][8]  8×8×64
+ *   y: [n][64][10][10]  8×8×64 inside a zero border of 1
  *   w: [64][64][3][3] (no bias)
  */
 export function s3_b1_conv2_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -3522,9 +3654,9 @@ export function s3_b1_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 64; co++) {
       const bias = 0;
-      const plane = s * 4096 + co * 64;
+      const plane = s * 6400 + co * 100 + 11;
       for (let oy = 0; oy < 8; oy++) {
-        const row = plane + oy * 8;
+        const row = plane + oy * 10;
         y.fill(bias, row, row + 8);
       }
     }
@@ -3537,10 +3669,10 @@ export function s3_b1_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 6400 + ci * 100;
-        const yPlane = s * 4096 + co * 64;
+        const yPlane = s * 6400 + co * 100 + 11;
         for (let oy = 0; oy < 8; oy++) {
           let xi = xPlane + oy * 10;
-          let yi = yPlane + oy * 8;
+          let yi = yPlane + oy * 10;
           for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -3554,25 +3686,22 @@ export function s3_b1_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
 }
 
 /**
- * s3_b1_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s3_b1_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s3_b1_conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   dx.fill(0, 0, n * 6400);
   for (let co = 0; co < 64; co++) {
     for (let ci = 0; ci < 64; ci++) {
       const wi = (co * 64 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 6400 + ci * 100;
-        const yPlane = s * 4096 + co * 64;
+        const yPlane = s * 6400 + co * 100 + 11;
         for (let oy = 0; oy < 8; oy++) {
           let xi = xPlane + oy * 10;
-          let yi = yPlane + oy * 8;
+          let yi = yPlane + oy * 10;
           for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -3584,15 +3713,6 @@ export function s3_b1_conv2_backward(x: Float32Array, w: Float32Array, dy: Float
             g6 += g * x[xi + 20];
             g7 += g * x[xi + 21];
             g8 += g * x[xi + 22];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 10] += w3 * g;
-            dx[xi + 11] += w4 * g;
-            dx[xi + 12] += w5 * g;
-            dx[xi + 20] += w6 * g;
-            dx[xi + 21] += w7 * g;
-            dx[xi + 22] += w8 * g;
           }
         }
       }
@@ -3605,6 +3725,30 @@ export function s3_b1_conv2_backward(x: Float32Array, w: Float32Array, dy: Float
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 64; ci++) {
+    for (let co = 0; co < 64; co++) {
+      const wi = (co * 64 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 6400 + co * 100;
+        const dxPlane = s * 6400 + ci * 100 + 11;
+        for (let iy = 0; iy < 8; iy++) {
+          let yi = dyPlane + iy * 10;
+          let xi = dxPlane + iy * 10;
+          for (let ix = 0; ix < 8; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 10] + w4 * dy[yi + 11] + w5 * dy[yi + 12]) +
+              (w6 * dy[yi + 20] + w7 * dy[yi + 21] + w8 * dy[yi + 22]);
+          }
+        }
+      }
     }
   }
 }
@@ -3628,7 +3772,7 @@ export function s3_b1_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 8; row++) {
-            const xi = s * 4096 + c * 64 + row * 8;
+            const xi = s * 6400 + c * 100 + 11 + row * 10;
             for (let col = 0; col < 8; col++) sum += x[xi + col];
           }
         }
@@ -3636,7 +3780,7 @@ export function s3_b1_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 8; row++) {
-            const xi = s * 4096 + c * 64 + row * 8;
+            const xi = s * 6400 + c * 100 + 11 + row * 10;
             for (let col = 0; col < 8; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -3653,7 +3797,7 @@ export function s3_b1_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 4096 + c * 64 + row * 8;
           for (let col = 0; col < 8; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -3680,7 +3824,7 @@ export function s3_b1_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 4096 + c * 64 + row * 8;
           for (let col = 0; col < 8; col++) {
             sumDy += dy[yi + col];
@@ -3693,7 +3837,7 @@ export function s3_b1_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 4096 + c * 64 + row * 8;
           for (let col = 0; col < 8; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -3832,7 +3976,7 @@ export function s3_b1_out_backward(y: Float32Array, dy: Float32Array, dx: Float3
 /**
  * s3_b2_conv1: 3×3 convolution, 64 → 64 channels, stride 1, padding 1.
  *   x: [n][64][10][10]  8×8×64 inside a zero border of 1
- *   y: [n][64][8][8]  8×8×64
+ *   y: [n][64][10][10]  8×8×64 inside a zero border of 1
  *   w: [64][64][3][3] (no bias)
  */
 export function s3_b2_conv1_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -3841,9 +3985,9 @@ export function s3_b2_conv1_forward(x: Float32Array, w: Float32Array, y: Float32
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 64; co++) {
       const bias = 0;
-      const plane = s * 4096 + co * 64;
+      const plane = s * 6400 + co * 100 + 11;
       for (let oy = 0; oy < 8; oy++) {
-        const row = plane + oy * 8;
+        const row = plane + oy * 10;
         y.fill(bias, row, row + 8);
       }
     }
@@ -3856,10 +4000,10 @@ export function s3_b2_conv1_forward(x: Float32Array, w: Float32Array, y: Float32
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 6400 + ci * 100;
-        const yPlane = s * 4096 + co * 64;
+        const yPlane = s * 6400 + co * 100 + 11;
         for (let oy = 0; oy < 8; oy++) {
           let xi = xPlane + oy * 10;
-          let yi = yPlane + oy * 8;
+          let yi = yPlane + oy * 10;
           for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -3873,24 +4017,21 @@ export function s3_b2_conv1_forward(x: Float32Array, w: Float32Array, y: Float32
 }
 
 /**
- * s3_b2_conv1 backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s3_b2_conv1 backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s3_b2_conv1_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   for (let co = 0; co < 64; co++) {
     for (let ci = 0; ci < 64; ci++) {
       const wi = (co * 64 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 6400 + ci * 100;
-        const yPlane = s * 4096 + co * 64;
+        const yPlane = s * 6400 + co * 100 + 11;
         for (let oy = 0; oy < 8; oy++) {
           let xi = xPlane + oy * 10;
-          let yi = yPlane + oy * 8;
+          let yi = yPlane + oy * 10;
           for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -3902,15 +4043,6 @@ export function s3_b2_conv1_backward(x: Float32Array, w: Float32Array, dy: Float
             g6 += g * x[xi + 20];
             g7 += g * x[xi + 21];
             g8 += g * x[xi + 22];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 10] += w3 * g;
-            dx[xi + 11] += w4 * g;
-            dx[xi + 12] += w5 * g;
-            dx[xi + 20] += w6 * g;
-            dx[xi + 21] += w7 * g;
-            dx[xi + 22] += w8 * g;
           }
         }
       }
@@ -3923,6 +4055,30 @@ export function s3_b2_conv1_backward(x: Float32Array, w: Float32Array, dy: Float
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 64; ci++) {
+    for (let co = 0; co < 64; co++) {
+      const wi = (co * 64 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 6400 + co * 100;
+        const dxPlane = s * 6400 + ci * 100 + 11;
+        for (let iy = 0; iy < 8; iy++) {
+          let yi = dyPlane + iy * 10;
+          let xi = dxPlane + iy * 10;
+          for (let ix = 0; ix < 8; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 10] + w4 * dy[yi + 11] + w5 * dy[yi + 12]) +
+              (w6 * dy[yi + 20] + w7 * dy[yi + 21] + w8 * dy[yi + 22]);
+          }
+        }
+      }
     }
   }
 }
@@ -3946,7 +4102,7 @@ export function s3_b2_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 8; row++) {
-            const xi = s * 4096 + c * 64 + row * 8;
+            const xi = s * 6400 + c * 100 + 11 + row * 10;
             for (let col = 0; col < 8; col++) sum += x[xi + col];
           }
         }
@@ -3954,7 +4110,7 @@ export function s3_b2_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 8; row++) {
-            const xi = s * 4096 + c * 64 + row * 8;
+            const xi = s * 6400 + c * 100 + 11 + row * 10;
             for (let col = 0; col < 8; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -3971,7 +4127,7 @@ export function s3_b2_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Fl
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 6400 + c * 100 + 11 + row * 10;
           for (let col = 0; col < 8; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -3998,7 +4154,7 @@ export function s3_b2_bn1_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 6400 + c * 100 + 11 + row * 10;
           for (let col = 0; col < 8; col++) {
             sumDy += dy[yi + col];
@@ -4011,7 +4167,7 @@ export function s3_b2_bn1_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 6400 + c * 100 + 11 + row * 10;
           for (let col = 0; col < 8; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -4049,7 +4205,7 @@ export function s3_b2_relu1_backward(y: Float32Array, dy: Float32Array, dx: Floa
 /**
  * s3_b2_conv2: 3×3 convolution, 64 → 64 channels, stride 1, padding 1.
  *   x: [n][64][10][10]  8×8×64 inside a zero border of 1
- *   y: [n][64][8][8]  8×8×64
+ *   y: [n][64][10][10]  8×8×64 inside a zero border of 1
  *   w: [64][64][3][3] (no bias)
  */
 export function s3_b2_conv2_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -4058,9 +4214,9 @@ export function s3_b2_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 64; co++) {
       const bias = 0;
-      const plane = s * 4096 + co * 64;
+      const plane = s * 6400 + co * 100 + 11;
       for (let oy = 0; oy < 8; oy++) {
-        const row = plane + oy * 8;
+        const row = plane + oy * 10;
         y.fill(bias, row, row + 8);
       }
     }
@@ -4073,10 +4229,10 @@ export function s3_b2_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 6400 + ci * 100;
-        const yPlane = s * 4096 + co * 64;
+        const yPlane = s * 6400 + co * 100 + 11;
         for (let oy = 0; oy < 8; oy++) {
           let xi = xPlane + oy * 10;
-          let yi = yPlane + oy * 8;
+          let yi = yPlane + oy * 10;
           for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -4090,25 +4246,22 @@ export function s3_b2_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
 }
 
 /**
- * s3_b2_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s3_b2_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s3_b2_conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   dx.fill(0, 0, n * 6400);
   for (let co = 0; co < 64; co++) {
     for (let ci = 0; ci < 64; ci++) {
       const wi = (co * 64 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 6400 + ci * 100;
-        const yPlane = s * 4096 + co * 64;
+        const yPlane = s * 6400 + co * 100 + 11;
         for (let oy = 0; oy < 8; oy++) {
           let xi = xPlane + oy * 10;
-          let yi = yPlane + oy * 8;
+          let yi = yPlane + oy * 10;
           for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -4120,15 +4273,6 @@ export function s3_b2_conv2_backward(x: Float32Array, w: Float32Array, dy: Float
             g6 += g * x[xi + 20];
             g7 += g * x[xi + 21];
             g8 += g * x[xi + 22];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 10] += w3 * g;
-            dx[xi + 11] += w4 * g;
-            dx[xi + 12] += w5 * g;
-            dx[xi + 20] += w6 * g;
-            dx[xi + 21] += w7 * g;
-            dx[xi + 22] += w8 * g;
           }
         }
       }
@@ -4141,6 +4285,30 @@ export function s3_b2_conv2_backward(x: Float32Array, w: Float32Array, dy: Float
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 64; ci++) {
+    for (let co = 0; co < 64; co++) {
+      const wi = (co * 64 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 6400 + co * 100;
+        const dxPlane = s * 6400 + ci * 100 + 11;
+        for (let iy = 0; iy < 8; iy++) {
+          let yi = dyPlane + iy * 10;
+          let xi = dxPlane + iy * 10;
+          for (let ix = 0; ix < 8; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 10] + w4 * dy[yi + 11] + w5 * dy[yi + 12]) +
+              (w6 * dy[yi + 20] + w7 * dy[yi + 21] + w8 * dy[yi + 22]);
+          }
+        }
+      }
     }
   }
 }
@@ -4164,7 +4332,7 @@ export function s3_b2_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 8; row++) {
-            const xi = s * 4096 + c * 64 + row * 8;
+            const xi = s * 6400 + c * 100 + 11 + row * 10;
             for (let col = 0; col < 8; col++) sum += x[xi + col];
           }
         }
@@ -4172,7 +4340,7 @@ export function s3_b2_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 8; row++) {
-            const xi = s * 4096 + c * 64 + row * 8;
+            const xi = s * 6400 + c * 100 + 11 + row * 10;
             for (let col = 0; col < 8; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -4189,7 +4357,7 @@ export function s3_b2_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 4096 + c * 64 + row * 8;
           for (let col = 0; col < 8; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -4216,7 +4384,7 @@ export function s3_b2_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 4096 + c * 64 + row * 8;
           for (let col = 0; col < 8; col++) {
             sumDy += dy[yi + col];
@@ -4229,7 +4397,7 @@ export function s3_b2_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 4096 + c * 64 + row * 8;
           for (let col = 0; col < 8; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -4301,7 +4469,7 @@ export function s3_b2_out_backward(y: Float32Array, dy: Float32Array, dx: Float3
 /**
  * s3_b3_conv1: 3×3 convolution, 64 → 64 channels, stride 1, padding 1.
  *   x: [n][64][10][10]  8×8×64 inside a zero border of 1
- *   y: [n][64][8][8]  8×8×64
+ *   y: [n][64][10][10]  8×8×64 inside a zero border of 1
  *   w: [64][64][3][3] (no bias)
  */
 export function s3_b3_conv1_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -4310,9 +4478,9 @@ export function s3_b3_conv1_forward(x: Float32Array, w: Float32Array, y: Float32
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 64; co++) {
       const bias = 0;
-      const plane = s * 4096 + co * 64;
+      const plane = s * 6400 + co * 100 + 11;
       for (let oy = 0; oy < 8; oy++) {
-        const row = plane + oy * 8;
+        const row = plane + oy * 10;
         y.fill(bias, row, row + 8);
       }
     }
@@ -4325,10 +4493,10 @@ export function s3_b3_conv1_forward(x: Float32Array, w: Float32Array, y: Float32
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 6400 + ci * 100;
-        const yPlane = s * 4096 + co * 64;
+        const yPlane = s * 6400 + co * 100 + 11;
         for (let oy = 0; oy < 8; oy++) {
           let xi = xPlane + oy * 10;
-          let yi = yPlane + oy * 8;
+          let yi = yPlane + oy * 10;
           for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -4342,24 +4510,21 @@ export function s3_b3_conv1_forward(x: Float32Array, w: Float32Array, y: Float32
 }
 
 /**
- * s3_b3_conv1 backward: dw = Σ dy·x over each window; dx += Σ w·dy (scattered into the padded dx).
+ * s3_b3_conv1 backward: dw = Σ dy·x over each window; dx += dy correlated with the flipped kernels (gathered).
  */
 export function s3_b3_conv1_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   for (let co = 0; co < 64; co++) {
     for (let ci = 0; ci < 64; ci++) {
       const wi = (co * 64 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 6400 + ci * 100;
-        const yPlane = s * 4096 + co * 64;
+        const yPlane = s * 6400 + co * 100 + 11;
         for (let oy = 0; oy < 8; oy++) {
           let xi = xPlane + oy * 10;
-          let yi = yPlane + oy * 8;
+          let yi = yPlane + oy * 10;
           for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -4371,15 +4536,6 @@ export function s3_b3_conv1_backward(x: Float32Array, w: Float32Array, dy: Float
             g6 += g * x[xi + 20];
             g7 += g * x[xi + 21];
             g8 += g * x[xi + 22];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 10] += w3 * g;
-            dx[xi + 11] += w4 * g;
-            dx[xi + 12] += w5 * g;
-            dx[xi + 20] += w6 * g;
-            dx[xi + 21] += w7 * g;
-            dx[xi + 22] += w8 * g;
           }
         }
       }
@@ -4392,6 +4548,30 @@ export function s3_b3_conv1_backward(x: Float32Array, w: Float32Array, dy: Float
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 64; ci++) {
+    for (let co = 0; co < 64; co++) {
+      const wi = (co * 64 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 6400 + co * 100;
+        const dxPlane = s * 6400 + ci * 100 + 11;
+        for (let iy = 0; iy < 8; iy++) {
+          let yi = dyPlane + iy * 10;
+          let xi = dxPlane + iy * 10;
+          for (let ix = 0; ix < 8; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 10] + w4 * dy[yi + 11] + w5 * dy[yi + 12]) +
+              (w6 * dy[yi + 20] + w7 * dy[yi + 21] + w8 * dy[yi + 22]);
+          }
+        }
+      }
     }
   }
 }
@@ -4415,7 +4595,7 @@ export function s3_b3_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 8; row++) {
-            const xi = s * 4096 + c * 64 + row * 8;
+            const xi = s * 6400 + c * 100 + 11 + row * 10;
             for (let col = 0; col < 8; col++) sum += x[xi + col];
           }
         }
@@ -4423,7 +4603,7 @@ export function s3_b3_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 8; row++) {
-            const xi = s * 4096 + c * 64 + row * 8;
+            const xi = s * 6400 + c * 100 + 11 + row * 10;
             for (let col = 0; col < 8; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -4440,7 +4620,7 @@ export function s3_b3_bn1_forward(x: Float32Array, gamma: Float32Array, beta: Fl
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 6400 + c * 100 + 11 + row * 10;
           for (let col = 0; col < 8; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -4467,7 +4647,7 @@ export function s3_b3_bn1_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 6400 + c * 100 + 11 + row * 10;
           for (let col = 0; col < 8; col++) {
             sumDy += dy[yi + col];
@@ -4480,7 +4660,7 @@ export function s3_b3_bn1_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 6400 + c * 100 + 11 + row * 10;
           for (let col = 0; col < 8; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -4518,7 +4698,7 @@ export function s3_b3_relu1_backward(y: Float32Array, dy: Float32Array, dx: Floa
 /**
  * s3_b3_conv2: 3×3 convolution, 64 → 64 channels, stride 1, padding 1.
  *   x: [n][64][10][10]  8×8×64 inside a zero border of 1
- *   y: [n][64][8][8]  8×8×64
+ *   y: [n][64][10][10]  8×8×64 inside a zero border of 1
  *   w: [64][64][3][3] (no bias)
  */
 export function s3_b3_conv2_forward(x: Float32Array, w: Float32Array, y: Float32Array, n: number, ctx: StepContext): void {
@@ -4527,9 +4707,9 @@ export function s3_b3_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
   for (let s = 0; s < n; s++) {
     for (let co = 0; co < 64; co++) {
       const bias = 0;
-      const plane = s * 4096 + co * 64;
+      const plane = s * 6400 + co * 100 + 11;
       for (let oy = 0; oy < 8; oy++) {
-        const row = plane + oy * 8;
+        const row = plane + oy * 10;
         y.fill(bias, row, row + 8);
       }
     }
@@ -4542,10 +4722,10 @@ export function s3_b3_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
       const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       for (let s = 0; s < n; s++) {
         const xPlane = s * 6400 + ci * 100;
-        const yPlane = s * 4096 + co * 64;
+        const yPlane = s * 6400 + co * 100 + 11;
         for (let oy = 0; oy < 8; oy++) {
           let xi = xPlane + oy * 10;
-          let yi = yPlane + oy * 8;
+          let yi = yPlane + oy * 10;
           for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
             y[yi] +=
               (w0 * x[xi] + w1 * x[xi + 1] + w2 * x[xi + 2]) +
@@ -4559,25 +4739,22 @@ export function s3_b3_conv2_forward(x: Float32Array, w: Float32Array, y: Float32
 }
 
 /**
- * s3_b3_conv2 backward: dw = Σ dy·x over each window; dx = Σ w·dy (scattered into the padded dx).
+ * s3_b3_conv2 backward: dw = Σ dy·x over each window; dx = dy correlated with the flipped kernels (gathered).
  */
 export function s3_b3_conv2_backward(x: Float32Array, w: Float32Array, dy: Float32Array, dw: Float32Array, dx: Float32Array, n: number, ctx: StepContext): void {
   dx.fill(0, 0, n * 6400);
   for (let co = 0; co < 64; co++) {
     for (let ci = 0; ci < 64; ci++) {
       const wi = (co * 64 + ci) * 9;
-      const w0 = w[wi], w1 = w[wi + 1], w2 = w[wi + 2];
-      const w3 = w[wi + 3], w4 = w[wi + 4], w5 = w[wi + 5];
-      const w6 = w[wi + 6], w7 = w[wi + 7], w8 = w[wi + 8];
       let g0 = 0, g1 = 0, g2 = 0;
       let g3 = 0, g4 = 0, g5 = 0;
       let g6 = 0, g7 = 0, g8 = 0;
       for (let s = 0; s < n; s++) {
         const xPlane = s * 6400 + ci * 100;
-        const yPlane = s * 4096 + co * 64;
+        const yPlane = s * 6400 + co * 100 + 11;
         for (let oy = 0; oy < 8; oy++) {
           let xi = xPlane + oy * 10;
-          let yi = yPlane + oy * 8;
+          let yi = yPlane + oy * 10;
           for (let ox = 0; ox < 8; ox++, xi += 1, yi++) {
             const g = dy[yi];
             g0 += g * x[xi];
@@ -4589,15 +4766,6 @@ export function s3_b3_conv2_backward(x: Float32Array, w: Float32Array, dy: Float
             g6 += g * x[xi + 20];
             g7 += g * x[xi + 21];
             g8 += g * x[xi + 22];
-            dx[xi] += w0 * g;
-            dx[xi + 1] += w1 * g;
-            dx[xi + 2] += w2 * g;
-            dx[xi + 10] += w3 * g;
-            dx[xi + 11] += w4 * g;
-            dx[xi + 12] += w5 * g;
-            dx[xi + 20] += w6 * g;
-            dx[xi + 21] += w7 * g;
-            dx[xi + 22] += w8 * g;
           }
         }
       }
@@ -4610,6 +4778,30 @@ export function s3_b3_conv2_backward(x: Float32Array, w: Float32Array, dy: Float
       dw[wi + 6] = g6;
       dw[wi + 7] = g7;
       dw[wi + 8] = g8;
+    }
+  }
+  // dx: each input position gathers the outputs whose windows read it — dy, through its zero
+  // border, correlated with the flipped kernels — output channel by output channel.
+  for (let ci = 0; ci < 64; ci++) {
+    for (let co = 0; co < 64; co++) {
+      const wi = (co * 64 + ci) * 9;
+      const w0 = w[wi + 8], w1 = w[wi + 7], w2 = w[wi + 6];
+      const w3 = w[wi + 5], w4 = w[wi + 4], w5 = w[wi + 3];
+      const w6 = w[wi + 2], w7 = w[wi + 1], w8 = w[wi];
+      for (let s = 0; s < n; s++) {
+        const dyPlane = s * 6400 + co * 100;
+        const dxPlane = s * 6400 + ci * 100 + 11;
+        for (let iy = 0; iy < 8; iy++) {
+          let yi = dyPlane + iy * 10;
+          let xi = dxPlane + iy * 10;
+          for (let ix = 0; ix < 8; ix++, yi++, xi++) {
+            dx[xi] +=
+              (w0 * dy[yi] + w1 * dy[yi + 1] + w2 * dy[yi + 2]) +
+              (w3 * dy[yi + 10] + w4 * dy[yi + 11] + w5 * dy[yi + 12]) +
+              (w6 * dy[yi + 20] + w7 * dy[yi + 21] + w8 * dy[yi + 22]);
+          }
+        }
+      }
     }
   }
 }
@@ -4633,7 +4825,7 @@ export function s3_b3_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let sum = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 8; row++) {
-            const xi = s * 4096 + c * 64 + row * 8;
+            const xi = s * 6400 + c * 100 + 11 + row * 10;
             for (let col = 0; col < 8; col++) sum += x[xi + col];
           }
         }
@@ -4641,7 +4833,7 @@ export function s3_b3_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
         let squares = 0;
         for (let s = first; s < last; s++) {
           for (let row = 0; row < 8; row++) {
-            const xi = s * 4096 + c * 64 + row * 8;
+            const xi = s * 6400 + c * 100 + 11 + row * 10;
             for (let col = 0; col < 8; col++) squares += (x[xi + col] - mean) * (x[xi + col] - mean);
           }
         }
@@ -4658,7 +4850,7 @@ export function s3_b3_bn2_forward(x: Float32Array, gamma: Float32Array, beta: Fl
       const shift = beta[c] - mean * k;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 4096 + c * 64 + row * 8;
           for (let col = 0; col < 8; col++) y[yi + col] = x[xi + col] * k + shift;
         }
@@ -4685,7 +4877,7 @@ export function s3_b3_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       let sumDyXhat = 0;
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 4096 + c * 64 + row * 8;
           for (let col = 0; col < 8; col++) {
             sumDy += dy[yi + col];
@@ -4698,7 +4890,7 @@ export function s3_b3_bn2_backward(x: Float32Array, gamma: Float32Array, dy: Flo
       const k = rstd * gamma[c];
       for (let s = first; s < last; s++) {
         for (let row = 0; row < 8; row++) {
-          const xi = s * 4096 + c * 64 + row * 8;
+          const xi = s * 6400 + c * 100 + 11 + row * 10;
           const yi = s * 4096 + c * 64 + row * 8;
           for (let col = 0; col < 8; col++) {
             const xhat = (x[xi + col] - mean) * rstd;
@@ -5282,45 +5474,45 @@ export class Net implements TrainableNet {
   /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
   readonly stem_bn_out = new Float32Array(591872);
   readonly dstem_bn_out = new Float32Array(591872);
-  /** [32][16][32][32]: 32×32×16, and its gradient. */
-  readonly s1b1_conv1_out = new Float32Array(524288);
-  readonly ds1b1_conv1_out = new Float32Array(524288);
+  /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
+  readonly s1b1_conv1_out = new Float32Array(591872);
+  readonly ds1b1_conv1_out = new Float32Array(591872);
   /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
   readonly s1b1_bn1_out = new Float32Array(591872);
   readonly ds1b1_bn1_out = new Float32Array(591872);
-  /** [32][16][32][32]: 32×32×16, and its gradient. */
-  readonly s1b1_conv2_out = new Float32Array(524288);
-  readonly ds1b1_conv2_out = new Float32Array(524288);
+  /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
+  readonly s1b1_conv2_out = new Float32Array(591872);
+  readonly ds1b1_conv2_out = new Float32Array(591872);
   /** [32][16][32][32]: 32×32×16, and its gradient. */
   readonly s1b1_bn2_out = new Float32Array(524288);
   readonly ds1b1_bn2_out = new Float32Array(524288);
   /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
   readonly s1b1_add1_out = new Float32Array(591872);
   readonly ds1b1_add1_out = new Float32Array(591872);
-  /** [32][16][32][32]: 32×32×16, and its gradient. */
-  readonly s1b2_conv1_out = new Float32Array(524288);
-  readonly ds1b2_conv1_out = new Float32Array(524288);
+  /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
+  readonly s1b2_conv1_out = new Float32Array(591872);
+  readonly ds1b2_conv1_out = new Float32Array(591872);
   /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
   readonly s1b2_bn1_out = new Float32Array(591872);
   readonly ds1b2_bn1_out = new Float32Array(591872);
-  /** [32][16][32][32]: 32×32×16, and its gradient. */
-  readonly s1b2_conv2_out = new Float32Array(524288);
-  readonly ds1b2_conv2_out = new Float32Array(524288);
+  /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
+  readonly s1b2_conv2_out = new Float32Array(591872);
+  readonly ds1b2_conv2_out = new Float32Array(591872);
   /** [32][16][32][32]: 32×32×16, and its gradient. */
   readonly s1b2_bn2_out = new Float32Array(524288);
   readonly ds1b2_bn2_out = new Float32Array(524288);
   /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
   readonly s1b2_add1_out = new Float32Array(591872);
   readonly ds1b2_add1_out = new Float32Array(591872);
-  /** [32][16][32][32]: 32×32×16, and its gradient. */
-  readonly s1b3_conv1_out = new Float32Array(524288);
-  readonly ds1b3_conv1_out = new Float32Array(524288);
+  /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
+  readonly s1b3_conv1_out = new Float32Array(591872);
+  readonly ds1b3_conv1_out = new Float32Array(591872);
   /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
   readonly s1b3_bn1_out = new Float32Array(591872);
   readonly ds1b3_bn1_out = new Float32Array(591872);
-  /** [32][16][32][32]: 32×32×16, and its gradient. */
-  readonly s1b3_conv2_out = new Float32Array(524288);
-  readonly ds1b3_conv2_out = new Float32Array(524288);
+  /** [32][16][34][34]: 32×32×16 inside a zero border of 1, and its gradient. */
+  readonly s1b3_conv2_out = new Float32Array(591872);
+  readonly ds1b3_conv2_out = new Float32Array(591872);
   /** [32][16][32][32]: 32×32×16, and its gradient. */
   readonly s1b3_bn2_out = new Float32Array(524288);
   readonly ds1b3_bn2_out = new Float32Array(524288);
@@ -5333,9 +5525,9 @@ export class Net implements TrainableNet {
   /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
   readonly s2_b1_bn1_out = new Float32Array(331776);
   readonly ds2_b1_bn1_out = new Float32Array(331776);
-  /** [32][32][16][16]: 16×16×32, and its gradient. */
-  readonly s2_b1_conv2_out = new Float32Array(262144);
-  readonly ds2_b1_conv2_out = new Float32Array(262144);
+  /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
+  readonly s2_b1_conv2_out = new Float32Array(331776);
+  readonly ds2_b1_conv2_out = new Float32Array(331776);
   /** [32][32][16][16]: 16×16×32, and its gradient. */
   readonly s2_b1_bn2_out = new Float32Array(262144);
   readonly ds2_b1_bn2_out = new Float32Array(262144);
@@ -5348,30 +5540,30 @@ export class Net implements TrainableNet {
   /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
   readonly s2_b1_add1_out = new Float32Array(331776);
   readonly ds2_b1_add1_out = new Float32Array(331776);
-  /** [32][32][16][16]: 16×16×32, and its gradient. */
-  readonly s2_b2_conv1_out = new Float32Array(262144);
-  readonly ds2_b2_conv1_out = new Float32Array(262144);
+  /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
+  readonly s2_b2_conv1_out = new Float32Array(331776);
+  readonly ds2_b2_conv1_out = new Float32Array(331776);
   /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
   readonly s2_b2_bn1_out = new Float32Array(331776);
   readonly ds2_b2_bn1_out = new Float32Array(331776);
-  /** [32][32][16][16]: 16×16×32, and its gradient. */
-  readonly s2_b2_conv2_out = new Float32Array(262144);
-  readonly ds2_b2_conv2_out = new Float32Array(262144);
+  /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
+  readonly s2_b2_conv2_out = new Float32Array(331776);
+  readonly ds2_b2_conv2_out = new Float32Array(331776);
   /** [32][32][16][16]: 16×16×32, and its gradient. */
   readonly s2_b2_bn2_out = new Float32Array(262144);
   readonly ds2_b2_bn2_out = new Float32Array(262144);
   /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
   readonly s2_b2_add1_out = new Float32Array(331776);
   readonly ds2_b2_add1_out = new Float32Array(331776);
-  /** [32][32][16][16]: 16×16×32, and its gradient. */
-  readonly s2_b3_conv1_out = new Float32Array(262144);
-  readonly ds2_b3_conv1_out = new Float32Array(262144);
+  /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
+  readonly s2_b3_conv1_out = new Float32Array(331776);
+  readonly ds2_b3_conv1_out = new Float32Array(331776);
   /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
   readonly s2_b3_bn1_out = new Float32Array(331776);
   readonly ds2_b3_bn1_out = new Float32Array(331776);
-  /** [32][32][16][16]: 16×16×32, and its gradient. */
-  readonly s2_b3_conv2_out = new Float32Array(262144);
-  readonly ds2_b3_conv2_out = new Float32Array(262144);
+  /** [32][32][18][18]: 16×16×32 inside a zero border of 1, and its gradient. */
+  readonly s2_b3_conv2_out = new Float32Array(331776);
+  readonly ds2_b3_conv2_out = new Float32Array(331776);
   /** [32][32][16][16]: 16×16×32, and its gradient. */
   readonly s2_b3_bn2_out = new Float32Array(262144);
   readonly ds2_b3_bn2_out = new Float32Array(262144);
@@ -5384,9 +5576,9 @@ export class Net implements TrainableNet {
   /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
   readonly s3_b1_bn1_out = new Float32Array(204800);
   readonly ds3_b1_bn1_out = new Float32Array(204800);
-  /** [32][64][8][8]: 8×8×64, and its gradient. */
-  readonly s3_b1_conv2_out = new Float32Array(131072);
-  readonly ds3_b1_conv2_out = new Float32Array(131072);
+  /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
+  readonly s3_b1_conv2_out = new Float32Array(204800);
+  readonly ds3_b1_conv2_out = new Float32Array(204800);
   /** [32][64][8][8]: 8×8×64, and its gradient. */
   readonly s3_b1_bn2_out = new Float32Array(131072);
   readonly ds3_b1_bn2_out = new Float32Array(131072);
@@ -5399,30 +5591,30 @@ export class Net implements TrainableNet {
   /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
   readonly s3_b1_add1_out = new Float32Array(204800);
   readonly ds3_b1_add1_out = new Float32Array(204800);
-  /** [32][64][8][8]: 8×8×64, and its gradient. */
-  readonly s3_b2_conv1_out = new Float32Array(131072);
-  readonly ds3_b2_conv1_out = new Float32Array(131072);
+  /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
+  readonly s3_b2_conv1_out = new Float32Array(204800);
+  readonly ds3_b2_conv1_out = new Float32Array(204800);
   /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
   readonly s3_b2_bn1_out = new Float32Array(204800);
   readonly ds3_b2_bn1_out = new Float32Array(204800);
-  /** [32][64][8][8]: 8×8×64, and its gradient. */
-  readonly s3_b2_conv2_out = new Float32Array(131072);
-  readonly ds3_b2_conv2_out = new Float32Array(131072);
+  /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
+  readonly s3_b2_conv2_out = new Float32Array(204800);
+  readonly ds3_b2_conv2_out = new Float32Array(204800);
   /** [32][64][8][8]: 8×8×64, and its gradient. */
   readonly s3_b2_bn2_out = new Float32Array(131072);
   readonly ds3_b2_bn2_out = new Float32Array(131072);
   /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
   readonly s3_b2_add1_out = new Float32Array(204800);
   readonly ds3_b2_add1_out = new Float32Array(204800);
-  /** [32][64][8][8]: 8×8×64, and its gradient. */
-  readonly s3_b3_conv1_out = new Float32Array(131072);
-  readonly ds3_b3_conv1_out = new Float32Array(131072);
+  /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
+  readonly s3_b3_conv1_out = new Float32Array(204800);
+  readonly ds3_b3_conv1_out = new Float32Array(204800);
   /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
   readonly s3_b3_bn1_out = new Float32Array(204800);
   readonly ds3_b3_bn1_out = new Float32Array(204800);
-  /** [32][64][8][8]: 8×8×64, and its gradient. */
-  readonly s3_b3_conv2_out = new Float32Array(131072);
-  readonly ds3_b3_conv2_out = new Float32Array(131072);
+  /** [32][64][10][10]: 8×8×64 inside a zero border of 1, and its gradient. */
+  readonly s3_b3_conv2_out = new Float32Array(204800);
+  readonly ds3_b3_conv2_out = new Float32Array(204800);
   /** [32][64][8][8]: 8×8×64, and its gradient. */
   readonly s3_b3_bn2_out = new Float32Array(131072);
   readonly ds3_b3_bn2_out = new Float32Array(131072);

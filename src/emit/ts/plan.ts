@@ -4,6 +4,7 @@
 // branch at the edges); in-place ops share their input's storage; gradients have twins of
 // the same layout, named d<storage>.
 import type { Graph, GraphOp } from '../../lower/graph.js';
+import { storageBorders } from '../common.js';
 
 export type DType = 'float32' | 'float64';
 
@@ -67,7 +68,8 @@ export class TsPlan {
     readonly dtype: DType,
   ) {
     this.array = dtype === 'float32' ? 'Float32Array' : 'Float64Array';
-    this.buffers = graph.storages.map((s) => layout(s.name, s.shape.channels, s.shape.height, s.shape.width, s.border));
+    const borders = storageBorders(graph);
+    this.buffers = graph.storages.map((s) => layout(s.name, s.shape.channels, s.shape.height, s.shape.width, borders[s.id]!));
   }
 
   /** The layout of a tensor's storage. */

@@ -14,9 +14,11 @@ export const tsKernels: TsKernels = (op: GraphOp, plan) => {
   const [xId] = op.inputs;
   const x = plan.buffer(xId!);
   const y = plan.buffer(op.output);
-  if (x.pad !== 0) throw new Error(`netc: ${op.name} reads a bordered buffer`);
-  const inputs = x.sampleStride;
-  const lanes = Array.from({ length: lanesFor(inputs) }, (_, lane) => ({ lane, off: plus(lane) }));
+  // A bordered input (a stride-1 conv's output, bordered for its gathered dL/dx) is read row
+  // by row inside the border; partial sums then divide a row.
+  const bordered = x.pad > 0;
+  const inputs = x.channels * x.height * x.width;
+  const lanes = Array.from({ length: lanesFor(bordered ? x.width : inputs) }, (_, lane) => ({ lane, off: plus(lane) }));
   const mode = op.inputGrads[0]!;
   const bias = layer.bias;
   const args = (...list: (string | false)[]) => list.filter((a): a is string => a !== false);
@@ -28,6 +30,7 @@ export const tsKernels: TsKernels = (op: GraphOp, plan) => {
       x: bufferView(x),
       y: bufferView(y),
       inputs,
+      bordered,
       units: layer.units,
       lanes,
       laneCount: lanes.length,
