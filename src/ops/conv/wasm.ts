@@ -1,7 +1,9 @@
-// conv in the WebAssembly backend: what wasm.hbs prints. The forward pass and, for
-// stride 1, dL/dx are the same GEMM micro-kernel pass (dL/dx correlates the zero-bordered
-// dL/dy with the flipped kernels, channel roles swapped); dL/dw is a GEMM over positions;
-// dL/dx of a strided convolution is scattered tap by tap.
+// conv in the WebAssembly backend: what wasm.hbs prints. The forward pass and, for stride 1,
+// dL/dx are the same GEMM micro-kernel pass (dL/dx correlates the zero-bordered dL/dy with
+// the flipped kernels, channel roles swapped) — or, for 3×3 kernels over maps where it pays,
+// Winograd's F(2×2, 3×3) (src/ops/shared/winograd.ts); dL/dw is a GEMM over positions on
+// packed panels (or by F(2×2, 3×3), with many channels); dL/dx of a strided convolution is
+// scattered tap by tap.
 import { bufferView, F, type Packing, type WasmBuffer, type WasmKernels, type WasmPlan } from '../../emit/wasm/plan.js';
 import type { GraphOp } from '../../lower/graph.js';
 import { columnBlocks, tile, tileLocals, TILE_ROWS } from '../shared/gemm.js';
