@@ -194,6 +194,8 @@
             (local.set $wb (i32.add (global.get $base) (i32.const 4269680)))
             (local.set $g (i32.const 0))
             (loop $dw_blocks
+              (local.set $xp (i32.add (global.get $base) (i32.const 4400752)))
+              (local.set $dp (local.get $wb))
               (local.set $a0_0 (v128.load offset=0 (local.get $wt)))
               (local.set $a0_1 (v128.load offset=16 (local.get $wt)))
               (local.set $a1_0 (v128.load offset=64 (local.get $wt)))
@@ -202,10 +204,8 @@
               (local.set $a2_1 (v128.load offset=144 (local.get $wt)))
               (local.set $a3_0 (v128.load offset=192 (local.get $wt)))
               (local.set $a3_1 (v128.load offset=208 (local.get $wt)))
-              (local.set $xp (i32.add (global.get $base) (i32.const 4400752)))
-              (local.set $dp (local.get $wb))
               (local.set $oy (i32.const 0))
-              (loop $dw_positions
+              (loop $panel_steps
                 (local.set $w0 (v128.load offset=0 (local.get $dp)))
                 (local.set $w1 (v128.load offset=16 (local.get $dp)))
                 (local.set $b (v128.load32_splat offset=0 (local.get $xp)))
@@ -222,7 +222,7 @@
                 (local.set $a3_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a3_1)))
                 (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
                 (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
-                (br_if $dw_positions (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $v))))
+                (br_if $panel_steps (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $v))))
               (v128.store offset=0 (local.get $wt) (local.get $a0_0))
               (v128.store offset=16 (local.get $wt) (local.get $a0_1))
               (v128.store offset=64 (local.get $wt) (local.get $a1_0))
@@ -535,6 +535,8 @@
             (local.set $wb (i32.add (global.get $base) (i32.const 4721328)))
             (local.set $g (i32.const 0))
             (loop $dw_blocks
+              (local.set $xp (i32.add (global.get $base) (i32.const 4852400)))
+              (local.set $dp (local.get $wb))
               (local.set $a0_0 (v128.load offset=0 (local.get $wt)))
               (local.set $a0_1 (v128.load offset=16 (local.get $wt)))
               (local.set $a1_0 (v128.load offset=64 (local.get $wt)))
@@ -543,10 +545,8 @@
               (local.set $a2_1 (v128.load offset=144 (local.get $wt)))
               (local.set $a3_0 (v128.load offset=192 (local.get $wt)))
               (local.set $a3_1 (v128.load offset=208 (local.get $wt)))
-              (local.set $xp (i32.add (global.get $base) (i32.const 4852400)))
-              (local.set $dp (local.get $wb))
               (local.set $oy (i32.const 0))
-              (loop $dw_positions
+              (loop $panel_steps
                 (local.set $w0 (v128.load offset=0 (local.get $dp)))
                 (local.set $w1 (v128.load offset=16 (local.get $dp)))
                 (local.set $b (v128.load32_splat offset=0 (local.get $xp)))
@@ -563,7 +563,7 @@
                 (local.set $a3_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a3_1)))
                 (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
                 (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
-                (br_if $dw_positions (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $v))))
+                (br_if $panel_steps (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $v))))
               (v128.store offset=0 (local.get $wt) (local.get $a0_0))
               (v128.store offset=16 (local.get $wt) (local.get $a0_1))
               (v128.store offset=64 (local.get $wt) (local.get $a1_0))
