@@ -125,11 +125,9 @@ export const wasmKernels: WasmKernels = {
     const fastGather = dxMode !== 'none' && winogradPays(k, layer.stride, x.height, x.width, cout, cin);
     const scratchBytes = Math.max(fastForward ? winogradScratch(x, y).bytes : 0, fastGather ? winogradScratch(y, x).bytes : 0);
     const scratch = scratchBytes > 0 ? plan.take(scratchBytes) : 0;
-    const transforms: { name: string; backwardOnly: boolean }[] = [];
     const forward = fastForward
       ? { direct: undefined, winograd: winogradPass({ label: 'forward', transform: `${op.name}_winograd_forward`, x, xAt: x.at, pad: layer.padding, cin, y, yAt: y.at, blocks: forwardWeights, u: plan.takeShared(16 * cin * y.cp * F), bias, accumulate: false, scratch }) }
       : { direct: pass({ label: 'forward', x, xAt: x.at, pad: layer.padding, stride: layer.stride, k, cin, y, yAt: y.at, weights: forwardWeights, bias, accumulate: false }), winograd: undefined };
-    if (forward.winograd) transforms.push({ name: forward.winograd.transform.name, backwardOnly: false });
     // dL/dx: a gather (stride 1) through the flipped kernels, or a scatter tap by tap.
     let gather;
     let scatter;
@@ -141,7 +139,6 @@ export const wasmKernels: WasmKernels = {
         gather = fastGather
           ? { direct: undefined, winograd: winogradPass({ ...dx, transform: `${op.name}_winograd_dx`, blocks: packed, u: plan.takeShared(16 * cout * x.cp * F), scratch }) }
           : { direct: pass({ ...dx, stride: 1, k, weights: packed }), winograd: undefined };
-        if (gather.winograd) transforms.push({ name: gather.winograd.transform.name, backwardOnly: true });
       } else {
         packs.push({ ...blocks(`${op.name} weights in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, false, true), backwardOnly: true });
         scatter = scatterView(x, y, layer, cout, packed, dxMode === 'accumulate');
@@ -163,13 +160,15 @@ export const wasmKernels: WasmKernels = {
       unpacks.push({ name: `d${op.params.b!.name}, padded`, from: op.params.b!, kind: 'rows', to: db, shared: false, outputs: cout, inputs: 1, taps: 1, width: y.cp, flip: false, swap: false });
       biasGrad = { db, dy: y.gradAt + y.originBytes, vectors: y.cp / 4 };
     }
+    // The Winograd kernels' transforms prepare() runs (dL/dx's only for training), and their functions.
+    const transforms = [forward.winograd?.transform, gather?.winograd?.transform].filter((t) => t !== undefined);
     return {
       backward: trains || dxMode !== 'none',
       packs,
       unpacks,
-      transforms,
+      transforms: transforms.map((t) => ({ name: t.name, backwardOnly: t !== forward.winograd?.transform })),
       template: {
-        transforms: [forward.winograd?.transform, gather?.winograd?.transform].filter((t) => t !== undefined),
+        transforms,
         forwardLocals: forward.winograd ? WINOGRAD_LOCALS : '',
         backwardLocals: gather?.winograd || weightGrad?.winograd ? WINOGRAD_LOCALS : '',
         name: op.name,
