@@ -44,6 +44,10 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
     if (p.shared || !('role' in p.from) || p.from.size !== p.outputs * p.inputs * p.taps) throw new CompilerBug(`unpacking ${p.name}: not a region's gradient of the whole parameter`);
     return { ...packingView(p), count: p.from.size, table: plan.takeShared(p.from.size * F), gradAt: plan.grads + p.from.offset * F, packedAt: p.to };
   });
+  // What prepare() made the packings from, to skip it while they are current.
+  const paramBytes = Math.ceil(graph.paramCount / 4) * 16;
+  const stateBytes = Math.ceil(graph.stateCount / 4) * 16;
+  const prepared = { flag: plan.takeShared(16), params: plan.takeShared(paramBytes), stateAt: plan.state, state: plan.takeShared(stateBytes), stateBytes };
   const labels = plan.take(graph.chunk);
   const predictions = plan.take(graph.chunk);
   const probabilities = plan.take(graph.chunk * graph.classes * F);
@@ -66,7 +70,8 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
     rates: plan.rates,
     decays: plan.decays,
     grads: plan.grads,
-    paramBytes: Math.ceil(graph.paramCount / 4) * 16,
+    paramBytes,
+    prepared,
   });
   const header = template('header')(source).replace(/^\/\/ ?/gm, ';; ');
   const text = (fma: boolean) => `${header};;\n;; The kernels of the WebAssembly backend (see model-wasm.ts), in the text format.\n${template('model-wat')(module(fma))}`;
