@@ -81,17 +81,60 @@ describe('the WebAssembly backend matches the TypeScript backend', () => {
   });
 
   // Else the comparisons above would say nothing about Winograd's passes.
-  it("takes Winograd's F(2×2, 3×3) for the 3×3 stride-1 passes that pay, and the direct form for the rest", async () => {
+  it("takes Winograd's F(4×4, 3×3) or F(2×2, 3×3) for the 3×3 stride-1 passes that pay, and the direct form for the rest", async () => {
     const net = OP_NET_CASES.find(([label]) => label.includes('F(2×2, 3×3)'))![1];
     const { trainer } = await backends(net.text);
     const wat = readFileSync(join(trainer.dir, 'model.wat'), 'utf8');
-    // c1, c2 and c3, forward and dL/dx (31×31, 15×15 and 7×7 maps), and c4's dL/dx (7×7); c0 is
-    // 2×2, and c4's forward (5×5 outputs: 9 tiles of 16 multiplies against 25 of 9) stays direct.
-    expect(wat.match(/;; (forward|dL\/dx) by Winograd/g)).toHaveLength(7);
+    // c1, c2 and c3, forward and dL/dx (31×31, 15×15 and 7×7 maps), and c4's dL/dx (7×7): F(4×4);
+    // c5's forward and dL/dx (2×2: one tile of 16 multiplies against 36 direct): F(2×2). c0 is
+    // 2×2, and c4's forward (5×5 outputs: 9 tiles of 16 or 4 of 36 multiplies against 225) stays direct.
+    expect(wat.match(/;; (forward|dL\/dx) by Winograd's F\(4×4, 3×3\)/g)).toHaveLength(7);
+    expect(wat.match(/;; (forward|dL\/dx) by Winograd's F\(2×2, 3×3\)/g)).toHaveLength(2);
     expect(wat).toMatch(/func \$c4_winograd_dx/);
-    // dL/dw by Winograd only where both sides have 64 channels or more: c3 alone.
-    expect(wat.match(/;; dL\/dw by Winograd/g)).toHaveLength(1);
+    // dL/dw by Winograd only where both sides have 16 channels or more: c3 (F(4×4)) and c5 (F(2×2)).
+    expect(wat.match(/;; dL\/dw by Winograd's F\(4×4, 3×3\)/g)).toHaveLength(1);
+    expect(wat.match(/;; dL\/dw by Winograd's F\(2×2, 3×3\)/g)).toHaveLength(1);
     expect(wat).not.toMatch(/func \$c4_winograd_forward/);
+  });
+
+  // prepare() skips the packing while the weights and running statistics are those it packed
+  // last: a change to either, however made, must still reach the next pass.
+  it.each(['batchnorm: conv without bias', 'conv: Winograd'])('packs the weights again after any change to the parameters or running statistics, and only then (%s)', async (label) => {
+    const net = OP_NET_CASES.find(([name]) => name.startsWith(label))![1];
+    const { trainer, wasm } = await backends(net.text);
+    const model = trainer.MODEL;
+    const ts = new trainer.Net();
+    const fast = new wasm.Net();
+    const rng = new Rng(3);
+    fast.init(() => rng.normal());
+    const weights = Float64Array.from(fast.params);
+    const size = model.input.height * model.input.width * model.input.channels;
+    const pixels = Uint8Array.from({ length: size * model.batch }, () => rng.below(256));
+    for (const n of [ts, fast]) {
+      n.params.set(weights);
+      n.state.fill(0.5);
+      for (let s = 0; s < model.batch; s++) {
+        n.setImage(s, pixels, s * size, new Float64Array(model.input.channels).fill(0.5));
+        n.labels[s] = s % model.classes;
+      }
+    }
+    const close = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThan(RELATIVE * Math.abs(expected) + ABSOLUTE);
+    const same = () => close(fast.evaluate(model.batch), ts.evaluate(model.batch));
+    same();
+    const first = fast.evaluate(model.batch);
+    expect(fast.evaluate(model.batch)).toBe(first);
+    const conv = model.params.find((p) => p.shape.length === 4)!;
+    for (const n of [ts, fast]) n.params[conv.offset + 3] = 3 * n.params[conv.offset + 3]! + 0.5;
+    same();
+    expect(fast.evaluate(model.batch)).not.toBe(first);
+    if (model.stateCount > 0) {
+      // A running variance, read only through its packed copy.
+      for (const n of [ts, fast]) n.state[n.state.length - 1] = 4;
+      same();
+    }
+    // Evaluation packed only the forward pass's copies: training on the same weights must pack the rest.
+    close(fast.computeGradients(model.batch, 1), ts.computeGradients(model.batch, 1));
+    expect(mismatches(model, Float64Array.from(fast.grads), Float64Array.from(ts.grads))).toEqual([]);
   });
 
   it('split across 2 and 3 threads, it sums the same gradients as on one', async () => {

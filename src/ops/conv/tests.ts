@@ -24,7 +24,7 @@ export const tests: OpTests = {
       layers: [{ conv: { filters: 20, size: 3, padding: 1 } }, { maxpool: { size: 4 } }, { conv: { filters: 36, size: 3, padding: 1 } }, 'relu', { conv: { filters: 12, size: 3 } }, { dense: { units: 10 } }],
       batch: 3,
     },
-    "Winograd's F(2×2, 3×3): odd maps (edge tiles read and write less), biases, a narrower last block of channels, dL/dx added to a residual, dL/dw of 68 → 68 channels": {
+    "Winograd's F(4×4, 3×3) and F(2×2, 3×3): odd maps (edge tiles read and write less), biases, a narrower last block of channels, dL/dx added to a residual, dL/dw of 68 → 68 and 16 → 16 channels, a 2×2 map": {
       input: { height: 32, width: 32, channels: 3 },
       layers: [
         { conv: { name: 'c0', filters: 5, size: 2 } },
@@ -34,7 +34,9 @@ export const tests: OpTests = {
         { maxpool: { name: 'p', size: 2 } },
         { conv: { name: 'c3', filters: 68, size: 3, padding: 1, bias: false } },
         { add: { inputs: ['c3', 'p'] } },
-        { conv: { name: 'c4', filters: 6, size: 3 } },
+        { conv: { name: 'c4', filters: 16, size: 3 } },
+        { maxpool: { size: 2 } },
+        { conv: { name: 'c5', filters: 16, size: 3, padding: 1 } },
         { dense: { units: 10 } },
       ],
       batch: 3,

@@ -1,21 +1,25 @@
 // conv in the WebAssembly backend: what wasm.hbs prints. The forward pass and, for stride 1,
 // dL/dx are the same GEMM micro-kernel pass (dL/dx correlates the zero-bordered dL/dy with
 // the flipped kernels, channel roles swapped) — or, for 3×3 kernels over maps where it pays,
-// Winograd's F(2×2, 3×3) (src/ops/shared/winograd.ts); dL/dw is a GEMM over positions on
-// packed panels (or by F(2×2, 3×3), with many channels); dL/dx of a strided convolution is
-// scattered tap by tap.
+// Winograd's F(2×2, 3×3) or F(4×4, 3×3) (src/ops/shared/winograd.ts); dL/dw is a GEMM over
+// positions on packed panels (or by F(2×2, 3×3), with many channels); dL/dx of a strided
+// convolution is scattered tap by tap.
 import { bufferView, F, type Packing, type WasmBuffer, type WasmKernels, type WasmPlan } from '../../emit/wasm/plan.js';
 import type { GraphOp } from '../../lower/graph.js';
 import { columnBlocks, tile, tileLocals, TILE_ROWS } from '../shared/gemm.js';
 import type { LayerOf } from '../types.js';
 import type { ConvOptions } from './index.js';
-import { winogradGradBytes, winogradGradPays, winogradPass, winogradPays, winogradScratch, winogradWeightGrad } from '../shared/winograd.js';
+import { winogradForm, winogradGradBytes, winogradGradForm, winogradLocals, winogradPass, winogradScratch, winogradWeightGrad, type WinogradForm } from '../shared/winograd.js';
 
-/** The locals a Winograd pass adds to its function. */
-const WINOGRAD_LOCALS = [
-  ...['$vr', '$vt', '$c', '$cs', '$p', '$ty', '$tx', '$rows', '$r', '$xi', '$vx', '$mx', '$ux'].map((name) => `(local ${name} i32)`),
-  ...['$e', ...Array.from({ length: 16 }, (_, i) => `$d${i >> 2}${i & 3}`)].map((name) => `(local ${name} v128)`),
-].join(' ');
+/** The locals Winograd passes by these forms add to their function. */
+function winogradLocalsOf(forms: (WinogradForm | undefined)[]): string {
+  const alpha = Math.max(0, ...forms.map((form) => form?.alpha ?? 0));
+  if (alpha === 0) return '';
+  return [
+    ...['$vr', '$vt', '$c', '$cs', '$p', '$ty', '$tx', '$rows', '$r', '$xi', '$vx', '$mx', '$ux'].map((name) => `(local ${name} i32)`),
+    ...['$e', ...winogradLocals(alpha)].map((name) => `(local ${name} v128)`),
+  ].join(' ');
+}
 
 /**
  * A pass of the forward micro-kernel: out[pos][co] (+)= Σ in[corner + pos·stride + tap][ci]·w[co][ci][tap],
@@ -118,15 +122,17 @@ export const wasmKernels: WasmKernels = {
       bias = plan.takeShared(y.cp * F);
       packs.push({ name: `${op.name} biases, padded`, from: op.params.b!, kind: 'rows', to: bias, shared: true, outputs: cout, inputs: 1, taps: 1, width: y.cp, flip: false, swap: false });
     }
-    // 3×3 stride-1 passes over maps large enough go by Winograd's F(2×2, 3×3): its kernels'
+    // 3×3 stride-1 passes over maps large enough go by Winograd's F(m×m, 3×3): its kernels'
     // transform is made from the packed blocks by prepare(), its tiles go through one scratch
-    // area of the thread (the forward pass and dL/dx never run at once).
-    const fastForward = winogradPays(k, layer.stride, y.height, y.width, cin, cout);
-    const fastGather = dxMode !== 'none' && winogradPays(k, layer.stride, x.height, x.width, cout, cin);
-    const scratchBytes = Math.max(fastForward ? winogradScratch(x, y).bytes : 0, fastGather ? winogradScratch(y, x).bytes : 0);
+    // area of the thread (the passes never run at once).
+    const fastForward = winogradForm(k, layer.stride, y.height, y.width, cin, cout);
+    const fastGather = dxMode !== 'none' ? winogradForm(k, layer.stride, x.height, x.width, cout, cin) : undefined;
+    const fastWeights = trains ? winogradGradForm(k, layer.stride, y.height, y.width, cin, cout) : undefined;
+    const scratchBytes = Math.max(fastForward ? winogradScratch(fastForward, x, y).bytes : 0, fastGather ? winogradScratch(fastGather, y, x).bytes : 0, fastWeights ? winogradScratch(fastWeights, x, y).bytes : 0);
     const scratch = scratchBytes > 0 ? plan.take(scratchBytes) : 0;
+    const points = (form: WinogradForm) => form.alpha * form.alpha;
     const forward = fastForward
-      ? { direct: undefined, winograd: winogradPass({ label: 'forward', transform: `${op.name}_winograd_forward`, x, xAt: x.at, pad: layer.padding, cin, y, yAt: y.at, blocks: forwardWeights, u: plan.takeShared(16 * cin * y.cp * F), bias, accumulate: false, scratch }) }
+      ? { direct: undefined, winograd: winogradPass(fastForward, { label: 'forward', transform: `${op.name}_winograd_forward`, x, xAt: x.at, pad: layer.padding, cin, y, yAt: y.at, blocks: forwardWeights, u: plan.takeShared(points(fastForward) * cin * y.cp * F), bias, accumulate: false, scratch }) }
       : { direct: pass({ label: 'forward', x, xAt: x.at, pad: layer.padding, stride: layer.stride, k, cin, y, yAt: y.at, weights: forwardWeights, bias, accumulate: false }), winograd: undefined };
     // dL/dx: a gather (stride 1) through the flipped kernels, or a scatter tap by tap.
     let gather;
@@ -137,7 +143,7 @@ export const wasmKernels: WasmKernels = {
         packs.push({ ...blocks(`${op.name} weights flipped, in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, true, true), backwardOnly: true });
         const dx = { label: 'dL/dx', x: y, xAt: y.gradAt, pad: k - 1 - layer.padding, cin: cout, y: x, yAt: x.gradAt, accumulate: dxMode === 'accumulate' };
         gather = fastGather
-          ? { direct: undefined, winograd: winogradPass({ ...dx, transform: `${op.name}_winograd_dx`, blocks: packed, u: plan.takeShared(16 * cout * x.cp * F), scratch }) }
+          ? { direct: undefined, winograd: winogradPass(fastGather, { ...dx, transform: `${op.name}_winograd_dx`, blocks: packed, u: plan.takeShared(points(fastGather) * cout * x.cp * F), scratch }) }
           : { direct: pass({ ...dx, stride: 1, k, weights: packed }), winograd: undefined };
       } else {
         packs.push({ ...blocks(`${op.name} weights in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, false, true), backwardOnly: true });
@@ -150,8 +156,8 @@ export const wasmKernels: WasmKernels = {
     if (trains) {
       const dw = plan.take(taps * x.cp * y.cp * F);
       unpacks.push({ name: `d${w.name} from rows [tap][ci][co]`, from: w, kind: 'rows', to: dw, shared: false, outputs: cout, inputs: cin, taps, width: y.cp, flip: false, swap: false, packedInputs: x.cp });
-      weightGrad = fastForward && winogradGradPays(cin, cout)
-        ? { direct: undefined, winograd: winogradWeightGrad({ label: 'dL/dw', x, pad: layer.padding, y, dw, du: plan.take(winogradGradBytes(x, y)), scratch }) }
+      weightGrad = fastWeights
+        ? { direct: undefined, winograd: winogradWeightGrad(fastWeights, { label: 'dL/dw', x, pad: layer.padding, y, dw, du: plan.take(winogradGradBytes(fastWeights, x, y)), scratch }) }
         : { direct: directWeightGrad(plan, x, y, layer, dw), winograd: undefined };
     }
     let biasGrad;
@@ -169,8 +175,8 @@ export const wasmKernels: WasmKernels = {
       transforms: transforms.map((t) => ({ name: t.name, backwardOnly: t !== forward.winograd?.transform })),
       template: {
         transforms,
-        forwardLocals: forward.winograd ? WINOGRAD_LOCALS : '',
-        backwardLocals: gather?.winograd || weightGrad?.winograd ? WINOGRAD_LOCALS : '',
+        forwardLocals: winogradLocalsOf([fastForward]),
+        backwardLocals: winogradLocalsOf([gather?.winograd ? fastGather : undefined, weightGrad?.winograd ? fastWeights : undefined]),
         name: op.name,
         size: k,
         stride: layer.stride,
