@@ -14,7 +14,7 @@ export { MODEL };
 /** model.wasm (fused multiply-adds) where the runtime has relaxed SIMD, else model-simd.wasm. */
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 /** Byte offsets: the shared part once, then one region a Net (32 samples). */
-const SHARED_BYTES = 5221088;
+const SHARED_BYTES = 5803424;
 const REGION_BYTES = 22471968;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */

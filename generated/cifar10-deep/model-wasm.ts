@@ -20,7 +20,7 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
-const SHARED_BYTES = 2036192;
+const SHARED_BYTES = 2256288;
 const REGION_BYTES = 6116928;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */

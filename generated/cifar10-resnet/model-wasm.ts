@@ -20,8 +20,8 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 
 /** Byte offsets: the shared part once, then one region a Net (64 samples). */
-const SHARED_BYTES = 22798352;
-const REGION_BYTES = 132796320;
+const SHARED_BYTES = 35635104;
+const REGION_BYTES = 139284736;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -30,100 +30,100 @@ const PIXEL_SCALE = 1 / 255;
 
 /**
  * The packings' index tables (see prepare and backward in model.wat), in the shared part:
- * for each packed weight, the byte address it is read from (16854912: a zero); for each
+ * for each packed weight, the byte address it is read from (27697024: a zero); for each
  * gradient, the region-relative address of its packed value.
  */
 function writePackingTables(memory: ArrayBufferLike): void {
   // whiten weights in blocks of output channels
-  packTable(memory, 16854928, { "kind": "blocks", "outputs": 24, "inputs": 3, "taps": 4, "width": 0, "widths": [8, 8, 8], "flip": false, "swap": false }, 288, 0, 16854912);
+  packTable(memory, 27697040, { "kind": "blocks", "outputs": 24, "inputs": 3, "taps": 4, "width": 0, "widths": [8, 8, 8], "flip": false, "swap": false }, 288, 0, 27697024);
   // s1_conv weights in blocks of output channels
-  packTable(memory, 16856080, { "kind": "blocks", "outputs": 32, "inputs": 24, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 6912, 1152, 16854912);
+  packTable(memory, 27698192, { "kind": "blocks", "outputs": 32, "inputs": 24, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 6912, 1152, 27697024);
   // s1_bn running mean, padded
-  packTable(memory, 16883728, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960064, 16854912);
+  packTable(memory, 27725840, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960064, 27697024);
   // s1_bn running variance, padded
-  packTable(memory, 16883856, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960192, 16854912);
+  packTable(memory, 27725968, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960192, 27697024);
   // s1_bn β, padded
-  packTable(memory, 16883984, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 28800, 16854912);
+  packTable(memory, 27726096, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 28800, 27697024);
   // s1_res_conv weights in blocks of output channels
-  packTable(memory, 16884112, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 28928, 16854912);
+  packTable(memory, 27726224, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 28928, 27697024);
   // s1_res_conv weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 16920976, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 28928, 16854912);
+  packTable(memory, 27763088, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 28928, 27697024);
   // s1_res_bn running mean, padded
-  packTable(memory, 16957840, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960320, 16854912);
+  packTable(memory, 27799952, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960320, 27697024);
   // s1_res_bn running variance, padded
-  packTable(memory, 16957968, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960448, 16854912);
+  packTable(memory, 27800080, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 7960448, 27697024);
   // s1_res_bn β, padded
-  packTable(memory, 16958096, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 65792, 16854912);
+  packTable(memory, 27800208, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 65792, 27697024);
   // s2_conv weights in blocks of output channels
-  packTable(memory, 16958224, { "kind": "blocks", "outputs": 128, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 65920, 16854912);
+  packTable(memory, 27800336, { "kind": "blocks", "outputs": 128, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 65920, 27697024);
   // s2_conv weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 17105680, { "kind": "blocks", "outputs": 128, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 36864, 65920, 16854912);
+  packTable(memory, 27947792, { "kind": "blocks", "outputs": 128, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 36864, 65920, 27697024);
   // s2_bn running mean, padded
-  packTable(memory, 17253136, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7960576, 16854912);
+  packTable(memory, 28095248, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7960576, 27697024);
   // s2_bn running variance, padded
-  packTable(memory, 17253648, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7961088, 16854912);
+  packTable(memory, 28095760, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7961088, 27697024);
   // s2_bn β, padded
-  packTable(memory, 17254160, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 213376, 16854912);
+  packTable(memory, 28096272, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 213376, 27697024);
   // s2_res_conv weights in blocks of output channels
-  packTable(memory, 17254672, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 213888, 16854912);
+  packTable(memory, 28096784, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 213888, 27697024);
   // s2_res_conv weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 17844496, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 213888, 16854912);
+  packTable(memory, 28686608, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 213888, 27697024);
   // s2_res_bn running mean, padded
-  packTable(memory, 18434320, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7961600, 16854912);
+  packTable(memory, 29276432, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7961600, 27697024);
   // s2_res_bn running variance, padded
-  packTable(memory, 18434832, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7962112, 16854912);
+  packTable(memory, 29276944, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7962112, 27697024);
   // s2_res_bn β, padded
-  packTable(memory, 18435344, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 803712, 16854912);
+  packTable(memory, 29277456, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 803712, 27697024);
   // s3_conv weights in blocks of output channels
-  packTable(memory, 18435856, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 804224, 16854912);
+  packTable(memory, 29277968, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 804224, 27697024);
   // s3_conv weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 19025680, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 804224, 16854912);
+  packTable(memory, 29867792, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 804224, 27697024);
   // s3_bn running mean, padded
-  packTable(memory, 19615504, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7962624, 16854912);
+  packTable(memory, 30457616, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7962624, 27697024);
   // s3_bn running variance, padded
-  packTable(memory, 19616016, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7963136, 16854912);
+  packTable(memory, 30458128, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7963136, 27697024);
   // s3_bn β, padded
-  packTable(memory, 19616528, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 1394048, 16854912);
+  packTable(memory, 30458640, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 1394048, 27697024);
   // s3_res_conv weights in blocks of output channels
-  packTable(memory, 19617040, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 1394560, 16854912);
+  packTable(memory, 30459152, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 147456, 1394560, 27697024);
   // s3_res_conv weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 20206864, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 1394560, 16854912);
+  packTable(memory, 31048976, { "kind": "blocks", "outputs": 128, "inputs": 128, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 147456, 1394560, 27697024);
   // s3_res_bn running mean, padded
-  packTable(memory, 20796688, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7963648, 16854912);
+  packTable(memory, 31638800, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7963648, 27697024);
   // s3_res_bn running variance, padded
-  packTable(memory, 20797200, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7964160, 16854912);
+  packTable(memory, 31639312, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7964160, 27697024);
   // s3_res_bn β, padded
-  packTable(memory, 20797712, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 1984384, 16854912);
+  packTable(memory, 31639824, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 1984384, 27697024);
   // fc weights as rows [input][unit]
-  packTable(memory, 20798224, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 1536, 1984896, 16854912);
+  packTable(memory, 31640336, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 1536, 1984896, 27697024);
   // fc weights as rows [unit][input] (dL/dx)
-  packTable(memory, 20804368, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 128, "flip": false, "swap": true, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 1280, 1984896, 16854912);
+  packTable(memory, 31646480, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 128, "flip": false, "swap": true, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 1280, 1984896, 27697024);
   // ds1_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 20809488, { "kind": "rows", "outputs": 32, "inputs": 24, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 24 }, 120563072);
+  unpackTable(memory, 31651600, { "kind": "rows", "outputs": 32, "inputs": 24, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 24 }, 120677760);
   // ds1_bn_beta, padded
-  unpackTable(memory, 20837136, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 122572304);
+  unpackTable(memory, 31679248, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 122659200);
   // ds1_res_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 20837264, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 123623568);
+  unpackTable(memory, 31679376, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 123694080);
   // ds1_res_bn_beta, padded
-  unpackTable(memory, 20874128, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 123790032);
+  unpackTable(memory, 31716240, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 123878400);
   // ds2_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 20874256, { "kind": "rows", "outputs": 128, "inputs": 32, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 32 }, 124448080);
+  unpackTable(memory, 31716368, { "kind": "rows", "outputs": 128, "inputs": 32, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 32 }, 124618368);
   // ds2_bn_beta, padded
-  unpackTable(memory, 21021712, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 126319968);
+  unpackTable(memory, 31863824, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 126961280);
   // ds2_res_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 21022224, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 127379296);
+  unpackTable(memory, 31864336, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 128004224);
   // ds2_res_bn_beta, padded
-  unpackTable(memory, 21612048, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 129017696);
+  unpackTable(memory, 32454160, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 130953344);
   // ds3_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 21612560, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 130077024);
+  unpackTable(memory, 32454672, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 131996288);
   // ds3_bn_beta, padded
-  unpackTable(memory, 22202384, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 132010336);
+  unpackTable(memory, 33044496, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 135240320);
   // ds3_res_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 22202896, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 132021088);
+  unpackTable(memory, 33045008, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 136283264);
   // ds3_res_bn_beta, padded
-  unpackTable(memory, 22792720, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 132743968);
+  unpackTable(memory, 33634832, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 139232384);
   // dfc_w from rows [input][unit]
-  unpackTable(memory, 22793232, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 132787488);
+  unpackTable(memory, 33635344, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 139275904);
 }
 
 interface Kernels {
@@ -280,9 +280,9 @@ export class Net implements TrainableNet {
     this.state = floats(7960064, 1152);
     this.grads = floats(base + 0, 497504);
     this.input = floats(base + 1990016, 262144);
-    this.labels = new Uint8Array(memory, base + 132793632, 64);
-    this.predictions = new Uint8Array(memory, base + 132793696, 64);
-    this.probabilities = floats(base + 132793760, 64 * 10);
+    this.labels = new Uint8Array(memory, base + 139282048, 64);
+    this.predictions = new Uint8Array(memory, base + 139282112, 64);
+    this.probabilities = floats(base + 139282176, 64 * 10);
     this.logits = floats(base + 119639424, 766);
     this.dlogits = floats(base + 119642496, 766);
     this.whiten_w = this.params.subarray(0, 288);
@@ -312,12 +312,12 @@ export class Net implements TrainableNet {
     this.s3_res_bn_mean = this.state.subarray(896, 1024);
     this.s3_res_bn_var = this.state.subarray(1024, 1152);
     this.statistics = [
-      floats(8043008, 512),
-      floats(8250240, 512),
-      floats(9073024, 2048),
-      floats(12359552, 2048),
-      floats(15646080, 2048),
-      floats(16835456, 2048),
+      floats(8104448, 512),
+      floats(8475520, 512),
+      floats(9953664, 2048),
+      floats(15861632, 2048),
+      floats(21769600, 2048),
+      floats(27677568, 2048),
     ];
     this.setRates();
   }

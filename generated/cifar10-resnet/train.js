@@ -20,7 +20,7 @@ export const SETTINGS = {
     "validation": 0,
     "pixelScale": 0.00392156862745098,
     "subtractMean": true,
-    "iterations": 1100,
+    "iterations": 1250,
     "learningRate": 5,
     "schedule": "piecewise",
     "warmup": 0,

@@ -930,8 +930,36 @@
       (local.set $to (i32.add (local.get $to) (i32.const 4)))
       (br_if $elements (i32.lt_u (local.tee $table (i32.add (local.get $table) (i32.const 4))) (local.get $end)))))
 
+  ;; Whether the bytes [$at, $at + $bytes) equal the copy at $copy, compared as integers
+  ;; (bit for bit: a -0 for a 0 or a NaN is a change).
+  (func $same (param $at i32) (param $copy i32) (param $bytes i32) (result i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $at) (local.get $bytes)))
+    (block $differ
+      (block $equal
+        (loop $vectors
+          (br_if $equal (i32.ge_u (local.get $at) (local.get $end)))
+          (br_if $differ (v128.any_true (v128.xor (v128.load (local.get $at)) (v128.load (local.get $copy)))))
+          (local.set $at (i32.add (local.get $at) (i32.const 16)))
+          (local.set $copy (i32.add (local.get $copy) (i32.const 16)))
+          (br $vectors)))
+      (return (i32.const 1)))
+    (i32.const 0))
+
   ;; The packed weights, for every thread ($training 0: only those the forward pass reads).
+  ;; Made again only when the parameters or running statistics they come from changed since
+  ;; the last time (a copy of both is kept), or when the backward pass's are now wanted too:
+  ;; evaluating batch after batch with the same weights then packs them once.
   (func (export "prepare") (param $training i32)
+    (if (i32.and
+          (i32.gt_u (i32.load (i32.const 537632)) (local.get $training))
+          (i32.and (call $same (i32.const 0) (i32.const 537648) (i32.const 58736))
+                   (call $same (i32.const 234944) (i32.const 596384) (i32.const 0))))
+      (then (return)))
+    (memory.copy (i32.const 537648) (i32.const 0) (i32.const 58736))
+    (memory.copy (i32.const 596384) (i32.const 234944) (i32.const 0))
+    ;; 1: the forward pass's packings are current, 2: the backward pass's as well
+    (i32.store (i32.const 537632) (i32.add (local.get $training) (i32.const 1)))
     ;; conv1 weights in blocks of output channels
     (call $gather (i32.const 234944) (i32.const 356928) (i32.const 400) (i32.const 0))
     ;; conv1 biases, padded

@@ -20,8 +20,8 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 
 /** Byte offsets: the shared part once, then one region a Net (32 samples). */
-const SHARED_BYTES = 13208480;
-const REGION_BYTES = 166112096;
+const SHARED_BYTES = 18634656;
+const REGION_BYTES = 165841760;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -30,360 +30,360 @@ const PIXEL_SCALE = 1 / 255;
 
 /**
  * The packings' index tables (see prepare and backward in model.wat), in the shared part:
- * for each packed weight, the byte address it is read from (9973040: a zero); for each
+ * for each packed weight, the byte address it is read from (14314800: a zero); for each
  * gradient, the region-relative address of its packed value.
  */
 function writePackingTables(memory: ArrayBufferLike): void {
   // stem weights in blocks of output channels
-  packTable(memory, 9973056, { "kind": "blocks", "outputs": 16, "inputs": 3, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 432, 0, 9973040);
+  packTable(memory, 14314816, { "kind": "blocks", "outputs": 16, "inputs": 3, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 432, 0, 14314800);
   // stem_bn running mean, padded
-  packTable(memory, 9974784, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315584, 9973040);
+  packTable(memory, 14316544, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315584, 14314800);
   // stem_bn running variance, padded
-  packTable(memory, 9974848, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315648, 9973040);
+  packTable(memory, 14316608, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315648, 14314800);
   // stem_bn γ, padded
-  packTable(memory, 9974912, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 1728, 9973040);
+  packTable(memory, 14316672, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 1728, 14314800);
   // stem_bn β, padded
-  packTable(memory, 9974976, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 1792, 9973040);
+  packTable(memory, 14316736, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 1792, 14314800);
   // s1b1_conv1 weights in blocks of output channels
-  packTable(memory, 9975040, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 1856, 9973040);
+  packTable(memory, 14316800, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 1856, 14314800);
   // s1b1_conv1 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 9984256, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 1856, 9973040);
+  packTable(memory, 14326016, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 1856, 14314800);
   // s1b1_bn1 running mean, padded
-  packTable(memory, 9993472, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315712, 9973040);
+  packTable(memory, 14335232, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315712, 14314800);
   // s1b1_bn1 running variance, padded
-  packTable(memory, 9993536, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315776, 9973040);
+  packTable(memory, 14335296, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315776, 14314800);
   // s1b1_bn1 γ, padded
-  packTable(memory, 9993600, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 11072, 9973040);
+  packTable(memory, 14335360, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 11072, 14314800);
   // s1b1_bn1 β, padded
-  packTable(memory, 9993664, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 11136, 9973040);
+  packTable(memory, 14335424, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 11136, 14314800);
   // s1b1_conv2 weights in blocks of output channels
-  packTable(memory, 9993728, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 11200, 9973040);
+  packTable(memory, 14335488, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 11200, 14314800);
   // s1b1_conv2 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 10002944, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 11200, 9973040);
+  packTable(memory, 14344704, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 11200, 14314800);
   // s1b1_bn2 running mean, padded
-  packTable(memory, 10012160, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315840, 9973040);
+  packTable(memory, 14353920, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315840, 14314800);
   // s1b1_bn2 running variance, padded
-  packTable(memory, 10012224, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315904, 9973040);
+  packTable(memory, 14353984, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315904, 14314800);
   // s1b1_bn2 γ, padded
-  packTable(memory, 10012288, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 20416, 9973040);
+  packTable(memory, 14354048, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 20416, 14314800);
   // s1b1_bn2 β, padded
-  packTable(memory, 10012352, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 20480, 9973040);
+  packTable(memory, 14354112, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 20480, 14314800);
   // s1b2_conv1 weights in blocks of output channels
-  packTable(memory, 10012416, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 20544, 9973040);
+  packTable(memory, 14354176, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 20544, 14314800);
   // s1b2_conv1 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 10021632, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 20544, 9973040);
+  packTable(memory, 14363392, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 20544, 14314800);
   // s1b2_bn1 running mean, padded
-  packTable(memory, 10030848, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315968, 9973040);
+  packTable(memory, 14372608, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4315968, 14314800);
   // s1b2_bn1 running variance, padded
-  packTable(memory, 10030912, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316032, 9973040);
+  packTable(memory, 14372672, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316032, 14314800);
   // s1b2_bn1 γ, padded
-  packTable(memory, 10030976, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 29760, 9973040);
+  packTable(memory, 14372736, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 29760, 14314800);
   // s1b2_bn1 β, padded
-  packTable(memory, 10031040, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 29824, 9973040);
+  packTable(memory, 14372800, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 29824, 14314800);
   // s1b2_conv2 weights in blocks of output channels
-  packTable(memory, 10031104, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 29888, 9973040);
+  packTable(memory, 14372864, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 29888, 14314800);
   // s1b2_conv2 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 10040320, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 29888, 9973040);
+  packTable(memory, 14382080, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 29888, 14314800);
   // s1b2_bn2 running mean, padded
-  packTable(memory, 10049536, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316096, 9973040);
+  packTable(memory, 14391296, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316096, 14314800);
   // s1b2_bn2 running variance, padded
-  packTable(memory, 10049600, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316160, 9973040);
+  packTable(memory, 14391360, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316160, 14314800);
   // s1b2_bn2 γ, padded
-  packTable(memory, 10049664, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 39104, 9973040);
+  packTable(memory, 14391424, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 39104, 14314800);
   // s1b2_bn2 β, padded
-  packTable(memory, 10049728, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 39168, 9973040);
+  packTable(memory, 14391488, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 39168, 14314800);
   // s1b3_conv1 weights in blocks of output channels
-  packTable(memory, 10049792, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 39232, 9973040);
+  packTable(memory, 14391552, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 39232, 14314800);
   // s1b3_conv1 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 10059008, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 39232, 9973040);
+  packTable(memory, 14400768, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 39232, 14314800);
   // s1b3_bn1 running mean, padded
-  packTable(memory, 10068224, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316224, 9973040);
+  packTable(memory, 14409984, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316224, 14314800);
   // s1b3_bn1 running variance, padded
-  packTable(memory, 10068288, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316288, 9973040);
+  packTable(memory, 14410048, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316288, 14314800);
   // s1b3_bn1 γ, padded
-  packTable(memory, 10068352, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 48448, 9973040);
+  packTable(memory, 14410112, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 48448, 14314800);
   // s1b3_bn1 β, padded
-  packTable(memory, 10068416, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 48512, 9973040);
+  packTable(memory, 14410176, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 48512, 14314800);
   // s1b3_conv2 weights in blocks of output channels
-  packTable(memory, 10068480, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 48576, 9973040);
+  packTable(memory, 14410240, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 2304, 48576, 14314800);
   // s1b3_conv2 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 10077696, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 48576, 9973040);
+  packTable(memory, 14419456, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 2304, 48576, 14314800);
   // s1b3_bn2 running mean, padded
-  packTable(memory, 10086912, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316352, 9973040);
+  packTable(memory, 14428672, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316352, 14314800);
   // s1b3_bn2 running variance, padded
-  packTable(memory, 10086976, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316416, 9973040);
+  packTable(memory, 14428736, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4316416, 14314800);
   // s1b3_bn2 γ, padded
-  packTable(memory, 10087040, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 57792, 9973040);
+  packTable(memory, 14428800, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 57792, 14314800);
   // s1b3_bn2 β, padded
-  packTable(memory, 10087104, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 57856, 9973040);
+  packTable(memory, 14428864, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 57856, 14314800);
   // s2_b1_conv1 weights in blocks of output channels
-  packTable(memory, 10087168, { "kind": "blocks", "outputs": 32, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 4608, 57920, 9973040);
+  packTable(memory, 14428928, { "kind": "blocks", "outputs": 32, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 4608, 57920, 14314800);
   // s2_b1_conv1 weights in blocks of input channels (dL/dx)
-  packTable(memory, 10105600, { "kind": "blocks", "outputs": 32, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": true }, 4608, 57920, 9973040);
+  packTable(memory, 14447360, { "kind": "blocks", "outputs": 32, "inputs": 16, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": true }, 4608, 57920, 14314800);
   // s2_b1_bn1 running mean, padded
-  packTable(memory, 10124032, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316480, 9973040);
+  packTable(memory, 14465792, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316480, 14314800);
   // s2_b1_bn1 running variance, padded
-  packTable(memory, 10124160, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316608, 9973040);
+  packTable(memory, 14465920, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316608, 14314800);
   // s2_b1_bn1 γ, padded
-  packTable(memory, 10124288, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 76352, 9973040);
+  packTable(memory, 14466048, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 76352, 14314800);
   // s2_b1_bn1 β, padded
-  packTable(memory, 10124416, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 76480, 9973040);
+  packTable(memory, 14466176, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 76480, 14314800);
   // s2_b1_conv2 weights in blocks of output channels
-  packTable(memory, 10124544, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 76608, 9973040);
+  packTable(memory, 14466304, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 76608, 14314800);
   // s2_b1_conv2 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 10161408, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 76608, 9973040);
+  packTable(memory, 14503168, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 76608, 14314800);
   // s2_b1_bn2 running mean, padded
-  packTable(memory, 10198272, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316736, 9973040);
+  packTable(memory, 14540032, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316736, 14314800);
   // s2_b1_bn2 running variance, padded
-  packTable(memory, 10198400, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316864, 9973040);
+  packTable(memory, 14540160, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316864, 14314800);
   // s2_b1_bn2 γ, padded
-  packTable(memory, 10198528, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 113472, 9973040);
+  packTable(memory, 14540288, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 113472, 14314800);
   // s2_b1_bn2 β, padded
-  packTable(memory, 10198656, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 113600, 9973040);
+  packTable(memory, 14540416, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 113600, 14314800);
   // s2_b2_conv1 weights in blocks of output channels
-  packTable(memory, 10198784, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 113728, 9973040);
+  packTable(memory, 14540544, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 113728, 14314800);
   // s2_b2_conv1 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 10235648, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 113728, 9973040);
+  packTable(memory, 14577408, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 113728, 14314800);
   // s2_b2_bn1 running mean, padded
-  packTable(memory, 10272512, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316992, 9973040);
+  packTable(memory, 14614272, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4316992, 14314800);
   // s2_b2_bn1 running variance, padded
-  packTable(memory, 10272640, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317120, 9973040);
+  packTable(memory, 14614400, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317120, 14314800);
   // s2_b2_bn1 γ, padded
-  packTable(memory, 10272768, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 150592, 9973040);
+  packTable(memory, 14614528, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 150592, 14314800);
   // s2_b2_bn1 β, padded
-  packTable(memory, 10272896, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 150720, 9973040);
+  packTable(memory, 14614656, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 150720, 14314800);
   // s2_b2_conv2 weights in blocks of output channels
-  packTable(memory, 10273024, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 150848, 9973040);
+  packTable(memory, 14614784, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 150848, 14314800);
   // s2_b2_conv2 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 10309888, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 150848, 9973040);
+  packTable(memory, 14651648, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 150848, 14314800);
   // s2_b2_bn2 running mean, padded
-  packTable(memory, 10346752, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317248, 9973040);
+  packTable(memory, 14688512, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317248, 14314800);
   // s2_b2_bn2 running variance, padded
-  packTable(memory, 10346880, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317376, 9973040);
+  packTable(memory, 14688640, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317376, 14314800);
   // s2_b2_bn2 γ, padded
-  packTable(memory, 10347008, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 187712, 9973040);
+  packTable(memory, 14688768, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 187712, 14314800);
   // s2_b2_bn2 β, padded
-  packTable(memory, 10347136, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 187840, 9973040);
+  packTable(memory, 14688896, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 187840, 14314800);
   // s2_b3_conv1 weights in blocks of output channels
-  packTable(memory, 10347264, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 187968, 9973040);
+  packTable(memory, 14689024, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 187968, 14314800);
   // s2_b3_conv1 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 10384128, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 187968, 9973040);
+  packTable(memory, 14725888, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 187968, 14314800);
   // s2_b3_bn1 running mean, padded
-  packTable(memory, 10420992, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317504, 9973040);
+  packTable(memory, 14762752, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317504, 14314800);
   // s2_b3_bn1 running variance, padded
-  packTable(memory, 10421120, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317632, 9973040);
+  packTable(memory, 14762880, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317632, 14314800);
   // s2_b3_bn1 γ, padded
-  packTable(memory, 10421248, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 224832, 9973040);
+  packTable(memory, 14763008, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 224832, 14314800);
   // s2_b3_bn1 β, padded
-  packTable(memory, 10421376, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 224960, 9973040);
+  packTable(memory, 14763136, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 224960, 14314800);
   // s2_b3_conv2 weights in blocks of output channels
-  packTable(memory, 10421504, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 225088, 9973040);
+  packTable(memory, 14763264, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 9216, 225088, 14314800);
   // s2_b3_conv2 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 10458368, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 225088, 9973040);
+  packTable(memory, 14800128, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 9216, 225088, 14314800);
   // s2_b3_bn2 running mean, padded
-  packTable(memory, 10495232, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317760, 9973040);
+  packTable(memory, 14836992, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317760, 14314800);
   // s2_b3_bn2 running variance, padded
-  packTable(memory, 10495360, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317888, 9973040);
+  packTable(memory, 14837120, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 4317888, 14314800);
   // s2_b3_bn2 γ, padded
-  packTable(memory, 10495488, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 261952, 9973040);
+  packTable(memory, 14837248, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 261952, 14314800);
   // s2_b3_bn2 β, padded
-  packTable(memory, 10495616, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 262080, 9973040);
+  packTable(memory, 14837376, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 262080, 14314800);
   // s3_b1_conv1 weights in blocks of output channels
-  packTable(memory, 10495744, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 18432, 262208, 9973040);
+  packTable(memory, 14837504, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 18432, 262208, 14314800);
   // s3_b1_conv1 weights in blocks of input channels (dL/dx)
-  packTable(memory, 10569472, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": true }, 18432, 262208, 9973040);
+  packTable(memory, 14911232, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 9, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": true }, 18432, 262208, 14314800);
   // s3_b1_bn1 running mean, padded
-  packTable(memory, 10643200, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318016, 9973040);
+  packTable(memory, 14984960, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318016, 14314800);
   // s3_b1_bn1 running variance, padded
-  packTable(memory, 10643456, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318272, 9973040);
+  packTable(memory, 14985216, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318272, 14314800);
   // s3_b1_bn1 γ, padded
-  packTable(memory, 10643712, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 335936, 9973040);
+  packTable(memory, 14985472, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 335936, 14314800);
   // s3_b1_bn1 β, padded
-  packTable(memory, 10643968, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 336192, 9973040);
+  packTable(memory, 14985728, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 336192, 14314800);
   // s3_b1_conv2 weights in blocks of output channels
-  packTable(memory, 10644224, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 336448, 9973040);
+  packTable(memory, 14985984, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 336448, 14314800);
   // s3_b1_conv2 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 10791680, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 336448, 9973040);
+  packTable(memory, 15133440, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 336448, 14314800);
   // s3_b1_bn2 running mean, padded
-  packTable(memory, 10939136, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318528, 9973040);
+  packTable(memory, 15280896, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318528, 14314800);
   // s3_b1_bn2 running variance, padded
-  packTable(memory, 10939392, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318784, 9973040);
+  packTable(memory, 15281152, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4318784, 14314800);
   // s3_b1_bn2 γ, padded
-  packTable(memory, 10939648, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 483904, 9973040);
+  packTable(memory, 15281408, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 483904, 14314800);
   // s3_b1_bn2 β, padded
-  packTable(memory, 10939904, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 484160, 9973040);
+  packTable(memory, 15281664, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 484160, 14314800);
   // s3_b2_conv1 weights in blocks of output channels
-  packTable(memory, 10940160, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 484416, 9973040);
+  packTable(memory, 15281920, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 484416, 14314800);
   // s3_b2_conv1 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 11087616, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 484416, 9973040);
+  packTable(memory, 15429376, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 484416, 14314800);
   // s3_b2_bn1 running mean, padded
-  packTable(memory, 11235072, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319040, 9973040);
+  packTable(memory, 15576832, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319040, 14314800);
   // s3_b2_bn1 running variance, padded
-  packTable(memory, 11235328, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319296, 9973040);
+  packTable(memory, 15577088, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319296, 14314800);
   // s3_b2_bn1 γ, padded
-  packTable(memory, 11235584, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 631872, 9973040);
+  packTable(memory, 15577344, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 631872, 14314800);
   // s3_b2_bn1 β, padded
-  packTable(memory, 11235840, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 632128, 9973040);
+  packTable(memory, 15577600, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 632128, 14314800);
   // s3_b2_conv2 weights in blocks of output channels
-  packTable(memory, 11236096, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 632384, 9973040);
+  packTable(memory, 15577856, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 632384, 14314800);
   // s3_b2_conv2 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 11383552, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 632384, 9973040);
+  packTable(memory, 15725312, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 632384, 14314800);
   // s3_b2_bn2 running mean, padded
-  packTable(memory, 11531008, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319552, 9973040);
+  packTable(memory, 15872768, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319552, 14314800);
   // s3_b2_bn2 running variance, padded
-  packTable(memory, 11531264, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319808, 9973040);
+  packTable(memory, 15873024, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4319808, 14314800);
   // s3_b2_bn2 γ, padded
-  packTable(memory, 11531520, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 779840, 9973040);
+  packTable(memory, 15873280, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 779840, 14314800);
   // s3_b2_bn2 β, padded
-  packTable(memory, 11531776, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 780096, 9973040);
+  packTable(memory, 15873536, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 780096, 14314800);
   // s3_b3_conv1 weights in blocks of output channels
-  packTable(memory, 11532032, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 780352, 9973040);
+  packTable(memory, 15873792, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 780352, 14314800);
   // s3_b3_conv1 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 11679488, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 780352, 9973040);
+  packTable(memory, 16021248, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 780352, 14314800);
   // s3_b3_bn1 running mean, padded
-  packTable(memory, 11826944, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320064, 9973040);
+  packTable(memory, 16168704, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320064, 14314800);
   // s3_b3_bn1 running variance, padded
-  packTable(memory, 11827200, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320320, 9973040);
+  packTable(memory, 16168960, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320320, 14314800);
   // s3_b3_bn1 γ, padded
-  packTable(memory, 11827456, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 927808, 9973040);
+  packTable(memory, 16169216, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 927808, 14314800);
   // s3_b3_bn1 β, padded
-  packTable(memory, 11827712, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 928064, 9973040);
+  packTable(memory, 16169472, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 928064, 14314800);
   // s3_b3_conv2 weights in blocks of output channels
-  packTable(memory, 11827968, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 928320, 9973040);
+  packTable(memory, 16169728, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 36864, 928320, 14314800);
   // s3_b3_conv2 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 11975424, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 928320, 9973040);
+  packTable(memory, 16317184, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 9, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": true, "swap": true }, 36864, 928320, 14314800);
   // s3_b3_bn2 running mean, padded
-  packTable(memory, 12122880, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320576, 9973040);
+  packTable(memory, 16464640, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320576, 14314800);
   // s3_b3_bn2 running variance, padded
-  packTable(memory, 12123136, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320832, 9973040);
+  packTable(memory, 16464896, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 4320832, 14314800);
   // s3_b3_bn2 γ, padded
-  packTable(memory, 12123392, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 1075776, 9973040);
+  packTable(memory, 16465152, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 1075776, 14314800);
   // s3_b3_bn2 β, padded
-  packTable(memory, 12123648, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 1076032, 9973040);
+  packTable(memory, 16465408, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 1076032, 14314800);
   // fc weights as rows [input][unit]
-  packTable(memory, 12123904, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 768, 1076288, 9973040);
+  packTable(memory, 16465664, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 768, 1076288, 14314800);
   // fc biases, padded
-  packTable(memory, 12126976, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 1078848, 9973040);
+  packTable(memory, 16468736, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 1078848, 14314800);
   // fc weights as rows [unit][input] (dL/dx)
-  packTable(memory, 12127024, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 64, "flip": false, "swap": true, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 640, 1076288, 9973040);
+  packTable(memory, 16468784, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 64, "flip": false, "swap": true, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 640, 1076288, 14314800);
   // dstem_w from rows [tap][ci][co]
-  unpackTable(memory, 12129584, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 143952496);
+  unpackTable(memory, 16471344, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 143952496);
   // dstem_bn_gamma, padded
-  unpackTable(memory, 12131312, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144118640);
+  unpackTable(memory, 16473072, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144118640);
   // dstem_bn_beta, padded
-  unpackTable(memory, 12131376, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144118704);
+  unpackTable(memory, 16473136, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144118704);
   // ds1b1_conv1_w from rows [tap][ci][co]
-  unpackTable(memory, 12131440, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 145168112);
+  unpackTable(memory, 16473200, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 145004272);
   // ds1b1_bn1_gamma, padded
-  unpackTable(memory, 12140656, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145341168);
+  unpackTable(memory, 16482416, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145050352);
   // ds1b1_bn1_beta, padded
-  unpackTable(memory, 12140720, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145341232);
+  unpackTable(memory, 16482480, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145050416);
   // ds1b1_conv2_w from rows [tap][ci][co]
-  unpackTable(memory, 12140784, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 146390640);
+  unpackTable(memory, 16482544, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 145935984);
   // ds1b1_bn2_gamma, padded
-  unpackTable(memory, 12150000, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 146563696);
+  unpackTable(memory, 16491760, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145982064);
   // ds1b1_bn2_beta, padded
-  unpackTable(memory, 12150064, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 146563760);
+  unpackTable(memory, 16491824, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145982128);
   // ds1b2_conv1_w from rows [tap][ci][co]
-  unpackTable(memory, 12150128, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 147613168);
+  unpackTable(memory, 16491888, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 146867696);
   // ds1b2_bn1_gamma, padded
-  unpackTable(memory, 12159344, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 147786224);
+  unpackTable(memory, 16501104, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 146913776);
   // ds1b2_bn1_beta, padded
-  unpackTable(memory, 12159408, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 147786288);
+  unpackTable(memory, 16501168, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 146913840);
   // ds1b2_conv2_w from rows [tap][ci][co]
-  unpackTable(memory, 12159472, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 148835696);
+  unpackTable(memory, 16501232, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 147799408);
   // ds1b2_bn2_gamma, padded
-  unpackTable(memory, 12168688, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 149008752);
+  unpackTable(memory, 16510448, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 147845488);
   // ds1b2_bn2_beta, padded
-  unpackTable(memory, 12168752, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 149008816);
+  unpackTable(memory, 16510512, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 147845552);
   // ds1b3_conv1_w from rows [tap][ci][co]
-  unpackTable(memory, 12168816, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 150058224);
+  unpackTable(memory, 16510576, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 148731120);
   // ds1b3_bn1_gamma, padded
-  unpackTable(memory, 12178032, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 150231280);
+  unpackTable(memory, 16519792, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 148777200);
   // ds1b3_bn1_beta, padded
-  unpackTable(memory, 12178096, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 150231344);
+  unpackTable(memory, 16519856, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 148777264);
   // ds1b3_conv2_w from rows [tap][ci][co]
-  unpackTable(memory, 12178160, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 151280752);
+  unpackTable(memory, 16519920, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 149662832);
   // ds1b3_bn2_gamma, padded
-  unpackTable(memory, 12187376, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 151453808);
+  unpackTable(memory, 16529136, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 149708912);
   // ds1b3_bn2_beta, padded
-  unpackTable(memory, 12187440, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 151453872);
+  unpackTable(memory, 16529200, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 149708976);
   // ds2_b1_conv1_w from rows [tap][ci][co]
-  unpackTable(memory, 12187504, { "kind": "rows", "outputs": 32, "inputs": 16, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 16 }, 151454704);
+  unpackTable(memory, 16529264, { "kind": "rows", "outputs": 32, "inputs": 16, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 16 }, 149709808);
   // ds2_b1_bn1_gamma, padded
-  unpackTable(memory, 12205936, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 151620592);
+  unpackTable(memory, 16547696, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 149875696);
   // ds2_b1_bn1_beta, padded
-  unpackTable(memory, 12206064, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 151620720);
+  unpackTable(memory, 16547824, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 149875824);
   // ds2_b1_conv2_w from rows [tap][ci][co]
-  unpackTable(memory, 12206192, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 152670960);
+  unpackTable(memory, 16547952, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 150909680);
   // ds2_b1_bn2_gamma, padded
-  unpackTable(memory, 12243056, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 152855280);
+  unpackTable(memory, 16584816, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 151094000);
   // ds2_b1_bn2_beta, padded
-  unpackTable(memory, 12243184, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 152855408);
+  unpackTable(memory, 16584944, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 151094128);
   // ds2_b2_conv1_w from rows [tap][ci][co]
-  unpackTable(memory, 12243312, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 154429936);
+  unpackTable(memory, 16585072, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 152652272);
   // ds2_b2_bn1_gamma, padded
-  unpackTable(memory, 12280176, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 154614256);
+  unpackTable(memory, 16621936, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 152836592);
   // ds2_b2_bn1_beta, padded
-  unpackTable(memory, 12280304, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 154614384);
+  unpackTable(memory, 16622064, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 152836720);
   // ds2_b2_conv2_w from rows [tap][ci][co]
-  unpackTable(memory, 12280432, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 155664624);
+  unpackTable(memory, 16622192, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 153870576);
   // ds2_b2_bn2_gamma, padded
-  unpackTable(memory, 12317296, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 155848944);
+  unpackTable(memory, 16659056, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 154054896);
   // ds2_b2_bn2_beta, padded
-  unpackTable(memory, 12317424, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 155849072);
+  unpackTable(memory, 16659184, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 154055024);
   // ds2_b3_conv1_w from rows [tap][ci][co]
-  unpackTable(memory, 12317552, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 156899312);
+  unpackTable(memory, 16659312, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 155088880);
   // ds2_b3_bn1_gamma, padded
-  unpackTable(memory, 12354416, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 157083632);
+  unpackTable(memory, 16696176, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 155273200);
   // ds2_b3_bn1_beta, padded
-  unpackTable(memory, 12354544, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 157083760);
+  unpackTable(memory, 16696304, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 155273328);
   // ds2_b3_conv2_w from rows [tap][ci][co]
-  unpackTable(memory, 12354672, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 158134000);
+  unpackTable(memory, 16696432, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 156307184);
   // ds2_b3_bn2_gamma, padded
-  unpackTable(memory, 12391536, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 158318320);
+  unpackTable(memory, 16733296, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 156491504);
   // ds2_b3_bn2_beta, padded
-  unpackTable(memory, 12391664, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 158318448);
+  unpackTable(memory, 16733424, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 156491632);
   // ds3_b1_conv1_w from rows [tap][ci][co]
-  unpackTable(memory, 12391792, { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 32 }, 158320112);
+  unpackTable(memory, 16733552, { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 32 }, 156493296);
   // ds3_b1_bn1_gamma, padded
-  unpackTable(memory, 12465520, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 158533104);
+  unpackTable(memory, 16807280, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 156706288);
   // ds3_b1_bn1_beta, padded
-  unpackTable(memory, 12465776, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 158533360);
+  unpackTable(memory, 16807536, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 156706544);
   // ds3_b1_conv2_w from rows [tap][ci][co]
-  unpackTable(memory, 12466032, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 159585264);
+  unpackTable(memory, 16807792, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 157742064);
   // ds3_b1_bn2_gamma, padded
-  unpackTable(memory, 12613488, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 159994864);
+  unpackTable(memory, 16955248, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 158479344);
   // ds3_b1_bn2_beta, padded
-  unpackTable(memory, 12613744, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 159995120);
+  unpackTable(memory, 16955504, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 158479600);
   // ds3_b2_conv1_w from rows [tap][ci][co]
-  unpackTable(memory, 12614000, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 161309168);
+  unpackTable(memory, 16955760, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 159777264);
   // ds3_b2_bn1_gamma, padded
-  unpackTable(memory, 12761456, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 161718768);
+  unpackTable(memory, 17103216, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 160514544);
   // ds3_b2_bn1_beta, padded
-  unpackTable(memory, 12761712, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 161719024);
+  unpackTable(memory, 17103472, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 160514800);
   // ds3_b2_conv2_w from rows [tap][ci][co]
-  unpackTable(memory, 12761968, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 162770928);
+  unpackTable(memory, 17103728, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 161550320);
   // ds3_b2_bn2_gamma, padded
-  unpackTable(memory, 12909424, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 163180528);
+  unpackTable(memory, 17251184, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 162287600);
   // ds3_b2_bn2_beta, padded
-  unpackTable(memory, 12909680, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 163180784);
+  unpackTable(memory, 17251440, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 162287856);
   // ds3_b3_conv1_w from rows [tap][ci][co]
-  unpackTable(memory, 12909936, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 164232688);
+  unpackTable(memory, 17251696, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 163323376);
   // ds3_b3_bn1_gamma, padded
-  unpackTable(memory, 13057392, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 164642288);
+  unpackTable(memory, 17399152, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 164060656);
   // ds3_b3_bn1_beta, padded
-  unpackTable(memory, 13057648, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 164642544);
+  unpackTable(memory, 17399408, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 164060912);
   // ds3_b3_conv2_w from rows [tap][ci][co]
-  unpackTable(memory, 13057904, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 165694448);
+  unpackTable(memory, 17399664, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 165096432);
   // ds3_b3_bn2_gamma, padded
-  unpackTable(memory, 13205360, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 166104048);
+  unpackTable(memory, 17547120, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 165833712);
   // ds3_b3_bn2_beta, padded
-  unpackTable(memory, 13205616, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 166104304);
+  unpackTable(memory, 17547376, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 165833968);
   // dfc_w from rows [input][unit]
-  unpackTable(memory, 13205872, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 166107632);
+  unpackTable(memory, 17547632, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 165837296);
   // dfc_b, padded
-  unpackTable(memory, 13208432, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 166110704);
+  unpackTable(memory, 17550192, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 165840368);
 }
 
 interface Kernels {
@@ -682,9 +682,9 @@ export class Net implements TrainableNet {
     this.state = floats(4315584, 1376);
     this.grads = floats(base + 0, 269722);
     this.input = floats(base + 1078896, 147968);
-    this.labels = new Uint8Array(memory, base + 166110752, 32);
-    this.predictions = new Uint8Array(memory, base + 166110784, 32);
-    this.probabilities = floats(base + 166110816, 32 * 10);
+    this.labels = new Uint8Array(memory, base + 165840416, 32);
+    this.predictions = new Uint8Array(memory, base + 165840448, 32);
+    this.probabilities = floats(base + 165840480, 32 * 10);
     this.logits = floats(base + 143949424, 382);
     this.dlogits = floats(base + 143950960, 382);
     this.stem_w = this.params.subarray(0, 432);
@@ -786,24 +786,24 @@ export class Net implements TrainableNet {
     this.s3_b3_bn2_var = this.state.subarray(1312, 1376);
     this.statistics = [
       floats(4323072, 128),
-      floats(4375040, 128),
-      floats(4427008, 128),
-      floats(4478976, 128),
-      floats(4530944, 128),
-      floats(4582912, 128),
-      floats(4634880, 128),
-      floats(4672768, 256),
-      floats(4879104, 256),
-      floats(5085440, 256),
-      floats(5291776, 256),
-      floats(5498112, 256),
-      floats(5704448, 256),
-      floats(5853952, 512),
-      floats(6676224, 512),
-      floats(7498496, 512),
-      floats(8320768, 512),
-      floats(9143040, 512),
-      floats(9965312, 512),
+      floats(4416000, 128),
+      floats(4508928, 128),
+      floats(4601856, 128),
+      floats(4694784, 128),
+      floats(4787712, 128),
+      floats(4880640, 128),
+      floats(4918528, 256),
+      floats(5288704, 256),
+      floats(5658880, 256),
+      floats(6029056, 256),
+      floats(6399232, 256),
+      floats(6769408, 256),
+      floats(6918912, 512),
+      floats(8396544, 512),
+      floats(9874176, 512),
+      floats(11351808, 512),
+      floats(12829440, 512),
+      floats(14307072, 512),
     ];
     this.setRates();
   }

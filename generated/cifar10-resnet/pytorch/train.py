@@ -44,7 +44,7 @@ SETTINGS = {
     "validation": 0,
     "pixelScale": 0.00392156862745098,
     "subtractMean": True,
-    "iterations": 1100,
+    "iterations": 1250,
     "learningRate": 5,
     "schedule": "piecewise",
     "warmup": 0,
@@ -408,7 +408,7 @@ data:
   pixels: 0-1
   mean: channel
 train:
-  iterations: 1100
+  iterations: 1250
   batch_size: 512
   learning_rate: 5
   schedule: piecewise
