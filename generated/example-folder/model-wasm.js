@@ -14,8 +14,8 @@ export { MODEL };
 /** model.wasm (fused multiply-adds) where the runtime has relaxed SIMD, else model-simd.wasm. */
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
-const SHARED_BYTES = 118944;
-const REGION_BYTES = 2150240;
+const SHARED_BYTES = 98464;
+const REGION_BYTES = 2145632;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -23,38 +23,38 @@ const MAX_PAGES = 65536;
 const PIXEL_SCALE = 1 / 255;
 /**
  * The packings' index tables (see prepare and backward in model.wat), in the shared part:
- * for each packed weight, the byte address it is read from (85968: a zero); for each
+ * for each packed weight, the byte address it is read from (65488: a zero); for each
  * gradient, the region-relative address of its packed value.
  */
 function writePackingTables(memory) {
     // conv1 weights in blocks of output channels
-    packTable(memory, 85984, { "kind": "blocks", "outputs": 8, "inputs": 1, "taps": 9, "width": 0, "widths": [8], "flip": false, "swap": false }, 72, 0, 85968);
+    packTable(memory, 65504, { "kind": "blocks", "outputs": 8, "inputs": 1, "taps": 9, "width": 0, "widths": [8], "flip": false, "swap": false }, 72, 0, 65488);
     // conv1 biases, padded
-    packTable(memory, 86272, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false }, 8, 288, 85968);
+    packTable(memory, 65792, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false }, 8, 288, 65488);
     // conv2 weights in blocks of output channels
-    packTable(memory, 86304, { "kind": "blocks", "outputs": 16, "inputs": 8, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 1152, 320, 85968);
+    packTable(memory, 65824, { "kind": "blocks", "outputs": 16, "inputs": 8, "taps": 9, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 1152, 320, 65488);
     // conv2 biases, padded
-    packTable(memory, 90912, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4928, 85968);
+    packTable(memory, 70432, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4928, 65488);
     // conv2 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 90976, { "kind": "blocks", "outputs": 16, "inputs": 8, "taps": 9, "width": 0, "widths": [8], "flip": true, "swap": true }, 1152, 320, 85968);
+    packTable(memory, 70496, { "kind": "blocks", "outputs": 16, "inputs": 8, "taps": 9, "width": 0, "widths": [8], "flip": true, "swap": true }, 1152, 320, 65488);
     // dense1 weights as rows [input][unit]
-    packTable(memory, 95584, { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 4, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 }, 1024, 4992, 85968);
+    packTable(memory, 75104, { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 4, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 }, 1024, 4992, 65488);
     // dense1 biases, padded
-    packTable(memory, 99680, { "kind": "rows", "outputs": 3, "inputs": 1, "taps": 1, "width": 4, "flip": false, "swap": false }, 4, 8064, 85968);
+    packTable(memory, 79200, { "kind": "rows", "outputs": 3, "inputs": 1, "taps": 1, "width": 4, "flip": false, "swap": false }, 4, 8064, 65488);
     // dense1 weights as rows [unit][input] (dL/dx)
-    packTable(memory, 99696, { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 256, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 }, 768, 4992, 85968);
+    packTable(memory, 79216, { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 256, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 }, 768, 4992, 65488);
     // dconv1_w from rows [tap][ci][co]
-    unpackTable(memory, 102768, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 9, "width": 8, "flip": false, "swap": false, "packedInputs": 4 }, 693648);
+    unpackTable(memory, 82288, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 9, "width": 8, "flip": false, "swap": false, "packedInputs": 4 }, 693648);
     // dconv1_b, padded
-    unpackTable(memory, 103056, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false }, 891408);
+    unpackTable(memory, 82576, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false }, 891408);
     // dconv2_w from rows [tap][ci][co]
-    unpackTable(memory, 103088, { "kind": "rows", "outputs": 16, "inputs": 8, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 8 }, 1961008);
+    unpackTable(memory, 82608, { "kind": "rows", "outputs": 16, "inputs": 8, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 8 }, 1956400);
     // dconv2_b, padded
-    unpackTable(memory, 107696, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 2129456);
+    unpackTable(memory, 87216, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 2124848);
     // ddense1_w from rows [input][unit]
-    unpackTable(memory, 107760, { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 4, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 }, 2145904);
+    unpackTable(memory, 87280, { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 4, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 }, 2141296);
     // ddense1_b, padded
-    unpackTable(memory, 110832, { "kind": "rows", "outputs": 3, "inputs": 1, "taps": 1, "width": 4, "flip": false, "swap": false }, 2150000);
+    unpackTable(memory, 90352, { "kind": "rows", "outputs": 3, "inputs": 1, "taps": 1, "width": 4, "flip": false, "swap": false }, 2145392);
 }
 /**
  * One image into batch slot `slot`: bytes × PIXEL_SCALE − mean[channel], pixel by pixel
@@ -149,9 +149,9 @@ export class Net {
         this.state = floats(32320, 0);
         this.grads = floats(base + 0, 2019);
         this.input = floats(base + 8080, 20736);
-        this.labels = new Uint8Array(memory, base + 2150016, 16);
-        this.predictions = new Uint8Array(memory, base + 2150032, 16);
-        this.probabilities = floats(base + 2150048, 16 * 3);
+        this.labels = new Uint8Array(memory, base + 2145408, 16);
+        this.predictions = new Uint8Array(memory, base + 2145424, 16);
+        this.probabilities = floats(base + 2145440, 16 * 3);
         this.logits = floats(base + 693136, 63);
         this.dlogits = floats(base + 693392, 63);
         this.conv1_w = this.params.subarray(0, 72);

@@ -60,11 +60,16 @@ function multiplies(form: WinogradForm, height: number, width: number): number {
  * The form a pass producing `height × width` outputs takes, if any: the one with the fewest
  * multiplies among those spending at most 0.6 of the direct 9 an output, so that the
  * transforms' adds are paid for (F(2×2, 3×3) on a tie: its transforms are cheaper).
- * 7×7 maps: F(4×4) 144 against 441; 3×3: 36 against 81; 5×5: neither pays.
+ * 7×7 maps: F(4×4) 144 against 441; 3×3: 36 against 81; 5×5: neither pays. F(4×4) only
+ * where both sides have 16 channels or more: its transforms cost about 2.6× F(2×2)'s an
+ * output, which narrow GEMMs do not pay back, and they round more (coefficients up to 8):
+ * through 6 → 4 channels, the analytically zero gradient of a bias before batch norm came
+ * out 1.25e-6 from TensorFlow.js's.
  */
 export function winogradForm(k: number, stride: number, height: number, width: number, cin: number, cout: number): WinogradForm | undefined {
   if (k !== 3 || stride !== 1 || cin < 4 || cout < 4) return undefined;
-  const paying = [F2, F4].filter((form) => multiplies(form, height, width) <= 0.6 * height * width * 9);
+  const forms = cin >= 16 && cout >= 16 ? [F2, F4] : [F2];
+  const paying = forms.filter((form) => multiplies(form, height, width) <= 0.6 * height * width * 9);
   return paying.sort((a, b) => multiplies(a, height, width) - multiplies(b, height, width))[0];
 }
 
