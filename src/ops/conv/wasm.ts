@@ -2,8 +2,8 @@
 // dL/dx are the same GEMM micro-kernel pass (dL/dx correlates the zero-bordered dL/dy with
 // the flipped kernels, channel roles swapped) — or, for 3×3 kernels over maps where it pays,
 // Winograd's F(2×2, 3×3) or F(4×4, 3×3) (src/ops/shared/winograd.ts); dL/dw is a GEMM over
-// positions on packed panels (or by F(2×2, 3×3), with many channels); dL/dx of a strided
-// convolution is scattered tap by tap.
+// positions on packed panels (or by the forward pass's form, with 16 channels or more a
+// side); dL/dx of a strided convolution is scattered tap by tap.
 import { bufferView, F, type Packing, type WasmBuffer, type WasmKernels, type WasmPlan } from '../../emit/wasm/plan.js';
 import type { GraphOp } from '../../lower/graph.js';
 import { columnBlocks, tile, tileLocals, TILE_ROWS } from '../shared/gemm.js';
@@ -127,7 +127,7 @@ export const wasmKernels: WasmKernels = {
     // area of the thread (the passes never run at once).
     const fastForward = winogradForm(k, layer.stride, y.height, y.width, cin, cout);
     const fastGather = dxMode !== 'none' ? winogradForm(k, layer.stride, x.height, x.width, cout, cin) : undefined;
-    const fastWeights = trains ? winogradGradForm(k, layer.stride, y.height, y.width, cin, cout) : undefined;
+    const fastWeights = trains ? winogradGradForm(fastForward, cin, cout) : undefined;
     const scratchBytes = Math.max(fastForward ? winogradScratch(fastForward, x, y).bytes : 0, fastGather ? winogradScratch(fastGather, y, x).bytes : 0, fastWeights ? winogradScratch(fastWeights, x, y).bytes : 0);
     const scratch = scratchBytes > 0 ? plan.take(scratchBytes) : 0;
     const points = (form: WinogradForm) => form.alpha * form.alpha;

@@ -241,9 +241,8 @@ export function winogradPass(form: WinogradForm, o: WinogradOptions) {
  * already by F(4×4)): 24 → 32 channels at 31×31 22.8 → 17.7 ms, 32 → 128 at 15×15 48.1 →
  * 33.6 ms; 128 → 128 at 7×7 28.4 → 20.6 ms (by F(2×2) it was 34.6).
  */
-export function winogradGradForm(k: number, stride: number, height: number, width: number, cin: number, cout: number): WinogradForm | undefined {
-  const form = winogradForm(k, stride, height, width, cin, cout);
-  return form && cin >= 16 && cout >= 16 ? form : undefined;
+export function winogradGradForm(forward: WinogradForm | undefined, cin: number, cout: number): WinogradForm | undefined {
+  return cin >= 16 && cout >= 16 ? forward : undefined;
 }
 
 export interface WinogradGradOptions {
