@@ -292,6 +292,10 @@ export class Net {
         this.kernels.seed.value = ctx.seed | 0;
         this.kernels.backward(n);
     }
+    /** Adds the gradients of the next regions − 1 regions into this one's (see ParallelNet). */
+    sumGradients(regions) {
+        this.kernels.sum_gradients(regions);
+    }
     step(learningRate, iteration) {
         // Adam's corrections for averages that started at zero.
         this.kernels.optimizer_step(learningRate, 1 / (1 - 0.9 ** iteration), 1 / (1 - 0.999 ** iteration));

@@ -84,6 +84,7 @@ interface Kernels {
   backward(n: number): void;
   prepare(training: number): void;
   optimizer_step(learningRate: number, c1: number, c2: number): void;
+  sum_gradients(regions: number): void;
 }
 
 /** What several Nets share: the memory (see Net.allocate). */
@@ -308,6 +309,11 @@ export class Net implements TrainableNet {
     this.kernels.step.value = ctx.step;
     this.kernels.seed.value = ctx.seed | 0;
     this.kernels.backward(n);
+  }
+
+  /** Adds the gradients of the next regions − 1 regions into this one's (see ParallelNet). */
+  sumGradients(regions: number): void {
+    this.kernels.sum_gradients(regions);
   }
 
   step(learningRate: number, iteration: number): void {

@@ -1013,4 +1013,23 @@
       (v128.store offset=0 (local.get $i) (f32x4.sub (f32x4.sub (local.get $w) (f32x4.mul (local.get $rate) (local.get $m))) (f32x4.mul (local.get $d) (local.get $w))))
       (br_if $vectors (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (i32.const 80176))))
   )
+
+  ;; The gradients of regions 1 … $regions − 1 (the next ones in memory) added into this
+  ;; region's, region by region: the sums' order is fixed, so a run is reproducible.
+  (func (export "sum_gradients") (param $regions i32)
+    (local $r i32) (local $to i32) (local $from i32) (local $i i32)
+    (local.set $to (i32.add (global.get $base) (i32.const 0)))
+    (local.set $from (local.get $to))
+    (local.set $r (i32.const 1))
+    (block $done
+      (loop $regions
+        (br_if $done (i32.ge_u (local.get $r) (local.get $regions)))
+        (local.set $from (i32.add (local.get $from) (i32.const 1925216)))
+        (local.set $i (i32.const 0))
+        (loop $vectors
+          (v128.store (i32.add (local.get $to) (local.get $i)) (f32x4.add (v128.load (i32.add (local.get $to) (local.get $i))) (v128.load (i32.add (local.get $from) (local.get $i)))))
+          (br_if $vectors (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (i32.const 80176))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $regions)))
+  )
 )

@@ -92,6 +92,11 @@ export interface TrainableNet extends Trainable {
    */
   loss(n: number, total?: number): number;
   backward(n: number, ctx: StepContext): void;
+  /**
+   * Where a backend has it (WebAssembly): adds the gradients of the regions after this one,
+   * up to `regions` in all, into this one's, region by region.
+   */
+  sumGradients?(regions: number): void;
 }
 
 export interface LayerSummary {

@@ -11,7 +11,7 @@
 // sets the number of regions, for any). Workers wait on Atomics, not messages: a handoff
 // costs microseconds.
 import { Worker } from 'node:worker_threads';
-import { COMMAND, CONTROL_SLOTS, runRegions, SLOT } from './worker-protocol.js';
+import { COMMAND, CONTROL_SLOTS, runRegions, SLOT, SPIN_MS } from './worker-protocol.js';
 /** No share of one batch takes this long; a worker silent for longer is gone. */
 const STALL_MS = 10 * 60 * 1000;
 /**
@@ -179,6 +179,9 @@ class ParallelNet {
         let lossSum = runRegions(this.own, this.shares, command, n, step, seed);
         this.parts.forEach((part, k) => {
             const deadline = Date.now() + STALL_MS;
+            const until = performance.now() + SPIN_MS;
+            while (Atomics.load(part.control, SLOT.done) !== sequence && performance.now() < until)
+                ;
             while (Atomics.load(part.control, SLOT.done) !== sequence) {
                 Atomics.wait(part.control, SLOT.done, sequence - 1, 1000);
                 if (part.failure[0] !== 0)
@@ -191,21 +194,30 @@ class ParallelNet {
         });
         if (spread)
             this.moveInputs(n, even, placed);
-        // Outputs gathered, gradients summed into region 0's in a fixed order: region by region.
-        const grads = this.main.grads;
+        // Outputs gathered, gradients summed into region 0's in a fixed order: region by region
+        // (the regions that had samples come first).
+        let used = 0;
         this.nets.forEach((net, r) => {
             const { start, count } = shareOf(r);
             if (count === 0)
                 return;
+            used = r + 1;
             this.predictions.set(net.predictions.subarray(0, count), start);
             this.probabilities.set(net.probabilities.subarray(0, count * this.model.classes), start * this.model.classes);
-            if (command === COMMAND.train && r > 0) {
-                const other = net.grads;
-                for (let i = 0; i < grads.length; i++)
-                    grads[i] = grads[i] + other[i];
-            }
         });
+        if (command === COMMAND.train)
+            this.sumGradients(used);
         return lossSum / n;
+    }
+    sumGradients(regions) {
+        if (this.main.sumGradients)
+            return this.main.sumGradients(regions);
+        const grads = this.main.grads;
+        for (let r = 1; r < regions; r++) {
+            const other = this.nets[r].grads;
+            for (let i = 0; i < grads.length; i++)
+                grads[i] = grads[i] + other[i];
+        }
     }
     computeGradients(n, step, seed = 0) {
         return this.run(COMMAND.train, n, step, seed);

@@ -4,6 +4,8 @@ export const COMMAND = { train: 1, evaluate: 2, exit: 3 };
 /** Slots of the Int32 control block. */
 export const SLOT = { posted: 0, command: 1, total: 2, done: 3, step: 4, seed: 5 };
 export const CONTROL_SLOTS = 6;
+/** How long a thread waiting for the other side polls before it sleeps (ms). */
+export const SPIN_MS = 2;
 /**
  * One thread's part of a command: its regions' forward passes (and backward, to train),
  * each on its share from `shares`. Returns the sum of their losses (mean times samples).

@@ -11,6 +11,9 @@ export const COMMAND = { train: 1, evaluate: 2, exit: 3 } as const;
 export const SLOT = { posted: 0, command: 1, total: 2, done: 3, step: 4, seed: 5 } as const;
 export const CONTROL_SLOTS = 6;
 
+/** How long a thread waiting for the other side polls before it sleeps (ms). */
+export const SPIN_MS = 2;
+
 export interface WorkerData {
   /** The generated model module the worker imports its Net from. */
   readonly modelUrl: string;

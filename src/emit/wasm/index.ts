@@ -71,6 +71,7 @@ export function emitWasm(graph: Graph, source: SourceInfo): WasmFiles {
     decays: plan.decays,
     grads: plan.grads,
     paramBytes,
+    regionBytes: plan.regionBytes,
     prepared,
   });
   const header = template('header')(source).replace(/^\/\/ ?/gm, ';; ');
