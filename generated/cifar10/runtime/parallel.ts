@@ -12,7 +12,7 @@
 // costs microseconds.
 import { Worker } from 'node:worker_threads';
 import type { Augmentation, FloatArray, ModelInfo, NetClass, Trainable, TrainableNet } from './net.js';
-import { COMMAND, CONTROL_SLOTS, runRegions, SLOT, SPIN_MS, type WorkerData } from './worker-protocol.js';
+import { COMMAND, CONTROL_SLOTS, runRegions, SLOT, spinWhile, type WorkerData } from './worker-protocol.js';
 
 /** No share of one batch takes this long; a worker silent for longer is gone. */
 const STALL_MS = 10 * 60 * 1000;
@@ -191,8 +191,7 @@ class ParallelNet implements Trainable {
     let lossSum = runRegions(this.own, this.shares, command, n, step, seed);
     this.parts.forEach((part, k) => {
       const deadline = Date.now() + STALL_MS;
-      const until = performance.now() + SPIN_MS;
-      while (Atomics.load(part.control, SLOT.done) !== sequence && performance.now() < until);
+      spinWhile(part.control, SLOT.done, sequence - 1);
       while (Atomics.load(part.control, SLOT.done) !== sequence) {
         Atomics.wait(part.control, SLOT.done, sequence - 1, 1000);
         if (part.failure[0] !== 0) throw new Error(`a training thread failed: ${new TextDecoder().decode(part.failure.subarray(1, part.failure.indexOf(0, 1)))}`);

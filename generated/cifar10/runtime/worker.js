@@ -4,7 +4,7 @@
 //
 // A training thread: works through its regions of each batch (see parallel.ts), on command.
 import { parentPort, workerData } from 'node:worker_threads';
-import { COMMAND, runRegions, SLOT, SPIN_MS } from './worker-protocol.js';
+import { COMMAND, runRegions, SLOT, spinWhile } from './worker-protocol.js';
 const data = workerData;
 const { Net } = (await import(data.modelUrl));
 const nets = data.regions.map((r) => ({ r, net: new Net(data.shared, r) }));
@@ -13,11 +13,7 @@ parentPort?.postMessage('ready');
 let seen = 0;
 try {
     for (;;) {
-        // Spin a little before sleeping: the next batch usually comes within a millisecond or
-        // two, and waking a sleeping thread can cost a large part of that on a virtual machine.
-        const until = performance.now() + SPIN_MS;
-        while (Atomics.load(control, SLOT.posted) === seen && performance.now() < until)
-            ;
+        spinWhile(control, SLOT.posted, seen);
         Atomics.wait(control, SLOT.posted, seen);
         seen = Atomics.load(control, SLOT.posted);
         const command = Atomics.load(control, SLOT.command);

@@ -5,7 +5,7 @@
 // A training thread: works through its regions of each batch (see parallel.ts), on command.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { NetClass } from './net.js';
-import { COMMAND, runRegions, SLOT, SPIN_MS, type WorkerData } from './worker-protocol.js';
+import { COMMAND, runRegions, SLOT, spinWhile, type WorkerData } from './worker-protocol.js';
 
 const data = workerData as WorkerData;
 const { Net } = (await import(data.modelUrl)) as { Net: NetClass };
@@ -16,10 +16,7 @@ parentPort?.postMessage('ready');
 let seen = 0;
 try {
   for (; ;) {
-    // Spin a little before sleeping: the next batch usually comes within a millisecond or
-    // two, and waking a sleeping thread can cost a large part of that on a virtual machine.
-    const until = performance.now() + SPIN_MS;
-    while (Atomics.load(control, SLOT.posted) === seen && performance.now() < until);
+    spinWhile(control, SLOT.posted, seen);
     Atomics.wait(control, SLOT.posted, seen);
     seen = Atomics.load(control, SLOT.posted);
     const command = Atomics.load(control, SLOT.command);

@@ -11,7 +11,7 @@
 // sets the number of regions, for any). Workers wait on Atomics, not messages: a handoff
 // costs microseconds.
 import { Worker } from 'node:worker_threads';
-import { COMMAND, CONTROL_SLOTS, runRegions, SLOT, SPIN_MS } from './worker-protocol.js';
+import { COMMAND, CONTROL_SLOTS, runRegions, SLOT, spinWhile } from './worker-protocol.js';
 /** No share of one batch takes this long; a worker silent for longer is gone. */
 const STALL_MS = 10 * 60 * 1000;
 /**
@@ -179,9 +179,7 @@ class ParallelNet {
         let lossSum = runRegions(this.own, this.shares, command, n, step, seed);
         this.parts.forEach((part, k) => {
             const deadline = Date.now() + STALL_MS;
-            const until = performance.now() + SPIN_MS;
-            while (Atomics.load(part.control, SLOT.done) !== sequence && performance.now() < until)
-                ;
+            spinWhile(part.control, SLOT.done, sequence - 1);
             while (Atomics.load(part.control, SLOT.done) !== sequence) {
                 Atomics.wait(part.control, SLOT.done, sequence - 1, 1000);
                 if (part.failure[0] !== 0)

@@ -4,8 +4,16 @@ export const COMMAND = { train: 1, evaluate: 2, exit: 3 };
 /** Slots of the Int32 control block. */
 export const SLOT = { posted: 0, command: 1, total: 2, done: 3, step: 4, seed: 5 };
 export const CONTROL_SLOTS = 6;
-/** How long a thread waiting for the other side polls before it sleeps (ms). */
-export const SPIN_MS = 2;
+/**
+ * Polls while control[slot] still holds `value`, for at most 2 ms, before the caller sleeps
+ * on Atomics.wait: the next batch (or a worker's answer) usually comes within a millisecond
+ * or two, and waking a sleeping thread can cost a good part of that on a virtual machine.
+ */
+export function spinWhile(control, slot, value) {
+    const until = performance.now() + 2;
+    while (Atomics.load(control, slot) === value && performance.now() < until)
+        ;
+}
 /**
  * One thread's part of a command: its regions' forward passes (and backward, to train),
  * each on its share from `shares`. Returns the sum of their losses (mean times samples).

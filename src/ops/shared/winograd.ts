@@ -17,7 +17,7 @@ import { F, type WasmBuffer } from '../../emit/wasm/plan.js';
 import { columnBlocks, tile, TILE_ROWS } from './gemm.js';
 import { F2, F4, sandwich, transpose, winogradLocals, type WinogradForm } from './winograd-transforms.js';
 
-export { F2, F4, winogradLocals, type WinogradForm };
+export { winogradLocals, type WinogradForm };
 
 /** Bytes of V and M a chunk of samples may fill: a few of the planes stay in a core's L2. */
 const SCRATCH_BYTES = 1024 * 1024;
