@@ -99,6 +99,15 @@ describe('the WebAssembly backend matches the TypeScript backend', () => {
     expect(wat).not.toMatch(/func \$c4_winograd_forward/);
   });
 
+  it("takes Winograd's F(4×4, 5×5) for 5×5 stride-1 passes with 16 channels or more a side, and the direct form for 3 input channels", async () => {
+    const net = OP_NET_CASES.find(([label]) => label.includes('F(4×4, 5×5)'))![1];
+    const { trainer } = await backends(net.text);
+    const wat = readFileSync(join(trainer.dir, 'model.wat'), 'utf8');
+    // Forward: c2, c3, c4 (c1 reads 3 channels); dL/dx: c2, c3, c4 (c1 has none); dL/dw: c2, c3, c4.
+    for (const pass of ['forward', 'dL\\/dx', 'dL\\/dw']) expect(wat.match(new RegExp(`;; ${pass} by Winograd's F\\(4×4, 5×5\\)`, 'g'))).toHaveLength(3);
+    expect(wat).not.toMatch(/func \$c1_winograd_forward/);
+  });
+
   // prepare() skips the packing while the weights and running statistics are those it packed
   // last: a change to either, however made, must still reach the next pass.
   it.each(['batchnorm: conv without bias', 'conv: Winograd'])('packs the weights again after any change to the parameters or running statistics, and only then (%s)', async (label) => {

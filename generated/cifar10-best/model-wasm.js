@@ -14,8 +14,8 @@ export { MODEL };
 /** model.wasm (fused multiply-adds) where the runtime has relaxed SIMD, else model-simd.wasm. */
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 /** Byte offsets: the shared part once, then one region a Net (32 samples). */
-const SHARED_BYTES = 5803424;
-const REGION_BYTES = 22471968;
+const SHARED_BYTES = 7376288;
+const REGION_BYTES = 25003296;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -23,58 +23,58 @@ const MAX_PAGES = 65536;
 const PIXEL_SCALE = 1 / 255;
 /**
  * The packings' index tables (see prepare and backward in model.wat), in the shared part:
- * for each packed weight, the byte address it is read from (3484016: a zero); for each
+ * for each packed weight, the byte address it is read from (5056880: a zero); for each
  * gradient, the region-relative address of its packed value.
  */
 function writePackingTables(memory) {
     // conv1 weights in blocks of output channels
-    packTable(memory, 3484032, { "kind": "blocks", "outputs": 32, "inputs": 3, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 2400, 0, 3484016);
+    packTable(memory, 5056896, { "kind": "blocks", "outputs": 32, "inputs": 3, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 2400, 0, 5056880);
     // conv1 biases, padded
-    packTable(memory, 3493632, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 9600, 3484016);
+    packTable(memory, 5066496, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 9600, 5056880);
     // conv2 weights in blocks of output channels
-    packTable(memory, 3493760, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 25600, 9728, 3484016);
+    packTable(memory, 5066624, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 25600, 9728, 5056880);
     // conv2 biases, padded
-    packTable(memory, 3596160, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 112128, 3484016);
+    packTable(memory, 5169024, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 112128, 5056880);
     // conv2 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 3596288, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 25600, 9728, 3484016);
+    packTable(memory, 5169152, { "kind": "blocks", "outputs": 32, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 25600, 9728, 5056880);
     // conv3 weights in blocks of output channels
-    packTable(memory, 3698688, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 51200, 112256, 3484016);
+    packTable(memory, 5271552, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 51200, 112256, 5056880);
     // conv3 biases, padded
-    packTable(memory, 3903488, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 317056, 3484016);
+    packTable(memory, 5476352, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 317056, 5056880);
     // conv3 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 3903744, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 51200, 112256, 3484016);
-    // fc1 weights as rows [input][unit]
-    packTable(memory, 4108544, { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 64, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 }, 65536, 317312, 3484016);
+    packTable(memory, 5476608, { "kind": "blocks", "outputs": 64, "inputs": 32, "taps": 25, "width": 0, "widths": [8, 8, 8, 8], "flip": true, "swap": true }, 51200, 112256, 5056880);
+    // fc1 weights in blocks of units
+    packTable(memory, 5681408, { "kind": "blocks", "outputs": 64, "inputs": 64, "taps": 16, "width": 0, "widths": [8, 8, 8, 8, 8, 8, 8, 8], "flip": false, "swap": false }, 65536, 317312, 5056880);
     // fc1 biases, padded
-    packTable(memory, 4370688, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 579456, 3484016);
+    packTable(memory, 5943552, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 579456, 5056880);
     // fc1 weights as rows [unit][input] (dL/dx)
-    packTable(memory, 4370944, { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 1024, "flip": false, "swap": true, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 }, 65536, 317312, 3484016);
-    // fc2 weights as rows [input][unit]
-    packTable(memory, 4633088, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 768, 579712, 3484016);
+    packTable(memory, 5943808, { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 1024, "flip": false, "swap": true, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 }, 65536, 317312, 5056880);
+    // fc2 weights in blocks of units
+    packTable(memory, 6205952, { "kind": "blocks", "outputs": 10, "inputs": 64, "taps": 1, "width": 0, "widths": [8, 4], "flip": false, "swap": false }, 768, 579712, 5056880);
     // fc2 biases, padded
-    packTable(memory, 4636160, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 582272, 3484016);
+    packTable(memory, 6209024, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 582272, 5056880);
     // fc2 weights as rows [unit][input] (dL/dx)
-    packTable(memory, 4636208, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 64, "flip": false, "swap": true, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 640, 579712, 3484016);
+    packTable(memory, 6209072, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 64, "flip": false, "swap": true, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 640, 579712, 5056880);
     // dconv1_w from rows [tap][ci][co]
-    unpackTable(memory, 4638768, { "kind": "rows", "outputs": 32, "inputs": 3, "taps": 25, "width": 32, "flip": false, "swap": false, "packedInputs": 4 }, 20008624);
+    unpackTable(memory, 6211632, { "kind": "rows", "outputs": 32, "inputs": 3, "taps": 25, "width": 32, "flip": false, "swap": false, "packedInputs": 4 }, 20008624);
     // dconv1_b, padded
-    unpackTable(memory, 4648368, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 20168880);
+    unpackTable(memory, 6221232, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 20168880);
     // dconv2_w from rows [tap][ci][co]
-    unpackTable(memory, 4648496, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 25, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 21217584);
+    unpackTable(memory, 6221360, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 25, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 22266160);
     // dconv2_b, padded
-    unpackTable(memory, 4750896, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 21467440);
+    unpackTable(memory, 6323760, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 22630704);
     // dconv3_w from rows [tap][ci][co]
-    unpackTable(memory, 4751024, { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 25, "width": 64, "flip": false, "swap": false, "packedInputs": 32 }, 21729712);
+    unpackTable(memory, 6323888, { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 25, "width": 64, "flip": false, "swap": false, "packedInputs": 32 }, 23876016);
     // dconv3_b, padded
-    unpackTable(memory, 4955824, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 22073776);
+    unpackTable(memory, 6528688, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 24605104);
     // dfc1_w from rows [input][unit]
-    unpackTable(memory, 4956080, { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 64, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 }, 22205104);
+    unpackTable(memory, 6528944, { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 64, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 }, 24736432);
     // dfc1_b, padded
-    unpackTable(memory, 5218224, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 22467248);
+    unpackTable(memory, 6791088, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 24998576);
     // dfc2_w from rows [input][unit]
-    unpackTable(memory, 5218480, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 22467504);
+    unpackTable(memory, 6791344, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 24998832);
     // dfc2_b, padded
-    unpackTable(memory, 5221040, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 22470576);
+    unpackTable(memory, 6793904, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 25001904);
 }
 /**
  * One image into batch slot `slot`: bytes × PIXEL_SCALE − mean[channel], pixel by pixel
@@ -177,9 +177,9 @@ export class Net {
         this.state = floats(2329280, 0);
         this.grads = floats(base + 0, 145578);
         this.input = floats(base + 582320, 165888);
-        this.labels = new Uint8Array(memory, base + 22470624, 32);
-        this.predictions = new Uint8Array(memory, base + 22470656, 32);
-        this.probabilities = floats(base + 22470688, 32 * 10);
+        this.labels = new Uint8Array(memory, base + 25001952, 32);
+        this.predictions = new Uint8Array(memory, base + 25001984, 32);
+        this.probabilities = floats(base + 25002016, 32 * 10);
         this.logits = floats(base + 20005552, 382);
         this.dlogits = floats(base + 20007088, 382);
         this.conv1_w = this.params.subarray(0, 2400);

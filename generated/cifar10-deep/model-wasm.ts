@@ -20,8 +20,8 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
-const SHARED_BYTES = 2256288;
-const REGION_BYTES = 6116928;
+const SHARED_BYTES = 2518432;
+const REGION_BYTES = 8017472;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -30,48 +30,48 @@ const PIXEL_SCALE = 1;
 
 /**
  * The packings' index tables (see prepare and backward in model.wat), in the shared part:
- * for each packed weight, the byte address it is read from (1348208: a zero); for each
+ * for each packed weight, the byte address it is read from (1610352: a zero); for each
  * gradient, the region-relative address of its packed value.
  */
 function writePackingTables(memory: ArrayBufferLike): void {
   // conv1 weights in blocks of output channels
-  packTable(memory, 1348224, { "kind": "blocks", "outputs": 16, "inputs": 3, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 1200, 0, 1348208);
+  packTable(memory, 1610368, { "kind": "blocks", "outputs": 16, "inputs": 3, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 1200, 0, 1610352);
   // conv1 biases, padded
-  packTable(memory, 1353024, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4800, 1348208);
+  packTable(memory, 1615168, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4800, 1610352);
   // conv2 weights in blocks of output channels
-  packTable(memory, 1353088, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 6400, 4864, 1348208);
+  packTable(memory, 1615232, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 6400, 4864, 1610352);
   // conv2 biases, padded
-  packTable(memory, 1378688, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 30464, 1348208);
+  packTable(memory, 1640832, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 30464, 1610352);
   // conv2 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 1378752, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 6400, 4864, 1348208);
+  packTable(memory, 1640896, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 6400, 4864, 1610352);
   // conv3 weights in blocks of output channels
-  packTable(memory, 1404352, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 6400, 30528, 1348208);
+  packTable(memory, 1666496, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 6400, 30528, 1610352);
   // conv3 biases, padded
-  packTable(memory, 1429952, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 56128, 1348208);
+  packTable(memory, 1692096, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 56128, 1610352);
   // conv3 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 1430016, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 6400, 30528, 1348208);
-  // fc weights as rows [input][unit]
-  packTable(memory, 1455616, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 49152, 56192, 1348208);
+  packTable(memory, 1692160, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 6400, 30528, 1610352);
+  // fc weights in blocks of units
+  packTable(memory, 1717760, { "kind": "blocks", "outputs": 10, "inputs": 16, "taps": 256, "width": 0, "widths": [8, 4], "flip": false, "swap": false }, 49152, 56192, 1610352);
   // fc biases, padded
-  packTable(memory, 1652224, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 220032, 1348208);
+  packTable(memory, 1914368, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 220032, 1610352);
   // fc weights as rows [unit][input] (dL/dx)
-  packTable(memory, 1652272, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 4096, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 40960, 56192, 1348208);
+  packTable(memory, 1914416, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 4096, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 40960, 56192, 1610352);
   // dconv1_w from rows [tap][ci][co]
-  unpackTable(memory, 1816112, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 5108144);
+  unpackTable(memory, 2078256, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 5108144);
   // dconv1_b, padded
-  unpackTable(memory, 1820912, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5278384);
+  unpackTable(memory, 2083056, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5278384);
   // dconv2_w from rows [tap][ci][co]
-  unpackTable(memory, 1820976, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 5540592);
+  unpackTable(memory, 2083120, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 6589168);
   // dconv2_b, padded
-  unpackTable(memory, 1846576, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5730032);
+  unpackTable(memory, 2108720, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 6680304);
   // dconv3_w from rows [tap][ci][co]
-  unpackTable(memory, 1846640, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 5730096);
+  unpackTable(memory, 2108784, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 7728944);
   // dconv3_b, padded
-  unpackTable(memory, 1872240, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5919536);
+  unpackTable(memory, 2134384, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 7820080);
   // dfc_w from rows [input][unit]
-  unpackTable(memory, 1872304, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 5919600);
+  unpackTable(memory, 2134448, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 7820144);
   // dfc_b, padded
-  unpackTable(memory, 2036144, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 6116208);
+  unpackTable(memory, 2298288, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 8016752);
 }
 
 interface Kernels {
@@ -193,9 +193,9 @@ export class Net implements TrainableNet {
     this.state = floats(880320, 0);
     this.grads = floats(base + 0, 55018);
     this.input = floats(base + 220080, 82944);
-    this.labels = new Uint8Array(memory, base + 6116256, 16);
-    this.predictions = new Uint8Array(memory, base + 6116272, 16);
-    this.probabilities = floats(base + 6116288, 16 * 10);
+    this.labels = new Uint8Array(memory, base + 8016800, 16);
+    this.predictions = new Uint8Array(memory, base + 8016816, 16);
+    this.probabilities = floats(base + 8016832, 16 * 10);
     this.logits = floats(base + 5106608, 190);
     this.dlogits = floats(base + 5107376, 190);
     this.conv1_w = this.params.subarray(0, 1200);

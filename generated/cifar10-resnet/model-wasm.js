@@ -88,8 +88,8 @@ function writePackingTables(memory) {
     packTable(memory, 31639312, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 7964160, 27697024);
     // s3_res_bn β, padded
     packTable(memory, 31639824, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 128, 1984384, 27697024);
-    // fc weights as rows [input][unit]
-    packTable(memory, 31640336, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 1536, 1984896, 27697024);
+    // fc weights in blocks of units
+    packTable(memory, 31640336, { "kind": "blocks", "outputs": 10, "inputs": 128, "taps": 1, "width": 0, "widths": [8, 4], "flip": false, "swap": false }, 1536, 1984896, 27697024);
     // fc weights as rows [unit][input] (dL/dx)
     packTable(memory, 31646480, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 128, "flip": false, "swap": true, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 1280, 1984896, 27697024);
     // ds1_conv_w from rows [tap][ci][co]

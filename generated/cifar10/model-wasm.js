@@ -14,8 +14,8 @@ export { MODEL };
 /** model.wasm (fused multiply-adds) where the runtime has relaxed SIMD, else model-simd.wasm. */
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
-const SHARED_BYTES = 1999776;
-const REGION_BYTES = 5082560;
+const SHARED_BYTES = 2130848;
+const REGION_BYTES = 6032832;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -23,38 +23,38 @@ const MAX_PAGES = 65536;
 const PIXEL_SCALE = 1;
 /**
  * The packings' index tables (see prepare and backward in model.wat), in the shared part:
- * for each packed weight, the byte address it is read from (1194288: a zero); for each
+ * for each packed weight, the byte address it is read from (1325360: a zero); for each
  * gradient, the region-relative address of its packed value.
  */
 function writePackingTables(memory) {
     // conv1 weights in blocks of output channels
-    packTable(memory, 1194304, { "kind": "blocks", "outputs": 16, "inputs": 3, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 1200, 0, 1194288);
+    packTable(memory, 1325376, { "kind": "blocks", "outputs": 16, "inputs": 3, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 1200, 0, 1325360);
     // conv1 biases, padded
-    packTable(memory, 1199104, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4800, 1194288);
+    packTable(memory, 1330176, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4800, 1325360);
     // conv2 weights in blocks of output channels
-    packTable(memory, 1199168, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 6400, 4864, 1194288);
+    packTable(memory, 1330240, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 6400, 4864, 1325360);
     // conv2 biases, padded
-    packTable(memory, 1224768, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 30464, 1194288);
+    packTable(memory, 1355840, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 30464, 1325360);
     // conv2 weights flipped, in blocks of input channels (dL/dx)
-    packTable(memory, 1224832, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 6400, 4864, 1194288);
-    // fc weights as rows [input][unit]
-    packTable(memory, 1250432, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 49152, 30528, 1194288);
+    packTable(memory, 1355904, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 6400, 4864, 1325360);
+    // fc weights in blocks of units
+    packTable(memory, 1381504, { "kind": "blocks", "outputs": 10, "inputs": 16, "taps": 256, "width": 0, "widths": [8, 4], "flip": false, "swap": false }, 49152, 30528, 1325360);
     // fc biases, padded
-    packTable(memory, 1447040, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 194368, 1194288);
+    packTable(memory, 1578112, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 194368, 1325360);
     // fc weights as rows [unit][input] (dL/dx)
-    packTable(memory, 1447088, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 4096, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 40960, 30528, 1194288);
+    packTable(memory, 1578160, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 4096, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 40960, 30528, 1325360);
     // dconv1_w from rows [tap][ci][co]
-    unpackTable(memory, 1610928, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 4263280);
+    unpackTable(memory, 1742000, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 4263280);
     // dconv1_b, padded
-    unpackTable(memory, 1615728, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 4433520);
+    unpackTable(memory, 1746800, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 4433520);
     // dconv2_w from rows [tap][ci][co]
-    unpackTable(memory, 1615792, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 4695728);
+    unpackTable(memory, 1746864, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 5744304);
     // dconv2_b, padded
-    unpackTable(memory, 1641392, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 4885168);
+    unpackTable(memory, 1772464, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5835440);
     // dfc_w from rows [input][unit]
-    unpackTable(memory, 1641456, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 4885232);
+    unpackTable(memory, 1772528, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 5835504);
     // dfc_b, padded
-    unpackTable(memory, 1805296, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 5081840);
+    unpackTable(memory, 1936368, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 6032112);
 }
 /**
  * One image into batch slot `slot`: bytes × PIXEL_SCALE − mean[channel], pixel by pixel
@@ -149,9 +149,9 @@ export class Net {
         this.state = floats(777664, 0);
         this.grads = floats(base + 0, 48602);
         this.input = floats(base + 194416, 82944);
-        this.labels = new Uint8Array(memory, base + 5081888, 16);
-        this.predictions = new Uint8Array(memory, base + 5081904, 16);
-        this.probabilities = floats(base + 5081920, 16 * 10);
+        this.labels = new Uint8Array(memory, base + 6032160, 16);
+        this.predictions = new Uint8Array(memory, base + 6032176, 16);
+        this.probabilities = floats(base + 6032192, 16 * 10);
         this.logits = floats(base + 4261744, 190);
         this.dlogits = floats(base + 4262512, 190);
         this.conv1_w = this.params.subarray(0, 1200);

@@ -44,8 +44,8 @@ function writePackingTables(memory: ArrayBufferLike): void {
   packTable(memory, 70432, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4928, 65488);
   // conv2 weights flipped, in blocks of input channels (dL/dx)
   packTable(memory, 70496, { "kind": "blocks", "outputs": 16, "inputs": 8, "taps": 9, "width": 0, "widths": [8], "flip": true, "swap": true }, 1152, 320, 65488);
-  // dense1 weights as rows [input][unit]
-  packTable(memory, 75104, { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 4, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 }, 1024, 4992, 65488);
+  // dense1 weights in blocks of units
+  packTable(memory, 75104, { "kind": "blocks", "outputs": 3, "inputs": 16, "taps": 16, "width": 0, "widths": [4], "flip": false, "swap": false }, 1024, 4992, 65488);
   // dense1 biases, padded
   packTable(memory, 79200, { "kind": "rows", "outputs": 3, "inputs": 1, "taps": 1, "width": 4, "flip": false, "swap": false }, 4, 8064, 65488);
   // dense1 weights as rows [unit][input] (dL/dx)

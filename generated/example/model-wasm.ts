@@ -44,14 +44,14 @@ function writePackingTables(memory: ArrayBufferLike): void {
   packTable(memory, 485696, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 4928, 480752);
   // conv2 weights in blocks of input channels (dL/dx)
   packTable(memory, 485760, { "kind": "blocks", "outputs": 16, "inputs": 8, "taps": 9, "width": 0, "widths": [8], "flip": false, "swap": true }, 1152, 320, 480752);
-  // hidden weights as rows [input][unit]
-  packTable(memory, 490368, { "kind": "rows", "outputs": 32, "inputs": 576, "taps": 1, "width": 32, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 36, "cp": 16 }, "packedInputs": 576 }, 18432, 4992, 480752);
+  // hidden weights in blocks of units
+  packTable(memory, 490368, { "kind": "blocks", "outputs": 32, "inputs": 16, "taps": 36, "width": 0, "widths": [8, 8, 8, 8], "flip": false, "swap": false }, 18432, 4992, 480752);
   // hidden biases, padded
   packTable(memory, 564096, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 32, 78720, 480752);
   // hidden weights as rows [unit][input] (dL/dx)
   packTable(memory, 564224, { "kind": "rows", "outputs": 32, "inputs": 576, "taps": 1, "width": 576, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 36, "cp": 16 }, "packedInputs": 576 }, 18432, 4992, 480752);
-  // logits weights as rows [input][unit]
-  packTable(memory, 637952, { "kind": "rows", "outputs": 10, "inputs": 32, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 32, "pixels": 1, "cp": 32 }, "packedInputs": 32 }, 384, 78848, 480752);
+  // logits weights in blocks of units
+  packTable(memory, 637952, { "kind": "blocks", "outputs": 10, "inputs": 32, "taps": 1, "width": 0, "widths": [8, 4], "flip": false, "swap": false }, 384, 78848, 480752);
   // logits biases, padded
   packTable(memory, 639488, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 80128, 480752);
   // logits weights as rows [unit][input] (dL/dx)

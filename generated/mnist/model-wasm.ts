@@ -20,8 +20,8 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
-const SHARED_BYTES = 596384;
-const REGION_BYTES = 3959104;
+const SHARED_BYTES = 727456;
+const REGION_BYTES = 4916416;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -30,38 +30,38 @@ const PIXEL_SCALE = 1 / 255;
 
 /**
  * The packings' index tables (see prepare and backward in model.wat), in the shared part:
- * for each packed weight, the byte address it is read from (356912: a zero); for each
+ * for each packed weight, the byte address it is read from (487984: a zero); for each
  * gradient, the region-relative address of its packed value.
  */
 function writePackingTables(memory: ArrayBufferLike): void {
   // conv1 weights in blocks of output channels
-  packTable(memory, 356928, { "kind": "blocks", "outputs": 16, "inputs": 1, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 400, 0, 356912);
+  packTable(memory, 488000, { "kind": "blocks", "outputs": 16, "inputs": 1, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 400, 0, 487984);
   // conv1 biases, padded
-  packTable(memory, 358528, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 1600, 356912);
+  packTable(memory, 489600, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 1600, 487984);
   // conv2 weights in blocks of output channels
-  packTable(memory, 358592, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 6400, 1664, 356912);
+  packTable(memory, 489664, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": false, "swap": false }, 6400, 1664, 487984);
   // conv2 biases, padded
-  packTable(memory, 384192, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 27264, 356912);
+  packTable(memory, 515264, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 16, 27264, 487984);
   // conv2 weights flipped, in blocks of input channels (dL/dx)
-  packTable(memory, 384256, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 6400, 1664, 356912);
-  // fc weights as rows [input][unit]
-  packTable(memory, 409856, { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 }, 9408, 27328, 356912);
+  packTable(memory, 515328, { "kind": "blocks", "outputs": 16, "inputs": 16, "taps": 25, "width": 0, "widths": [8, 8], "flip": true, "swap": true }, 6400, 1664, 487984);
+  // fc weights in blocks of units
+  packTable(memory, 540928, { "kind": "blocks", "outputs": 10, "inputs": 16, "taps": 49, "width": 0, "widths": [8, 4], "flip": false, "swap": false }, 9408, 27328, 487984);
   // fc biases, padded
-  packTable(memory, 447488, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 58688, 356912);
+  packTable(memory, 578560, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 58688, 487984);
   // fc weights as rows [unit][input] (dL/dx)
-  packTable(memory, 447536, { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 784, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 }, 7840, 27328, 356912);
+  packTable(memory, 578608, { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 784, "flip": false, "swap": true, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 }, 7840, 27328, 487984);
   // dconv1_w from rows [tap][ci][co]
-  unpackTable(memory, 478896, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 3355504);
+  unpackTable(memory, 609968, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 3355504);
   // dconv1_b, padded
-  unpackTable(memory, 480496, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 3487344);
+  unpackTable(memory, 611568, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 3487344);
   // dconv2_w from rows [tap][ci][co]
-  unpackTable(memory, 480560, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 3688112);
+  unpackTable(memory, 611632, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 4736688);
   // dconv2_b, padded
-  unpackTable(memory, 506160, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 3870512);
+  unpackTable(memory, 637232, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 4827824);
   // dfc_w from rows [input][unit]
-  unpackTable(memory, 506224, { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 }, 3920752);
+  unpackTable(memory, 637296, { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 }, 4878064);
   // dfc_b, padded
-  unpackTable(memory, 537584, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 3958384);
+  unpackTable(memory, 668656, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 4915696);
 }
 
 interface Kernels {
@@ -179,9 +179,9 @@ export class Net implements TrainableNet {
     this.state = floats(234944, 0);
     this.grads = floats(base + 0, 14682);
     this.input = floats(base + 58736, 65536);
-    this.labels = new Uint8Array(memory, base + 3958432, 16);
-    this.predictions = new Uint8Array(memory, base + 3958448, 16);
-    this.probabilities = floats(base + 3958464, 16 * 10);
+    this.labels = new Uint8Array(memory, base + 4915744, 16);
+    this.predictions = new Uint8Array(memory, base + 4915760, 16);
+    this.probabilities = floats(base + 4915776, 16 * 10);
     this.logits = floats(base + 3353968, 190);
     this.dlogits = floats(base + 3354736, 190);
     this.conv1_w = this.params.subarray(0, 400);

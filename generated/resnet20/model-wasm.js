@@ -254,8 +254,8 @@ function writePackingTables(memory) {
     packTable(memory, 16465152, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 1075776, 14314800);
     // s3_b3_bn2 β, padded
     packTable(memory, 16465408, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 64, 1076032, 14314800);
-    // fc weights as rows [input][unit]
-    packTable(memory, 16465664, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 768, 1076288, 14314800);
+    // fc weights in blocks of units
+    packTable(memory, 16465664, { "kind": "blocks", "outputs": 10, "inputs": 64, "taps": 1, "width": 0, "widths": [8, 4], "flip": false, "swap": false }, 768, 1076288, 14314800);
     // fc biases, padded
     packTable(memory, 16468736, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 12, 1078848, 14314800);
     // fc weights as rows [unit][input] (dL/dx)

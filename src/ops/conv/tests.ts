@@ -41,6 +41,20 @@ export const tests: OpTests = {
       ],
       batch: 3,
     },
+    "Winograd's F(4×4, 5×5): a 14×14 map (edge tiles read and write less), biases, a narrower last block of channels, dL/dx added to a residual, an unpadded conv (dL/dx reads 4 pixels before dL/dy), a 3-channel conv left direct": {
+      input: { height: 32, width: 32, channels: 3 },
+      layers: [
+        { conv: { name: 'c1', filters: 16, size: 5 } },
+        { maxpool: { size: 2 } },
+        { conv: { name: 'c2', filters: 20, size: 5, padding: 2 } },
+        'relu',
+        { conv: { name: 'c3', filters: 20, size: 5, padding: 2, bias: false } },
+        { add: { inputs: ['c3', 'c2'] } },
+        { conv: { name: 'c4', filters: 16, size: 5 } },
+        { dense: { units: 10 } },
+      ],
+      batch: 3,
+    },
     'a frozen first conv (no gradients behind it), an activation on its output': {
       layers: [{ conv: { filters: 4, size: 2, trainable: false } }, 'gelu', { conv: { filters: 5, size: 3, padding: 1 } }, 'relu', { maxpool: { size: 2 } }, { dense: { units: 10, trainable: false } }, { scale: { factor: 0.5 } }],
     },

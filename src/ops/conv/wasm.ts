@@ -1,12 +1,12 @@
 // conv in the WebAssembly backend: what wasm.hbs prints. The forward pass and, for stride 1,
 // dL/dx are the same GEMM micro-kernel pass (dL/dx correlates the zero-bordered dL/dy with
-// the flipped kernels, channel roles swapped) — or, for 3×3 kernels over maps where it pays,
-// Winograd's F(2×2, 3×3) or F(4×4, 3×3) (src/ops/shared/winograd.ts); dL/dw is a GEMM over
+// the flipped kernels, channel roles swapped) — or, for 3×3 and 5×5 kernels over maps where
+// it pays, Winograd's F(2×2, 3×3), F(4×4, 3×3) or F(4×4, 5×5) (src/ops/shared/winograd.ts); dL/dw is a GEMM over
 // positions on packed panels (or by the forward pass's form, with 16 channels or more a
 // side); dL/dx of a strided convolution is scattered tap by tap.
 import { bufferView, F, type Packing, type WasmBuffer, type WasmKernels, type WasmPlan } from '../../emit/wasm/plan.js';
 import type { GraphOp } from '../../lower/graph.js';
-import { columnBlocks, tile, tileLocals, TILE_ROWS } from '../shared/gemm.js';
+import { blockPacking, columnBlocks, tile, tileLocals, TILE_ROWS } from '../shared/gemm.js';
 import type { LayerOf } from '../types.js';
 import type { ConvOptions } from './index.js';
 import { winogradForm, winogradGradBytes, winogradGradForm, winogradLocals, winogradPass, winogradScratch, winogradWeightGrad, type WinogradForm } from '../shared/winograd.js';
@@ -47,7 +47,7 @@ function pass(options: {
   const fullWidth = Math.floor(y.width / TILE_ROWS) * TILE_ROWS;
   const rest = y.width - fullWidth;
   // What every tile of the pass needs beside its own shape.
-  const common = { bias: options.bias !== undefined, accumulate: options.accumulate, cin, k, pixelSkip: x.pixelBytes - cin * F, rowSkip: x.rowBytes - k * x.pixelBytes };
+  const common = { bias: options.bias !== undefined, accumulate: options.accumulate, cin, kh: k, kw: k, pixelSkip: x.pixelBytes - cin * F, rowSkip: x.rowBytes - k * x.pixelBytes };
   return {
     label: options.label,
     chunk,
@@ -95,12 +95,6 @@ function samplesInCache(bytesPerSample: number): number {
   return Math.max(1, Math.floor(CACHE_BYTES / bytesPerSample));
 }
 
-/** Packs weights [co][ci][k][k] into blocks of output channels (or of input channels, swapped). */
-function blocks(name: string, from: GraphOp['params'][string], to: number, outputs: number, inputs: number, taps: number, vectors: number, flip: boolean, swap: boolean): Packing {
-  const widths = columnBlocks(vectors).flatMap((g) => Array.from({ length: g.count }, () => g.nv * 4));
-  return { name, from, kind: 'blocks', to, shared: true, outputs, inputs, taps, width: 0, blocks: widths, flip, swap };
-}
-
 export const wasmKernels: WasmKernels = {
   view(op: GraphOp, plan: WasmPlan) {
     const layer = op.layer as LayerOf<ConvOptions>;
@@ -116,13 +110,13 @@ export const wasmKernels: WasmKernels = {
     const trains = w.trainable;
     const packs: Packing[] = [];
     const forwardWeights = plan.takeShared(taps * cin * y.cp * F);
-    packs.push(blocks(`${op.name} weights in blocks of output channels`, w, forwardWeights, cout, cin, taps, y.cp / 4, false, false));
+    packs.push(blockPacking(`${op.name} weights in blocks of output channels`, w, forwardWeights, cout, cin, taps, y.cp / 4, false, false));
     let bias: number | undefined;
     if (layer.bias) {
       bias = plan.takeShared(y.cp * F);
       packs.push({ name: `${op.name} biases, padded`, from: op.params.b!, kind: 'rows', to: bias, shared: true, outputs: cout, inputs: 1, taps: 1, width: y.cp, flip: false, swap: false });
     }
-    // 3×3 stride-1 passes over maps large enough go by Winograd's F(m×m, 3×3): its kernels'
+    // 3×3 and 5×5 stride-1 passes over maps large enough go by Winograd's F(m×m, r×r): its kernels'
     // transform is made from the packed blocks by prepare(), its tiles go through one scratch
     // area of the thread (the passes never run at once).
     const fastForward = winogradForm(k, layer.stride, y.height, y.width, cin, cout);
@@ -140,13 +134,13 @@ export const wasmKernels: WasmKernels = {
     if (dxMode !== 'none') {
       const packed = plan.takeShared(taps * cout * x.cp * F);
       if (layer.stride === 1) {
-        packs.push({ ...blocks(`${op.name} weights flipped, in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, true, true), backwardOnly: true });
+        packs.push({ ...blockPacking(`${op.name} weights flipped, in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, true, true), backwardOnly: true });
         const dx = { label: 'dL/dx', x: y, xAt: y.gradAt, pad: k - 1 - layer.padding, cin: cout, y: x, yAt: x.gradAt, accumulate: dxMode === 'accumulate' };
         gather = fastGather
           ? { direct: undefined, winograd: winogradPass(fastGather, { ...dx, transform: `${op.name}_winograd_dx`, blocks: packed, u: plan.takeShared(points(fastGather) * cout * x.cp * F), scratch }) }
           : { direct: pass({ ...dx, stride: 1, k, weights: packed }), winograd: undefined };
       } else {
-        packs.push({ ...blocks(`${op.name} weights in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, false, true), backwardOnly: true });
+        packs.push({ ...blockPacking(`${op.name} weights in blocks of input channels (dL/dx)`, w, packed, cout, cin, taps, x.cp / 4, false, true), backwardOnly: true });
         scatter = scatterView(x, y, layer, cout, packed, dxMode === 'accumulate');
       }
     }

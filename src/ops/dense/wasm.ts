@@ -1,10 +1,16 @@
 // dense in the WebAssembly backend. Its input is read pixel by pixel (HWC, padded
-// channels included), so its weights are packed in that order: rows [input][unit]
-// (padded units) for the forward pass and dL/dw, and [unit][input] for dL/dx.
-import { bufferView, F, type Packing, type WasmKernels } from '../../emit/wasm/plan.js';
+// channels included). The forward pass is the convolutions' GEMM micro-kernel with one
+// window covering the whole map (a tile's rows are samples, its columns units): weights in
+// blocks of units ([block][pixel][channel][lanes]). dL/dw is made in rows [input][unit]
+// (padded units), dL/dx reads the weights as rows [unit][input].
+import { bufferView, F, type Packing, type WasmBuffer, type WasmKernels } from '../../emit/wasm/plan.js';
 import type { GraphOp } from '../../lower/graph.js';
+import { blockPacking, columnBlocks, tile, tileLocals, TILE_ROWS, TILE_VECTORS } from '../shared/gemm.js';
 import type { LayerOf } from '../types.js';
 import type { DenseOptions } from './index.js';
+
+/** Input vectors a dL/dx tile accumulates at once: independent chains over the units, within 16 registers with their weights. */
+const DX_VECTORS = 6;
 
 export const wasmKernels: WasmKernels = {
   view(op: GraphOp, plan) {
@@ -21,8 +27,10 @@ export const wasmKernels: WasmKernels = {
     const up = y.cp;
     const packs: Packing[] = [];
     const unpacks: Packing[] = [];
-    const rows = plan.takeShared(packedInputs * up * F);
-    packs.push({ name: `${op.name} weights as rows [input][unit]`, from: w, kind: 'rows', to: rows, shared: true, outputs: units, inputs: w.shape[1]!, taps: 1, width: up, flip: false, swap: false, hwc, packedInputs });
+    // Canonical w[unit][c·pixels + p] is a convolution's w[co][ci][tap] with a tap a pixel.
+    const pixels = x.height * x.width;
+    const blocks = plan.takeShared(pixels * x.channels * up * F);
+    packs.push(blockPacking(`${op.name} weights in blocks of units`, w, blocks, units, x.channels, pixels, up / 4, false, false));
     let bias: number | undefined;
     if (layer.bias) {
       bias = plan.takeShared(up * F);
@@ -61,8 +69,17 @@ export const wasmKernels: WasmKernels = {
         rowRun: x.width * x.pixelBytes,
         rowSkip: x.rowBytes,
         height: x.height,
-        weights: rows,
         weightRow: up * F,
+        locals: tileLocals(),
+        forward: forwardView(x, y, blocks, bias),
+        backwardLocals: [...new Set([...tileLocals(TILE_ROWS, TILE_VECTORS), ...tileLocals(1, DX_VECTORS)])],
+        units4: up,
+        dwRowBytes: (x.width * x.pixelBytes / 4) * up * F,
+        // dL/dw: four inputs (a tile's rows, 4 bytes apart; their dw rows up·4 bytes apart) × blocks of units.
+        dwGroups: columnBlocks(up / 4).map((g) => ({ ...g, first16: g.first * 16, dyFirst: y.gradAt + y.originBytes + g.first * 16, chanStep: g.nv * 16, tile: tile(TILE_ROWS, g.nv, 4, up * F) })),
+        // dL/dx: one sample × blocks of DX_VECTORS input vectors along a row of pixels.
+        dxAt: x.gradAt,
+        dxGroups: columnBlocks((x.width * x.pixelBytes) / 16, DX_VECTORS).map((g) => ({ ...g, first16: g.first * 16, chanStep: g.nv * 16, tile: tile(1, g.nv, 0, 0) })),
         bias,
         dxRows,
         dxRowBytes: packedInputs * F,
@@ -74,3 +91,34 @@ export const wasmKernels: WasmKernels = {
     };
   },
 };
+
+/**
+ * The forward pass as tiles of the GEMM micro-kernel: TILE_ROWS samples at a time (a row a
+ * sample), then one at a time; units in blocks of columns; one window of the whole map.
+ */
+function forwardView(x: WasmBuffer, y: WasmBuffer, weights: number, bias: number | undefined) {
+  const common = { bias: bias !== undefined, accumulate: false, cin: x.channels, kh: x.height, kw: x.width, pixelSkip: x.pixelBytes - x.channels * F, rowSkip: x.rowBytes - x.width * x.pixelBytes };
+  let wStart = weights;
+  return {
+    rows: TILE_ROWS,
+    xStart: x.at + x.originBytes,
+    xSample: x.sampleBytes,
+    yStart: y.at + y.originBytes,
+    ySample: y.sampleBytes,
+    groups: columnBlocks(y.cp / 4).map((g) => {
+      const blockBytes = x.height * x.width * x.channels * g.nv * 16;
+      const group = {
+        ...g,
+        wStart,
+        blockBytes,
+        bStart: (bias ?? 0) + g.first * 16,
+        yChannel: g.first * 16,
+        chanStep: g.nv * 16,
+        many: { ...tile(TILE_ROWS, g.nv, x.sampleBytes, y.sampleBytes), ...common },
+        one: { ...tile(1, g.nv, x.sampleBytes, y.sampleBytes), ...common },
+      };
+      wStart += blockBytes * g.count;
+      return group;
+    }),
+  };
+}

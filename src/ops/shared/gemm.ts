@@ -1,4 +1,8 @@
-// The register tiles of the WebAssembly GEMM micro-kernels, as lists for templates.
+// The register tiles of the WebAssembly GEMM micro-kernels, as lists for templates, and the
+// packing of weights in blocks of columns they load.
+import type { Packing } from '../../emit/wasm/plan.js';
+import type { GraphOp } from '../../lower/graph.js';
+
 // A tile computes `mr` rows (output positions, or input channels for dL/dw) × `nv`
 // four-lane vectors of columns (output channels) in mr·nv f32x4 accumulators: each step
 // loads nv weight vectors, broadcasts one input value per row, and does mr·nv
@@ -30,4 +34,10 @@ export function tileLocals(mr = TILE_ROWS, nv = TILE_VECTORS): string[] {
   const accs = Array.from({ length: mr * nv }, (_, i) => `$a${Math.floor(i / nv)}_${i % nv}`);
   const weights = Array.from({ length: nv }, (_, v) => `$w${v}`);
   return [...accs, ...weights, '$b'];
+}
+
+/** Packs weights [co][ci][taps] into blocks of output channels (or of input channels, swapped): [block][tap][row][lanes], as the tiles load them. */
+export function blockPacking(name: string, from: GraphOp['params'][string], to: number, outputs: number, inputs: number, taps: number, vectors: number, flip: boolean, swap: boolean): Packing {
+  const widths = columnBlocks(vectors).flatMap((g) => Array.from({ length: g.count }, () => g.nv * 4));
+  return { name, from, kind: 'blocks', to, shared: true, outputs, inputs, taps, width: 0, blocks: widths, flip, swap };
 }

@@ -1,8 +1,9 @@
-// Winograd's minimal filtering F(m×m, 3×3) (Lavin & Gray, 2016) for the WebAssembly
-// backend's 3×3 stride-1 passes: each m×m block of outputs comes from an α×α tile of inputs
-// (α = m + 2) with α² multiplies per input-output channel pair instead of 9m². Two forms:
-// F(2×2, 3×3) (16 multiplies for 4 outputs) and F(4×4, 3×3) (36 for 16). A pass runs in
-// three phases over a chunk of samples, all through one scratch area of the thread:
+// Winograd's minimal filtering F(m×m, r×r) (Lavin & Gray, 2016) for the WebAssembly
+// backend's 3×3 and 5×5 stride-1 passes: each m×m block of outputs comes from an α×α tile of
+// inputs (α = m + r − 1) with α² multiplies per input-output channel pair instead of r²m².
+// Three forms: F(2×2, 3×3) (16 multiplies for 4 outputs), F(4×4, 3×3) (36 for 16) and
+// F(4×4, 5×5) (64 for 16, against 400). A pass runs in three phases over a chunk of samples,
+// all through one scratch area of the thread:
 //
 //   input tiles   V[ξ][row][ci] = (Bᵀ d B)[ξ]   for every tile (a row) and channel
 //   α² GEMMs      M[ξ][row][co] = Σ_ci V[ξ][row][ci] · U[ξ][ci][co]   (the conv's micro-kernel)
@@ -15,7 +16,7 @@
 import { CompilerBug } from '../../lower/verify.js';
 import { F, type WasmBuffer } from '../../emit/wasm/plan.js';
 import { columnBlocks, tile, TILE_ROWS } from './gemm.js';
-import { F2, F4, sandwich, transpose, winogradLocals, type WinogradForm } from './winograd-transforms.js';
+import { F2, F4, F4x5, sandwich, transpose, winogradLocals, type WinogradForm } from './winograd-transforms.js';
 
 export { winogradLocals, type WinogradForm };
 
@@ -29,18 +30,23 @@ function multiplies(form: WinogradForm, height: number, width: number): number {
 
 /**
  * The form a pass producing `height × width` outputs takes, if any: the one with the fewest
- * multiplies among those spending at most 0.6 of the direct 9 an output, so that the
+ * multiplies among those spending at most 0.6 of the direct r² an output, so that the
  * transforms' adds are paid for (F(2×2, 3×3) on a tie: its transforms are cheaper).
- * 7×7 maps: F(4×4) 144 against 441; 3×3: 36 against 81; 5×5: neither pays. F(4×4) only
- * where both sides have 16 channels or more: its transforms cost about 2.6× F(2×2)'s an
- * output, which narrow GEMMs do not pay back, and they round more (coefficients up to 8):
- * through 6 → 4 channels, the analytically zero gradient of a bias before batch norm came
- * out 1.25e-6 from TensorFlow.js's.
+ * 3×3 kernels on 7×7 maps: F(4×4) 144 against 441; 3×3: 36 against 81; 5×5: neither pays.
+ * F(4×4, ·) only where both sides have 16 channels or more: its transforms cost about 2.6×
+ * F(2×2)'s an output, which narrow GEMMs do not pay back, and they round more (coefficients
+ * up to 8): through 6 → 4 channels, the analytically zero gradient of a bias before batch
+ * norm came out 1.25e-6 from TensorFlow.js's. 5×5 kernels: F(4×4, 5×5) only (F(2×2, 5×5)
+ * lost to the direct kernel at 16 channels, spending an 8×8 tile's worth of transforms on
+ * a quarter of the outputs); measured on cifar10-deep (16 → 16 channels on 16×16 maps,
+ * batch 16, one thread, interleaved): 0.75–0.91 ms a training sample direct, 0.60–0.66 by
+ * F(4×4, 5×5).
  */
 export function winogradForm(k: number, stride: number, height: number, width: number, cin: number, cout: number): WinogradForm | undefined {
-  if (k !== 3 || stride !== 1 || cin < 4 || cout < 4) return undefined;
-  const forms = cin >= 16 && cout >= 16 ? [F2, F4] : [F2];
-  const paying = forms.filter((form) => multiplies(form, height, width) <= 0.6 * height * width * 9);
+  if (stride !== 1 || cin < 4 || cout < 4) return undefined;
+  const wide = cin >= 16 && cout >= 16;
+  const forms = k === 3 ? (wide ? [F2, F4] : [F2]) : k === 5 && wide ? [F4x5] : [];
+  const paying = forms.filter((form) => multiplies(form, height, width) <= 0.6 * height * width * k * k);
   return paying.sort((a, b) => multiplies(a, height, width) - multiplies(b, height, width))[0];
 }
 
@@ -127,10 +133,32 @@ function pointsOf(alpha: number, vPlane: number, mPlane: number) {
   return Array.from({ length: alpha * alpha }, (_, i) => ({ i, d: `$d${Math.floor(i / alpha)}${i % alpha}`, vOff: i * vPlane, mOff: i * mPlane }));
 }
 
-/** The input transform V = Bᵀ d B of a tile variant: $d in (zero where `zero`), $d out. */
-function inputTransform(form: WinogradForm, loads: { d: string; zero: boolean }[]): string[] {
-  const zero = new Set(loads.filter((l) => l.zero).map((l) => l.d));
-  return sandwich(form.BT, (r, c) => (zero.has(`$d${r}${c}`) ? undefined : `$d${r}${c}`), (r, c) => `$d${r}${c}`);
+/** Loads of a tile's points from `pointer` (known zeros left out), and stores of its points to `target`, by each point's local. */
+function tileIo(loads: readonly { d: string; off: number; zero?: boolean }[], pointer: string, stores: readonly { d: string; off: number }[], target: string, store?: (d: string, off: number) => string) {
+  const from = new Map(loads.filter((l) => !l.zero).map((l) => [l.d, l.off]));
+  const to = new Map(stores.map((s) => [s.d, s.off]));
+  return {
+    known: (d: string) => (from.has(d) ? d : undefined),
+    io: {
+      load: (r: number, c: number) => `(local.set $d${r}${c} (v128.load offset=${from.get(`$d${r}${c}`)} (local.get ${pointer})))`,
+      store: (r: number, c: number) => {
+        const d = `$d${r}${c}`;
+        const off = to.get(d);
+        return off === undefined ? undefined : store ? store(d, off) : `(v128.store offset=${off} (local.get ${target}) (local.get ${d}))`;
+      },
+    },
+  };
+}
+
+/** A tile transform L·D·Lᵀ loading its points from `pointer` (zero where `zero`) and storing them to `target`, one statement list. */
+function tileTransform(L: readonly (readonly number[])[], loads: readonly { d: string; off: number; zero?: boolean }[], pointer: string, stores: readonly { d: string; off: number }[], target: string): string[] {
+  const { known, io } = tileIo(loads, pointer, stores, target);
+  return sandwich(L, (r, c) => known(`$d${r}${c}`), (r, c) => `$d${r}${c}`, io);
+}
+
+/** The input transform V = Bᵀ d B of a tile variant: $d loaded from $p (zero where `zero`), V stored through $cs. */
+function inputTransform(form: WinogradForm, loads: { d: string; off: number; zero: boolean }[], points: readonly { d: string; vOff: number }[]): string[] {
+  return tileTransform(form.BT, loads, '$p', points.map((p) => ({ d: p.d, off: p.vOff })), '$cs');
 }
 
 /** The template's view of one Winograd pass (wasm-winograd.hbs). */
@@ -168,7 +196,7 @@ export function winogradPass(form: WinogradForm, o: WinogradOptions) {
       scratchSample: tiles * vRow,
       rowRuns: runs((readRows, readCols) => {
         const tileLoads = loads(readRows, readCols);
-        return { readRows, readCols, loads: tileLoads, code: inputTransform(form, tileLoads), points, cinBytes: x.cp * F, xTile: size * x.pixelBytes, scratchChannel: 16, scratchTile: vRow };
+        return { readRows, readCols, code: inputTransform(form, tileLoads, points), cinBytes: x.cp * F, xTile: size * x.pixelBytes, scratchChannel: 16, scratchTile: vRow };
       }),
     },
     output: {
@@ -179,21 +207,23 @@ export function winogradPass(form: WinogradForm, o: WinogradOptions) {
       tileRow: size * y.rowBytes,
       scratchSample: tiles * mRow,
       rowRuns: runs((_rowsIn, _colsIn, outRows, outCols) => {
-        const stores = places(outRows, outCols);
-        const used = new Set(stores.filter((p) => !p.skip).map((p) => p.d));
+        const stores = places(outRows, outCols).filter((p) => !p.skip);
+        const bias = o.bias !== undefined;
+        // Outputs past the map are not computed (their stores are left out).
+        const { io } = tileIo(points.map((p) => ({ d: p.d, off: p.mOff })), '$p', stores, '$cs', (d, off) => {
+          const value = bias ? `(f32x4.add (local.get $e) (local.get ${d}))` : `(local.get ${d})`;
+          return `(v128.store offset=${off} (local.get $cs) ${o.accumulate ? `(f32x4.add (v128.load offset=${off} (local.get $cs)) ${value})` : value})`;
+        });
+        const used = new Set(stores.map((p) => p.d));
         return {
           outRows,
           outCols,
-          stores,
-          // Outputs past the map are not computed (their stores are left out).
-          code: sandwich(form.AT, (r, c) => `$d${r}${c}`, (r, c) => (used.has(`$d${r}${c}`) ? `$d${r}${c}` : undefined)),
-          points,
+          code: sandwich(form.AT, (r, c) => `$d${r}${c}`, (r, c) => (used.has(`$d${r}${c}`) ? `$d${r}${c}` : undefined), io),
           coutBytes: y.cp * F,
           yTile: size * y.pixelBytes,
           mRow,
-          bias: o.bias !== undefined,
+          bias,
           biasAt: o.bias ?? 0,
-          accumulate: o.accumulate,
         };
       }),
     },
@@ -206,17 +236,17 @@ export function winogradPass(form: WinogradForm, o: WinogradOptions) {
     groups: groups.map((g) => {
       const blockBytes = cin * g.nv * 16;
       const micro = tile(TILE_ROWS, g.nv, vRow, mRow);
-      const group = { ...g, uStart: uOffset, blockBytes, mColumn: g.first * 16, chanStep: g.nv * 16, tile: { ...micro, rowsBytes: TILE_ROWS * vRow, outBytes: TILE_ROWS * mRow, bias: false, accumulate: false, cin, k: 1, pixelSkip: 0, rowSkip: 0 } };
+      const group = { ...g, uStart: uOffset, blockBytes, mColumn: g.first * 16, chanStep: g.nv * 16, tile: { ...micro, rowsBytes: TILE_ROWS * vRow, outBytes: TILE_ROWS * mRow, bias: false, accumulate: false, cin, kh: 1, kw: 1, pixelSkip: 0, rowSkip: 0 } };
       uOffset += blockBytes * g.count;
       return group;
     }),
     transform: {
       name: o.transform,
       form: form.name,
-      taps: Array.from({ length: 9 }, (_, t) => ({ g: `$g${t}` })),
+      taps: Array.from({ length: form.r * form.r }, (_, t) => ({ g: `$g${t}` })),
       locals: winogradLocals(alpha),
       // U = G g Gᵀ into $d, one local a point.
-      code: sandwich(form.G, (r, c) => `$g${3 * r + c}`, (r, c) => `$d${r}${c}`),
+      code: sandwich(form.G, (r, c) => `$g${form.r * r + c}`, (r, c) => `$d${r}${c}`),
       stores: pointsOf(alpha, uPlane, 0).map((p) => ({ d: p.d, off: p.vOff })),
       // Per block: 9 taps of [ci][lanes] (a slab each) in, one slab a point out.
       groups: (() => {
@@ -224,8 +254,9 @@ export function winogradPass(form: WinogradForm, o: WinogradOptions) {
         let to = o.u;
         return groups.map((g) => {
           const slab = cin * g.nv * 16;
-          const group = { count: g.count, from, to, slab, blockBytes: 9 * slab, taps: Array.from({ length: 9 }, (_, t) => ({ g: `$g${t}`, off: t * slab })) };
-          from += 9 * slab * g.count;
+          const taps = form.r * form.r;
+          const group = { count: g.count, from, to, slab, blockBytes: taps * slab, taps: Array.from({ length: taps }, (_, t) => ({ g: `$g${t}`, off: t * slab })) };
+          from += taps * slab * g.count;
           to += slab * g.count;
           return group;
         });
@@ -301,7 +332,7 @@ export function winogradWeightGrad(form: WinogradForm, o: WinogradGradOptions) {
       scratchSample: t.tiles * 16,
       rowRuns: t.runs((readRows, readCols) => {
         const loads = t.loads(readRows, readCols);
-        return { readRows, readCols, loads, code: inputTransform(form, loads), points, cinBytes: x.cp * F, xTile: size * x.pixelBytes, scratchChannel: panel, scratchTile: 16 };
+        return { readRows, readCols, code: inputTransform(form, loads, points), cinBytes: x.cp * F, xTile: size * x.pixelBytes, scratchChannel: panel, scratchTile: 16 };
       }),
     },
     grad: {
@@ -312,9 +343,8 @@ export function winogradWeightGrad(form: WinogradForm, o: WinogradGradOptions) {
       tileRow: size * y.rowBytes,
       scratchSample: t.tiles * 16,
       rowRuns: t.runs((_rowsIn, _colsIn, outRows, outCols) => {
-        const loads = t.places(outRows, outCols);
-        const zero = new Set(loads.filter((l) => l.zero).map((l) => l.d));
-        return { outRows, outCols, loads, code: sandwich(A, (r, c) => (zero.has(`$d${r}${c}`) ? undefined : `$d${r}${c}`), (r, c) => `$d${r}${c}`), points, coutBytes: y.cp * F, yTile: size * y.pixelBytes, scratchChannel: panel, scratchTile: 16 };
+        const code = tileTransform(A, t.places(outRows, outCols), '$p', points.map((p) => ({ d: p.d, off: p.mOff })), '$cs');
+        return { outRows, outCols, code, coutBytes: y.cp * F, yTile: size * y.pixelBytes, scratchChannel: panel, scratchTile: 16 };
       }),
     },
     v,
@@ -331,8 +361,8 @@ export function winogradWeightGrad(form: WinogradForm, o: WinogradGradOptions) {
       return { ...g, first16: g.first * 16, mFirst: g.first * panel, chanStep: g.nv * 16, blockPanels: g.nv * panel, tile: { ...micro, vecs: micro.vecs.map((vec) => ({ ...vec, woff: vec.v * panel })) } };
     }),
     duPoints: pointsOf(alpha, duPlane, 0).map((p) => ({ d: p.d, off: p.vOff })),
-    // dw = Gᵀ dU G into $d (3×3), stored tap by tap.
+    // dw = Gᵀ dU G into $d (r×r), stored tap by tap.
     final: sandwich(transpose(form.G), (r, c) => `$d${r}${c}`, (r, c) => `$d${r}${c}`),
-    taps: Array.from({ length: 9 }, (_, tap) => ({ d: `$d${Math.floor(tap / 3)}${tap % 3}`, off: tap * duPlane })),
+    taps: Array.from({ length: form.r * form.r }, (_, tap) => ({ d: `$d${Math.floor(tap / form.r)}${tap % form.r}`, off: tap * duPlane })),
   };
 }
