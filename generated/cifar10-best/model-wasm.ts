@@ -21,7 +21,7 @@ export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new
 
 /** Byte offsets: the shared part once, then one region a Net (32 samples). */
 const SHARED_BYTES = 7376288;
-const REGION_BYTES = 25003296;
+const REGION_BYTES = 23676192;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -65,23 +65,23 @@ function writePackingTables(memory: ArrayBufferLike): void {
   // dconv1_w from rows [tap][ci][co]
   unpackTable(memory, 6211632, { "kind": "rows", "outputs": 32, "inputs": 3, "taps": 25, "width": 32, "flip": false, "swap": false, "packedInputs": 4 }, 20008624);
   // dconv1_b, padded
-  unpackTable(memory, 6221232, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 20168880);
+  unpackTable(memory, 6221232, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 20021424);
   // dconv2_w from rows [tap][ci][co]
-  unpackTable(memory, 6221360, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 25, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 22266160);
+  unpackTable(memory, 6221360, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 25, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 21332272);
   // dconv2_b, padded
-  unpackTable(memory, 6323760, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 22630704);
+  unpackTable(memory, 6323760, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 21696816);
   // dconv3_w from rows [tap][ci][co]
-  unpackTable(memory, 6323888, { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 25, "width": 64, "flip": false, "swap": false, "packedInputs": 32 }, 23876016);
+  unpackTable(memory, 6323888, { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 25, "width": 64, "flip": false, "swap": false, "packedInputs": 32 }, 22548912);
   // dconv3_b, padded
-  unpackTable(memory, 6528688, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 24605104);
+  unpackTable(memory, 6528688, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 23278000);
   // dfc1_w from rows [input][unit]
-  unpackTable(memory, 6528944, { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 64, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 }, 24736432);
+  unpackTable(memory, 6528944, { "kind": "rows", "outputs": 64, "inputs": 1024, "taps": 1, "width": 64, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 16, "cp": 64 }, "packedInputs": 1024 }, 23409328);
   // dfc1_b, padded
-  unpackTable(memory, 6791088, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 24998576);
+  unpackTable(memory, 6791088, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 23671472);
   // dfc2_w from rows [input][unit]
-  unpackTable(memory, 6791344, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 24998832);
+  unpackTable(memory, 6791344, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 23671728);
   // dfc2_b, padded
-  unpackTable(memory, 6793904, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 25001904);
+  unpackTable(memory, 6793904, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 23674800);
 }
 
 interface Kernels {
@@ -207,9 +207,9 @@ export class Net implements TrainableNet {
     this.state = floats(2329280, 0);
     this.grads = floats(base + 0, 145578);
     this.input = floats(base + 582320, 165888);
-    this.labels = new Uint8Array(memory, base + 25001952, 32);
-    this.predictions = new Uint8Array(memory, base + 25001984, 32);
-    this.probabilities = floats(base + 25002016, 32 * 10);
+    this.labels = new Uint8Array(memory, base + 23674848, 32);
+    this.predictions = new Uint8Array(memory, base + 23674880, 32);
+    this.probabilities = floats(base + 23674912, 32 * 10);
     this.logits = floats(base + 20005552, 382);
     this.dlogits = floats(base + 20007088, 382);
     this.conv1_w = this.params.subarray(0, 2400);

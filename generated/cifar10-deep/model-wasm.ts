@@ -21,7 +21,7 @@ export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new
 
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
 const SHARED_BYTES = 2518432;
-const REGION_BYTES = 8017472;
+const REGION_BYTES = 6280768;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -59,19 +59,19 @@ function writePackingTables(memory: ArrayBufferLike): void {
   // dconv1_w from rows [tap][ci][co]
   unpackTable(memory, 2078256, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 5108144);
   // dconv1_b, padded
-  unpackTable(memory, 2083056, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5278384);
+  unpackTable(memory, 2083056, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5114544);
   // dconv2_w from rows [tap][ci][co]
-  unpackTable(memory, 2083120, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 6589168);
+  unpackTable(memory, 2083120, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 5638896);
   // dconv2_b, padded
-  unpackTable(memory, 2108720, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 6680304);
+  unpackTable(memory, 2108720, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5730032);
   // dconv3_w from rows [tap][ci][co]
-  unpackTable(memory, 2108784, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 7728944);
+  unpackTable(memory, 2108784, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 5992240);
   // dconv3_b, padded
-  unpackTable(memory, 2134384, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 7820080);
+  unpackTable(memory, 2134384, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 6083376);
   // dfc_w from rows [input][unit]
-  unpackTable(memory, 2134448, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 7820144);
+  unpackTable(memory, 2134448, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 6083440);
   // dfc_b, padded
-  unpackTable(memory, 2298288, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 8016752);
+  unpackTable(memory, 2298288, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 6280048);
 }
 
 interface Kernels {
@@ -193,9 +193,9 @@ export class Net implements TrainableNet {
     this.state = floats(880320, 0);
     this.grads = floats(base + 0, 55018);
     this.input = floats(base + 220080, 82944);
-    this.labels = new Uint8Array(memory, base + 8016800, 16);
-    this.predictions = new Uint8Array(memory, base + 8016816, 16);
-    this.probabilities = floats(base + 8016832, 16 * 10);
+    this.labels = new Uint8Array(memory, base + 6280096, 16);
+    this.predictions = new Uint8Array(memory, base + 6280112, 16);
+    this.probabilities = floats(base + 6280128, 16 * 10);
     this.logits = floats(base + 5106608, 190);
     this.dlogits = floats(base + 5107376, 190);
     this.conv1_w = this.params.subarray(0, 1200);

@@ -21,7 +21,7 @@ export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new
 
 /** Byte offsets: the shared part once, then one region a Net (64 samples). */
 const SHARED_BYTES = 35635104;
-const REGION_BYTES = 139284736;
+const REGION_BYTES = 137883904;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -99,31 +99,31 @@ function writePackingTables(memory: ArrayBufferLike): void {
   // fc weights as rows [unit][input] (dL/dx)
   packTable(memory, 31646480, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 128, "flip": false, "swap": true, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 1280, 1984896, 27697024);
   // ds1_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 31651600, { "kind": "rows", "outputs": 32, "inputs": 24, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 24 }, 120677760);
+  unpackTable(memory, 31651600, { "kind": "rows", "outputs": 32, "inputs": 24, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 24 }, 120161664);
   // ds1_bn_beta, padded
-  unpackTable(memory, 31679248, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 122659200);
+  unpackTable(memory, 31679248, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 122143104);
   // ds1_res_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 31679376, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 123694080);
+  unpackTable(memory, 31679376, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 122293248);
   // ds1_res_bn_beta, padded
-  unpackTable(memory, 31716240, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 123878400);
+  unpackTable(memory, 31716240, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 122477568);
   // ds2_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 31716368, { "kind": "rows", "outputs": 128, "inputs": 32, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 32 }, 124618368);
+  unpackTable(memory, 31716368, { "kind": "rows", "outputs": 128, "inputs": 32, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 32 }, 123217536);
   // ds2_bn_beta, padded
-  unpackTable(memory, 31863824, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 126961280);
+  unpackTable(memory, 31863824, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 125560448);
   // ds2_res_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 31864336, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 128004224);
+  unpackTable(memory, 31864336, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 126603392);
   // ds2_res_bn_beta, padded
-  unpackTable(memory, 32454160, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 130953344);
+  unpackTable(memory, 32454160, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 129552512);
   // ds3_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 32454672, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 131996288);
+  unpackTable(memory, 32454672, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 130595456);
   // ds3_bn_beta, padded
-  unpackTable(memory, 33044496, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 135240320);
+  unpackTable(memory, 33044496, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 133839488);
   // ds3_res_conv_w from rows [tap][ci][co]
-  unpackTable(memory, 33045008, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 136283264);
+  unpackTable(memory, 33045008, { "kind": "rows", "outputs": 128, "inputs": 128, "taps": 9, "width": 128, "flip": false, "swap": false, "packedInputs": 128 }, 134882432);
   // ds3_res_bn_beta, padded
-  unpackTable(memory, 33634832, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 139232384);
+  unpackTable(memory, 33634832, { "kind": "rows", "outputs": 128, "inputs": 1, "taps": 1, "width": 128, "flip": false, "swap": false }, 137831552);
   // dfc_w from rows [input][unit]
-  unpackTable(memory, 33635344, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 139275904);
+  unpackTable(memory, 33635344, { "kind": "rows", "outputs": 10, "inputs": 128, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 128, "pixels": 1, "cp": 128 }, "packedInputs": 128 }, 137875072);
 }
 
 interface Kernels {
@@ -281,9 +281,9 @@ export class Net implements TrainableNet {
     this.state = floats(7960064, 1152);
     this.grads = floats(base + 0, 497504);
     this.input = floats(base + 1990016, 262144);
-    this.labels = new Uint8Array(memory, base + 139282048, 64);
-    this.predictions = new Uint8Array(memory, base + 139282112, 64);
-    this.probabilities = floats(base + 139282176, 64 * 10);
+    this.labels = new Uint8Array(memory, base + 137881216, 64);
+    this.predictions = new Uint8Array(memory, base + 137881280, 64);
+    this.probabilities = floats(base + 137881344, 64 * 10);
     this.logits = floats(base + 119639424, 766);
     this.dlogits = floats(base + 119642496, 766);
     this.whiten_w = this.params.subarray(0, 288);

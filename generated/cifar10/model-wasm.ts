@@ -21,7 +21,7 @@ export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new
 
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
 const SHARED_BYTES = 2130848;
-const REGION_BYTES = 6032832;
+const REGION_BYTES = 5082560;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -53,15 +53,15 @@ function writePackingTables(memory: ArrayBufferLike): void {
   // dconv1_w from rows [tap][ci][co]
   unpackTable(memory, 1742000, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 4263280);
   // dconv1_b, padded
-  unpackTable(memory, 1746800, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 4433520);
+  unpackTable(memory, 1746800, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 4269680);
   // dconv2_w from rows [tap][ci][co]
-  unpackTable(memory, 1746864, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 5744304);
+  unpackTable(memory, 1746864, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 4794032);
   // dconv2_b, padded
-  unpackTable(memory, 1772464, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 5835440);
+  unpackTable(memory, 1772464, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 4885168);
   // dfc_w from rows [input][unit]
-  unpackTable(memory, 1772528, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 5835504);
+  unpackTable(memory, 1772528, { "kind": "rows", "outputs": 10, "inputs": 4096, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 256, "cp": 16 }, "packedInputs": 4096 }, 4885232);
   // dfc_b, padded
-  unpackTable(memory, 1936368, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 6032112);
+  unpackTable(memory, 1936368, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 5081840);
 }
 
 interface Kernels {
@@ -179,9 +179,9 @@ export class Net implements TrainableNet {
     this.state = floats(777664, 0);
     this.grads = floats(base + 0, 48602);
     this.input = floats(base + 194416, 82944);
-    this.labels = new Uint8Array(memory, base + 6032160, 16);
-    this.predictions = new Uint8Array(memory, base + 6032176, 16);
-    this.probabilities = floats(base + 6032192, 16 * 10);
+    this.labels = new Uint8Array(memory, base + 5081888, 16);
+    this.predictions = new Uint8Array(memory, base + 5081904, 16);
+    this.probabilities = floats(base + 5081920, 16 * 10);
     this.logits = floats(base + 4261744, 190);
     this.dlogits = floats(base + 4262512, 190);
     this.conv1_w = this.params.subarray(0, 1200);

@@ -21,7 +21,7 @@ export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new
 
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
 const SHARED_BYTES = 98464;
-const REGION_BYTES = 2145632;
+const REGION_BYTES = 1162592;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -53,15 +53,15 @@ function writePackingTables(memory: ArrayBufferLike): void {
   // dconv1_w from rows [tap][ci][co]
   unpackTable(memory, 82288, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 9, "width": 8, "flip": false, "swap": false, "packedInputs": 4 }, 693648);
   // dconv1_b, padded
-  unpackTable(memory, 82576, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false }, 891408);
+  unpackTable(memory, 82576, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false }, 694800);
   // dconv2_w from rows [tap][ci][co]
-  unpackTable(memory, 82608, { "kind": "rows", "outputs": 16, "inputs": 8, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 8 }, 1956400);
+  unpackTable(memory, 82608, { "kind": "rows", "outputs": 16, "inputs": 8, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 8 }, 973360);
   // dconv2_b, padded
-  unpackTable(memory, 87216, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 2124848);
+  unpackTable(memory, 87216, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 1141808);
   // ddense1_w from rows [input][unit]
-  unpackTable(memory, 87280, { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 4, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 }, 2141296);
+  unpackTable(memory, 87280, { "kind": "rows", "outputs": 3, "inputs": 256, "taps": 1, "width": 4, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 16, "cp": 16 }, "packedInputs": 256 }, 1158256);
   // ddense1_b, padded
-  unpackTable(memory, 90352, { "kind": "rows", "outputs": 3, "inputs": 1, "taps": 1, "width": 4, "flip": false, "swap": false }, 2145392);
+  unpackTable(memory, 90352, { "kind": "rows", "outputs": 3, "inputs": 1, "taps": 1, "width": 4, "flip": false, "swap": false }, 1162352);
 }
 
 interface Kernels {
@@ -179,9 +179,9 @@ export class Net implements TrainableNet {
     this.state = floats(32320, 0);
     this.grads = floats(base + 0, 2019);
     this.input = floats(base + 8080, 20736);
-    this.labels = new Uint8Array(memory, base + 2145408, 16);
-    this.predictions = new Uint8Array(memory, base + 2145424, 16);
-    this.probabilities = floats(base + 2145440, 16 * 3);
+    this.labels = new Uint8Array(memory, base + 1162368, 16);
+    this.predictions = new Uint8Array(memory, base + 1162384, 16);
+    this.probabilities = floats(base + 1162400, 16 * 3);
     this.logits = floats(base + 693136, 63);
     this.dlogits = floats(base + 693392, 63);
     this.conv1_w = this.params.subarray(0, 72);

@@ -15,7 +15,7 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
 const SHARED_BYTES = 801184;
-const REGION_BYTES = 1925216;
+const REGION_BYTES = 1737056;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -52,19 +52,19 @@ function writePackingTables(memory) {
     // dstem_w from rows [tap][ci][co]
     unpackTable(memory, 640816, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 9, "width": 8, "flip": false, "swap": false, "packedInputs": 4 }, 1393456);
     // dstem_b, padded
-    unpackTable(memory, 641104, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false }, 1582768);
+    unpackTable(memory, 641104, { "kind": "rows", "outputs": 8, "inputs": 1, "taps": 1, "width": 8, "flip": false, "swap": false }, 1394608);
     // dconv2_w from rows [tap][ci][co]
-    unpackTable(memory, 641136, { "kind": "rows", "outputs": 16, "inputs": 8, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 8 }, 1683152);
+    unpackTable(memory, 641136, { "kind": "rows", "outputs": 16, "inputs": 8, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 8 }, 1494992);
     // dconv2_b, padded
-    unpackTable(memory, 645744, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 1849040);
+    unpackTable(memory, 645744, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 1660880);
     // dhidden_w from rows [input][unit]
-    unpackTable(memory, 645808, { "kind": "rows", "outputs": 32, "inputs": 576, "taps": 1, "width": 32, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 36, "cp": 16 }, "packedInputs": 576 }, 1849104);
+    unpackTable(memory, 645808, { "kind": "rows", "outputs": 32, "inputs": 576, "taps": 1, "width": 32, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 36, "cp": 16 }, "packedInputs": 576 }, 1660944);
     // dhidden_b, padded
-    unpackTable(memory, 719536, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 1922832);
+    unpackTable(memory, 719536, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 1734672);
     // dlogits_w from rows [input][unit]
-    unpackTable(memory, 719664, { "kind": "rows", "outputs": 10, "inputs": 32, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 32, "pixels": 1, "cp": 32 }, "packedInputs": 32 }, 1922960);
+    unpackTable(memory, 719664, { "kind": "rows", "outputs": 10, "inputs": 32, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 32, "pixels": 1, "cp": 32 }, "packedInputs": 32 }, 1734800);
     // dlogits_b, padded
-    unpackTable(memory, 720944, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 1924496);
+    unpackTable(memory, 720944, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 1736336);
 }
 /**
  * One image into batch slot `slot`: bytes × PIXEL_SCALE − mean[channel], pixel by pixel
@@ -163,9 +163,9 @@ export class Net {
         this.state = floats(320704, 0);
         this.grads = floats(base + 0, 20042);
         this.input = floats(base + 80176, 57600);
-        this.labels = new Uint8Array(memory, base + 1924544, 16);
-        this.predictions = new Uint8Array(memory, base + 1924560, 16);
-        this.probabilities = floats(base + 1924576, 16 * 10);
+        this.labels = new Uint8Array(memory, base + 1736384, 16);
+        this.predictions = new Uint8Array(memory, base + 1736400, 16);
+        this.probabilities = floats(base + 1736416, 16 * 10);
         this.logits = floats(base + 1391920, 190);
         this.dlogits = floats(base + 1392688, 190);
         this.stem_w = this.params.subarray(0, 72);

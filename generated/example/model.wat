@@ -128,118 +128,62 @@
           (local.set $yr (i32.add (local.get $yr) (i32.const 896)))
           (br_if $db_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 28))))
         (br_if $db_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
-      (v128.store (i32.add (global.get $base) (i32.add (i32.const 1582768) (i32.shl (local.get $v) (i32.const 4)))) (local.get $a0_0))
+      (v128.store (i32.add (global.get $base) (i32.add (i32.const 1394608) (i32.shl (local.get $v) (i32.const 4)))) (local.get $a0_0))
       (br_if $db_vectors (i32.lt_u (local.tee $v (i32.add (local.get $v) (i32.const 1))) (i32.const 2))))
-    ;; dw[tap][ci][co] = Σ x[pos·stride + tap][ci]·dy[pos][co]: a GEMM over positions, on panels
-    ;; packed per chunk of 5 samples so that its loop reads two contiguous streams: dy in
-    ;; blocks of output channels ([block][pos][lanes]), and x at one tap, four input channels a
-    ;; position ([pos][4]); tiles of 4 input × 8 output channels add to the packed rows (zeroed first)
-    (memory.fill (i32.add (global.get $base) (i32.const 1393456)) (i32.const 0) (i32.const 1152))
-    (local.set $n0 (i32.const 0))
-    (loop $dw_chunks
-      (local.set $n1 (select (local.get $count) (i32.add (local.get $n0) (i32.const 5)) (i32.lt_u (local.get $count) (i32.add (local.get $n0) (i32.const 5)))))
-      ;; the chunk's positions, and its dy panels
-      (local.set $v (i32.mul (i32.sub (local.get $n1) (local.get $n0)) (i32.const 784)))
-      (local.set $yc (i32.const 0))
-      (local.set $dp (i32.add (global.get $base) (i32.const 1394608)))
-      (local.set $g (i32.const 0))
-      (loop $dw_pack_blocks
-        (local.set $n (local.get $n0))
-        (loop $dw_pack_samples
-          (local.set $yr (i32.add (global.get $base) (i32.add (i32.add (i32.const 711984) (local.get $yc)) (i32.mul (local.get $n) (i32.const 25088)))))
-          (local.set $oy (i32.const 0))
-          (loop $dw_pack_rows
-            (local.set $yt (local.get $yr))
-            (local.set $ox (i32.const 0))
-            (loop $dw_pack_cols
-              (v128.store offset=0 (local.get $dp) (v128.load offset=0 (local.get $yt)))
-              (v128.store offset=16 (local.get $dp) (v128.load offset=16 (local.get $yt)))
-              (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
-              (local.set $yt (i32.add (local.get $yt) (i32.const 32)))
-              (br_if $dw_pack_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 28))))
-            (local.set $yr (i32.add (local.get $yr) (i32.const 896)))
-            (br_if $dw_pack_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 28))))
-          (br_if $dw_pack_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
-        ;; the next block's panel: whole chunks apart
-        (local.set $dp (i32.add (global.get $base) (i32.add (i32.const 1394608) (i32.mul (i32.add (local.get $g) (i32.const 1)) (i32.const 125440)))))
-        (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
-        (br_if $dw_pack_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 1))))
-      (local.set $ky (i32.const 0))
-      (loop $dw_ky
-        (local.set $kx (i32.const 0))
-        (loop $dw_kx
-          ;; x at this tap for output (0, 0) of sample 0, and the packed rows of this tap
-          (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 80176) (i32.add (i32.mul (local.get $ky) (i32.const 480)) (i32.mul (local.get $kx) (i32.const 16))))))
-          (local.set $wp (i32.add (global.get $base) (i32.add (i32.const 1393456) (i32.mul (i32.add (i32.mul (local.get $ky) (i32.const 3)) (local.get $kx)) (i32.const 128)))))
-          (local.set $ci (i32.const 0))
-          (loop $dw_channels
-            ;; the x panel: four input channels at every position of the chunk
-            (local.set $xp (i32.add (global.get $base) (i32.const 1520048)))
-            (local.set $n (local.get $n0))
-            (loop $dw_x_samples
-              (local.set $xt (i32.add (local.get $xr) (i32.mul (local.get $n) (i32.const 14400))))
-              (local.set $oy (i32.const 0))
-              (loop $dw_x_rows
-                (local.set $yt (local.get $xt))
-                (local.set $ox (i32.const 0))
-                (loop $dw_x_cols
-                  (v128.store (local.get $xp) (v128.load (local.get $yt)))
-                  (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
-                  (local.set $yt (i32.add (local.get $yt) (i32.const 16)))
-                  (br_if $dw_x_cols (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 28))))
-                (local.set $xt (i32.add (local.get $xt) (i32.const 480)))
-                (br_if $dw_x_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 28))))
-              (br_if $dw_x_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
-            (local.set $wt (i32.add (local.get $wp) (i32.const 0)))
-            (local.set $wb (i32.add (global.get $base) (i32.const 1394608)))
-            (local.set $g (i32.const 0))
-            (loop $dw_blocks
-              (local.set $xp (i32.add (global.get $base) (i32.const 1520048)))
-              (local.set $dp (local.get $wb))
-              (local.set $a0_0 (v128.load offset=0 (local.get $wt)))
-              (local.set $a0_1 (v128.load offset=16 (local.get $wt)))
-              (local.set $a1_0 (v128.load offset=32 (local.get $wt)))
-              (local.set $a1_1 (v128.load offset=48 (local.get $wt)))
-              (local.set $a2_0 (v128.load offset=64 (local.get $wt)))
-              (local.set $a2_1 (v128.load offset=80 (local.get $wt)))
-              (local.set $a3_0 (v128.load offset=96 (local.get $wt)))
-              (local.set $a3_1 (v128.load offset=112 (local.get $wt)))
-              (local.set $oy (i32.const 0))
-              (loop $panel_steps
+    ;; dw[tap][ci][co] = Σ x[pos·stride + tap][ci]·dy[pos][co] for 1 input channels: for each window row
+    ;; and input channel, tiles of the row's 3 taps × blocks of output channels, summed in registers
+    ;; over every sample's positions (x read in place, through its border)
+    (local.set $ky (i32.const 0))
+    (loop $dw_ky
+      (local.set $ci (i32.const 0))
+      (loop $dw_channels
+        (local.set $wt (i32.add (global.get $base) (i32.add (i32.const 1393456) (i32.add (i32.mul (local.get $ky) (i32.const 384)) (i32.add (i32.mul (local.get $ci) (i32.const 32)) (i32.const 0))))))
+        (local.set $g (i32.const 0))
+        (loop $dw_blocks
+          (local.set $a0_0 (v128.const f32x4 0 0 0 0))
+          (local.set $a0_1 (v128.const f32x4 0 0 0 0))
+          (local.set $a1_0 (v128.const f32x4 0 0 0 0))
+          (local.set $a1_1 (v128.const f32x4 0 0 0 0))
+          (local.set $a2_0 (v128.const f32x4 0 0 0 0))
+          (local.set $a2_1 (v128.const f32x4 0 0 0 0))
+          (local.set $n (i32.const 0))
+          (loop $dw_samples
+            (local.set $xr (i32.add (global.get $base) (i32.add (i32.add (i32.const 80176) (i32.mul (local.get $n) (i32.const 14400))) (i32.add (i32.mul (local.get $ky) (i32.const 480)) (i32.shl (local.get $ci) (i32.const 2))))))
+            (local.set $yr (i32.add (global.get $base) (i32.add (i32.add (i32.const 711984) (i32.mul (local.get $n) (i32.const 25088))) (i32.add (i32.const 0) (i32.mul (local.get $g) (i32.const 32))))))
+            (local.set $oy (i32.const 0))
+            (loop $dw_rows
+              (local.set $xp (local.get $xr))
+              (local.set $dp (local.get $yr))
+              (local.set $ox (i32.const 0))
+              (loop $dw_positions
                 (local.set $w0 (v128.load offset=0 (local.get $dp)))
                 (local.set $w1 (v128.load offset=16 (local.get $dp)))
                 (local.set $b (v128.load32_splat offset=0 (local.get $xp)))
                 (local.set $a0_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a0_0)))
                 (local.set $a0_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a0_1)))
-                (local.set $b (v128.load32_splat offset=4 (local.get $xp)))
+                (local.set $b (v128.load32_splat offset=16 (local.get $xp)))
                 (local.set $a1_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a1_0)))
                 (local.set $a1_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a1_1)))
-                (local.set $b (v128.load32_splat offset=8 (local.get $xp)))
+                (local.set $b (v128.load32_splat offset=32 (local.get $xp)))
                 (local.set $a2_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a2_0)))
                 (local.set $a2_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a2_1)))
-                (local.set $b (v128.load32_splat offset=12 (local.get $xp)))
-                (local.set $a3_0 (f32x4.relaxed_madd (local.get $b) (local.get $w0) (local.get $a3_0)))
-                (local.set $a3_1 (f32x4.relaxed_madd (local.get $b) (local.get $w1) (local.get $a3_1)))
                 (local.set $xp (i32.add (local.get $xp) (i32.const 16)))
                 (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
-                (br_if $panel_steps (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $v))))
-              (v128.store offset=0 (local.get $wt) (local.get $a0_0))
-              (v128.store offset=16 (local.get $wt) (local.get $a0_1))
-              (v128.store offset=32 (local.get $wt) (local.get $a1_0))
-              (v128.store offset=48 (local.get $wt) (local.get $a1_1))
-              (v128.store offset=64 (local.get $wt) (local.get $a2_0))
-              (v128.store offset=80 (local.get $wt) (local.get $a2_1))
-              (v128.store offset=96 (local.get $wt) (local.get $a3_0))
-              (v128.store offset=112 (local.get $wt) (local.get $a3_1))
-              (local.set $wt (i32.add (local.get $wt) (i32.const 32)))
-              (local.set $wb (i32.add (local.get $wb) (i32.const 125440)))
-              (br_if $dw_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 1))))
-            (local.set $xr (i32.add (local.get $xr) (i32.const 16)))
-            (local.set $wp (i32.add (local.get $wp) (i32.const 128)))
-            (br_if $dw_channels (i32.lt_u (local.tee $ci (i32.add (local.get $ci) (i32.const 1))) (i32.const 1))))
-          (br_if $dw_kx (i32.lt_u (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (i32.const 3))))
-        (br_if $dw_ky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (i32.const 3))))
-      (br_if $dw_chunks (i32.lt_u (local.tee $n0 (local.get $n1)) (local.get $count))))
+                (br_if $dw_positions (i32.lt_u (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (i32.const 28))))
+              (local.set $xr (i32.add (local.get $xr) (i32.const 480)))
+              (local.set $yr (i32.add (local.get $yr) (i32.const 896)))
+              (br_if $dw_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 28))))
+            (br_if $dw_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
+          (v128.store offset=0 (local.get $wt) (local.get $a0_0))
+          (v128.store offset=16 (local.get $wt) (local.get $a0_1))
+          (v128.store offset=128 (local.get $wt) (local.get $a1_0))
+          (v128.store offset=144 (local.get $wt) (local.get $a1_1))
+          (v128.store offset=256 (local.get $wt) (local.get $a2_0))
+          (v128.store offset=272 (local.get $wt) (local.get $a2_1))
+          (local.set $wt (i32.add (local.get $wt) (i32.const 32)))
+          (br_if $dw_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 1))))
+        (br_if $dw_channels (i32.lt_u (local.tee $ci (i32.add (local.get $ci) (i32.const 1))) (i32.const 1))))
+      (br_if $dw_ky (i32.lt_u (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (i32.const 3))))
 
   )
 
@@ -285,7 +229,7 @@
       (loop $rows
         (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 310576) (i32.add (i32.mul (local.get $n) (i32.const 25088)) (i32.mul (local.get $oy) (i32.const 1792))))))
         (local.set $yr (i32.add (global.get $base) (i32.add (i32.const 1113392) (i32.add (i32.mul (local.get $n) (i32.const 6272)) (i32.mul (local.get $oy) (i32.const 448))))))
-        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 1582800) (i32.add (i32.mul (local.get $n) (i32.const 6272)) (i32.mul (local.get $oy) (i32.const 448))))))
+        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 1394640) (i32.add (i32.mul (local.get $n) (i32.const 6272)) (i32.mul (local.get $oy) (i32.const 448))))))
         (local.set $ox (i32.const 0))
         (loop $cols
           (local.set $c (i32.const 0))
@@ -330,7 +274,7 @@
       (loop $rows
         (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 711984) (i32.add (i32.mul (local.get $n) (i32.const 25088)) (i32.mul (local.get $oy) (i32.const 1792))))))
         (local.set $yr (i32.add (global.get $base) (i32.add (i32.const 1213744) (i32.add (i32.mul (local.get $n) (i32.const 6272)) (i32.mul (local.get $oy) (i32.const 448))))))
-        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 1582800) (i32.add (i32.mul (local.get $n) (i32.const 6272)) (i32.mul (local.get $oy) (i32.const 448))))))
+        (local.set $ar (i32.add (global.get $base) (i32.add (i32.const 1394640) (i32.add (i32.mul (local.get $n) (i32.const 6272)) (i32.mul (local.get $oy) (i32.const 448))))))
         (local.set $ox (i32.const 0))
         (loop $cols
           (local.set $c (i32.const 0))
@@ -501,20 +445,20 @@
           (local.set $yr (i32.add (local.get $yr) (i32.const 384)))
           (br_if $db_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 6))))
         (br_if $db_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
-      (v128.store (i32.add (global.get $base) (i32.add (i32.const 1849040) (i32.shl (local.get $v) (i32.const 4)))) (local.get $a0_0))
+      (v128.store (i32.add (global.get $base) (i32.add (i32.const 1660880) (i32.shl (local.get $v) (i32.const 4)))) (local.get $a0_0))
       (br_if $db_vectors (i32.lt_u (local.tee $v (i32.add (local.get $v) (i32.const 1))) (i32.const 4))))
     ;; dw[tap][ci][co] = Σ x[pos·stride + tap][ci]·dy[pos][co]: a GEMM over positions, on panels
     ;; packed per chunk of 56 samples so that its loop reads two contiguous streams: dy in
     ;; blocks of output channels ([block][pos][lanes]), and x at one tap, four input channels a
     ;; position ([pos][4]); tiles of 4 input × 8 output channels add to the packed rows (zeroed first)
-    (memory.fill (i32.add (global.get $base) (i32.const 1683152)) (i32.const 0) (i32.const 4608))
+    (memory.fill (i32.add (global.get $base) (i32.const 1494992)) (i32.const 0) (i32.const 4608))
     (local.set $n0 (i32.const 0))
     (loop $dw_chunks
       (local.set $n1 (select (local.get $count) (i32.add (local.get $n0) (i32.const 56)) (i32.lt_u (local.get $count) (i32.add (local.get $n0) (i32.const 56)))))
       ;; the chunk's positions, and its dy panels
       (local.set $v (i32.mul (i32.sub (local.get $n1) (local.get $n0)) (i32.const 36)))
       (local.set $yc (i32.const 0))
-      (local.set $dp (i32.add (global.get $base) (i32.const 1687760)))
+      (local.set $dp (i32.add (global.get $base) (i32.const 1499600)))
       (local.set $g (i32.const 0))
       (loop $dw_pack_blocks
         (local.set $n (local.get $n0))
@@ -534,7 +478,7 @@
             (br_if $dw_pack_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 6))))
           (br_if $dw_pack_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
         ;; the next block's panel: whole chunks apart
-        (local.set $dp (i32.add (global.get $base) (i32.add (i32.const 1687760) (i32.mul (i32.add (local.get $g) (i32.const 1)) (i32.const 64512)))))
+        (local.set $dp (i32.add (global.get $base) (i32.add (i32.const 1499600) (i32.mul (i32.add (local.get $g) (i32.const 1)) (i32.const 64512)))))
         (local.set $yc (i32.add (local.get $yc) (i32.const 32)))
         (br_if $dw_pack_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 2))))
       (local.set $ky (i32.const 0))
@@ -543,11 +487,11 @@
         (loop $dw_kx
           ;; x at this tap for output (0, 0) of sample 0, and the packed rows of this tap
           (local.set $xr (i32.add (global.get $base) (i32.add (i32.const 1113392) (i32.add (i32.mul (local.get $ky) (i32.const 448)) (i32.mul (local.get $kx) (i32.const 32))))))
-          (local.set $wp (i32.add (global.get $base) (i32.add (i32.const 1683152) (i32.mul (i32.add (i32.mul (local.get $ky) (i32.const 3)) (local.get $kx)) (i32.const 512)))))
+          (local.set $wp (i32.add (global.get $base) (i32.add (i32.const 1494992) (i32.mul (i32.add (i32.mul (local.get $ky) (i32.const 3)) (local.get $kx)) (i32.const 512)))))
           (local.set $ci (i32.const 0))
           (loop $dw_channels
             ;; the x panel: four input channels at every position of the chunk
-            (local.set $xp (i32.add (global.get $base) (i32.const 1816784)))
+            (local.set $xp (i32.add (global.get $base) (i32.const 1628624)))
             (local.set $n (local.get $n0))
             (loop $dw_x_samples
               (local.set $xt (i32.add (local.get $xr) (i32.mul (local.get $n) (i32.const 6272))))
@@ -564,10 +508,10 @@
                 (br_if $dw_x_rows (i32.lt_u (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (i32.const 6))))
               (br_if $dw_x_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n1))))
             (local.set $wt (i32.add (local.get $wp) (i32.const 0)))
-            (local.set $wb (i32.add (global.get $base) (i32.const 1687760)))
+            (local.set $wb (i32.add (global.get $base) (i32.const 1499600)))
             (local.set $g (i32.const 0))
             (loop $dw_blocks
-              (local.set $xp (i32.add (global.get $base) (i32.const 1816784)))
+              (local.set $xp (i32.add (global.get $base) (i32.const 1628624)))
               (local.set $dp (local.get $wb))
               (local.set $a0_0 (v128.load offset=0 (local.get $wt)))
               (local.set $a0_1 (v128.load offset=16 (local.get $wt)))
@@ -816,15 +760,15 @@
       (loop $bias_samples
         (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (global.get $base) (i32.add (i32.add (i32.const 1389872) (local.get $u)) (i32.mul (local.get $n) (i32.const 128)))))))
         (br_if $bias_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
-      (v128.store (i32.add (global.get $base) (i32.add (i32.const 1922832) (local.get $u))) (local.get $acc))
+      (v128.store (i32.add (global.get $base) (i32.add (i32.const 1734672) (local.get $u))) (local.get $acc))
       (br_if $bias_units (i32.lt_u (local.tee $u (i32.add (local.get $u) (i32.const 16))) (i32.const 128))))
     ;; dw[input][unit] = Σ_n x[n][input]·dy[n][unit]: tiles of four inputs × blocks of units over the samples
-    (memory.fill (i32.add (global.get $base) (i32.const 1849104)) (i32.const 0) (i32.const 73728))
+    (memory.fill (i32.add (global.get $base) (i32.const 1660944)) (i32.const 0) (i32.const 73728))
     (local.set $r (i32.const 0))
     (loop $dw_rows
       (local.set $i (i32.const 0))
       (loop $dw_inputs
-        (local.set $wt (i32.add (global.get $base) (i32.add (i32.const 1849104) (i32.add (i32.add (i32.mul (local.get $r) (i32.const 12288)) (i32.mul (local.get $i) (i32.const 32))) (i32.const 0)))))
+        (local.set $wt (i32.add (global.get $base) (i32.add (i32.const 1660944) (i32.add (i32.add (i32.mul (local.get $r) (i32.const 12288)) (i32.mul (local.get $i) (i32.const 32))) (i32.const 0)))))
         (local.set $dq (i32.add (global.get $base) (i32.const 1389872)))
         (local.set $g (i32.const 0))
         (loop $dw_blocks
@@ -1144,15 +1088,15 @@
       (loop $bias_samples
         (local.set $acc (f32x4.add (local.get $acc) (v128.load (i32.add (global.get $base) (i32.add (i32.add (i32.const 1392688) (local.get $u)) (i32.mul (local.get $n) (i32.const 48)))))))
         (br_if $bias_samples (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $count))))
-      (v128.store (i32.add (global.get $base) (i32.add (i32.const 1924496) (local.get $u))) (local.get $acc))
+      (v128.store (i32.add (global.get $base) (i32.add (i32.const 1736336) (local.get $u))) (local.get $acc))
       (br_if $bias_units (i32.lt_u (local.tee $u (i32.add (local.get $u) (i32.const 16))) (i32.const 48))))
     ;; dw[input][unit] = Σ_n x[n][input]·dy[n][unit]: tiles of four inputs × blocks of units over the samples
-    (memory.fill (i32.add (global.get $base) (i32.const 1922960)) (i32.const 0) (i32.const 1536))
+    (memory.fill (i32.add (global.get $base) (i32.const 1734800)) (i32.const 0) (i32.const 1536))
     (local.set $r (i32.const 0))
     (loop $dw_rows
       (local.set $i (i32.const 0))
       (loop $dw_inputs
-        (local.set $wt (i32.add (global.get $base) (i32.add (i32.const 1922960) (i32.add (i32.add (i32.mul (local.get $r) (i32.const 1536)) (i32.mul (local.get $i) (i32.const 12))) (i32.const 0)))))
+        (local.set $wt (i32.add (global.get $base) (i32.add (i32.const 1734800) (i32.add (i32.add (i32.mul (local.get $r) (i32.const 1536)) (i32.mul (local.get $i) (i32.const 12))) (i32.const 0)))))
         (local.set $dq (i32.add (global.get $base) (i32.const 1392688)))
         (local.set $g (i32.const 0))
         (loop $dw_blocks
@@ -1196,7 +1140,7 @@
           (local.set $wt (i32.add (local.get $wt) (i32.const 32)))
           (local.set $dq (i32.add (local.get $dq) (i32.const 32)))
           (br_if $dw_blocks (i32.lt_u (local.tee $g (i32.add (local.get $g) (i32.const 1))) (i32.const 1))))
-        (local.set $wt (i32.add (global.get $base) (i32.add (i32.const 1922960) (i32.add (i32.add (i32.mul (local.get $r) (i32.const 1536)) (i32.mul (local.get $i) (i32.const 12))) (i32.const 32)))))
+        (local.set $wt (i32.add (global.get $base) (i32.add (i32.const 1734800) (i32.add (i32.add (i32.mul (local.get $r) (i32.const 1536)) (i32.mul (local.get $i) (i32.const 12))) (i32.const 32)))))
         (local.set $dq (i32.add (global.get $base) (i32.const 1392720)))
         (local.set $g (i32.const 0))
         (loop $dw_blocks
@@ -1438,7 +1382,7 @@
     (block $done
       (loop $regions
         (br_if $done (i32.ge_u (local.get $r) (local.get $regions)))
-        (local.set $from (i32.add (local.get $from) (i32.const 1925216)))
+        (local.set $from (i32.add (local.get $from) (i32.const 1737056)))
         (local.set $i (i32.const 0))
         (loop $vectors
           (v128.store (i32.add (local.get $to) (local.get $i)) (f32x4.add (v128.load (i32.add (local.get $to) (local.get $i))) (v128.load (i32.add (local.get $from) (local.get $i)))))

@@ -21,7 +21,7 @@ export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new
 
 /** Byte offsets: the shared part once, then one region a Net (16 samples). */
 const SHARED_BYTES = 727456;
-const REGION_BYTES = 4916416;
+const REGION_BYTES = 4004544;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -53,15 +53,15 @@ function writePackingTables(memory: ArrayBufferLike): void {
   // dconv1_w from rows [tap][ci][co]
   unpackTable(memory, 609968, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 3355504);
   // dconv1_b, padded
-  unpackTable(memory, 611568, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 3487344);
+  unpackTable(memory, 611568, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 3361904);
   // dconv2_w from rows [tap][ci][co]
-  unpackTable(memory, 611632, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 4736688);
+  unpackTable(memory, 611632, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 25, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 3824816);
   // dconv2_b, padded
-  unpackTable(memory, 637232, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 4827824);
+  unpackTable(memory, 637232, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 3915952);
   // dfc_w from rows [input][unit]
-  unpackTable(memory, 637296, { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 }, 4878064);
+  unpackTable(memory, 637296, { "kind": "rows", "outputs": 10, "inputs": 784, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 16, "pixels": 49, "cp": 16 }, "packedInputs": 784 }, 3966192);
   // dfc_b, padded
-  unpackTable(memory, 668656, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 4915696);
+  unpackTable(memory, 668656, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 4003824);
 }
 
 interface Kernels {
@@ -179,9 +179,9 @@ export class Net implements TrainableNet {
     this.state = floats(234944, 0);
     this.grads = floats(base + 0, 14682);
     this.input = floats(base + 58736, 65536);
-    this.labels = new Uint8Array(memory, base + 4915744, 16);
-    this.predictions = new Uint8Array(memory, base + 4915760, 16);
-    this.probabilities = floats(base + 4915776, 16 * 10);
+    this.labels = new Uint8Array(memory, base + 4003872, 16);
+    this.predictions = new Uint8Array(memory, base + 4003888, 16);
+    this.probabilities = floats(base + 4003904, 16 * 10);
     this.logits = floats(base + 3353968, 190);
     this.dlogits = floats(base + 3354736, 190);
     this.conv1_w = this.params.subarray(0, 400);

@@ -16,7 +16,7 @@ export { MODEL };
 export const KERNELS = loadKernels(new URL('./model.wasm', import.meta.url), new URL('./model-simd.wasm', import.meta.url));
 /** Byte offsets: the shared part once, then one region a Net (32 samples). */
 const SHARED_BYTES = 18634656;
-const REGION_BYTES = 165841760;
+const REGION_BYTES = 155503456;
 const PAGE = 65536;
 /** A WebAssembly memory holds at most 4 GiB. */
 const MAX_PAGES = 65536;
@@ -263,121 +263,121 @@ function writePackingTables(memory) {
     // dstem_w from rows [tap][ci][co]
     unpackTable(memory, 16471344, { "kind": "rows", "outputs": 16, "inputs": 3, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 4 }, 143952496);
     // dstem_bn_gamma, padded
-    unpackTable(memory, 16473072, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144118640);
+    unpackTable(memory, 16473072, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143954800);
     // dstem_bn_beta, padded
-    unpackTable(memory, 16473136, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144118704);
+    unpackTable(memory, 16473136, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 143954864);
     // ds1b1_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 16473200, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 145004272);
+    unpackTable(memory, 16473200, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 144250608);
     // ds1b1_bn1_gamma, padded
-    unpackTable(memory, 16482416, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145050352);
+    unpackTable(memory, 16482416, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144296688);
     // ds1b1_bn1_beta, padded
-    unpackTable(memory, 16482480, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145050416);
+    unpackTable(memory, 16482480, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144296752);
     // ds1b1_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 16482544, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 145935984);
+    unpackTable(memory, 16482544, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 144592496);
     // ds1b1_bn2_gamma, padded
-    unpackTable(memory, 16491760, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145982064);
+    unpackTable(memory, 16491760, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144638576);
     // ds1b1_bn2_beta, padded
-    unpackTable(memory, 16491824, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145982128);
+    unpackTable(memory, 16491824, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144638640);
     // ds1b2_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 16491888, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 146867696);
+    unpackTable(memory, 16491888, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 144934384);
     // ds1b2_bn1_gamma, padded
-    unpackTable(memory, 16501104, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 146913776);
+    unpackTable(memory, 16501104, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144980464);
     // ds1b2_bn1_beta, padded
-    unpackTable(memory, 16501168, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 146913840);
+    unpackTable(memory, 16501168, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 144980528);
     // ds1b2_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 16501232, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 147799408);
+    unpackTable(memory, 16501232, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 145276272);
     // ds1b2_bn2_gamma, padded
-    unpackTable(memory, 16510448, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 147845488);
+    unpackTable(memory, 16510448, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145322352);
     // ds1b2_bn2_beta, padded
-    unpackTable(memory, 16510512, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 147845552);
+    unpackTable(memory, 16510512, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145322416);
     // ds1b3_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 16510576, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 148731120);
+    unpackTable(memory, 16510576, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 145618160);
     // ds1b3_bn1_gamma, padded
-    unpackTable(memory, 16519792, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 148777200);
+    unpackTable(memory, 16519792, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145664240);
     // ds1b3_bn1_beta, padded
-    unpackTable(memory, 16519856, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 148777264);
+    unpackTable(memory, 16519856, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 145664304);
     // ds1b3_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 16519920, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 149662832);
+    unpackTable(memory, 16519920, { "kind": "rows", "outputs": 16, "inputs": 16, "taps": 9, "width": 16, "flip": false, "swap": false, "packedInputs": 16 }, 145960048);
     // ds1b3_bn2_gamma, padded
-    unpackTable(memory, 16529136, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 149708912);
+    unpackTable(memory, 16529136, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 146006128);
     // ds1b3_bn2_beta, padded
-    unpackTable(memory, 16529200, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 149708976);
+    unpackTable(memory, 16529200, { "kind": "rows", "outputs": 16, "inputs": 1, "taps": 1, "width": 16, "flip": false, "swap": false }, 146006192);
     // ds2_b1_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 16529264, { "kind": "rows", "outputs": 32, "inputs": 16, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 16 }, 149709808);
+    unpackTable(memory, 16529264, { "kind": "rows", "outputs": 32, "inputs": 16, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 16 }, 146007024);
     // ds2_b1_bn1_gamma, padded
-    unpackTable(memory, 16547696, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 149875696);
+    unpackTable(memory, 16547696, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 146172912);
     // ds2_b1_bn1_beta, padded
-    unpackTable(memory, 16547824, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 149875824);
+    unpackTable(memory, 16547824, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 146173040);
     // ds2_b1_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 16547952, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 150909680);
+    unpackTable(memory, 16547952, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 146322160);
     // ds2_b1_bn2_gamma, padded
-    unpackTable(memory, 16584816, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 151094000);
+    unpackTable(memory, 16584816, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 146506480);
     // ds2_b1_bn2_beta, padded
-    unpackTable(memory, 16584944, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 151094128);
+    unpackTable(memory, 16584944, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 146506608);
     // ds2_b2_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 16585072, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 152652272);
+    unpackTable(memory, 16585072, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 147180016);
     // ds2_b2_bn1_gamma, padded
-    unpackTable(memory, 16621936, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 152836592);
+    unpackTable(memory, 16621936, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 147364336);
     // ds2_b2_bn1_beta, padded
-    unpackTable(memory, 16622064, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 152836720);
+    unpackTable(memory, 16622064, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 147364464);
     // ds2_b2_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 16622192, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 153870576);
+    unpackTable(memory, 16622192, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 147513584);
     // ds2_b2_bn2_gamma, padded
-    unpackTable(memory, 16659056, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 154054896);
+    unpackTable(memory, 16659056, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 147697904);
     // ds2_b2_bn2_beta, padded
-    unpackTable(memory, 16659184, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 154055024);
+    unpackTable(memory, 16659184, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 147698032);
     // ds2_b3_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 16659312, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 155088880);
+    unpackTable(memory, 16659312, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 147847152);
     // ds2_b3_bn1_gamma, padded
-    unpackTable(memory, 16696176, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 155273200);
+    unpackTable(memory, 16696176, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 148031472);
     // ds2_b3_bn1_beta, padded
-    unpackTable(memory, 16696304, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 155273328);
+    unpackTable(memory, 16696304, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 148031600);
     // ds2_b3_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 16696432, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 156307184);
+    unpackTable(memory, 16696432, { "kind": "rows", "outputs": 32, "inputs": 32, "taps": 9, "width": 32, "flip": false, "swap": false, "packedInputs": 32 }, 148180720);
     // ds2_b3_bn2_gamma, padded
-    unpackTable(memory, 16733296, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 156491504);
+    unpackTable(memory, 16733296, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 148365040);
     // ds2_b3_bn2_beta, padded
-    unpackTable(memory, 16733424, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 156491632);
+    unpackTable(memory, 16733424, { "kind": "rows", "outputs": 32, "inputs": 1, "taps": 1, "width": 32, "flip": false, "swap": false }, 148365168);
     // ds3_b1_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 16733552, { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 32 }, 156493296);
+    unpackTable(memory, 16733552, { "kind": "rows", "outputs": 64, "inputs": 32, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 32 }, 148366832);
     // ds3_b1_bn1_gamma, padded
-    unpackTable(memory, 16807280, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 156706288);
+    unpackTable(memory, 16807280, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 148579824);
     // ds3_b1_bn1_beta, padded
-    unpackTable(memory, 16807536, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 156706544);
+    unpackTable(memory, 16807536, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 148580080);
     // ds3_b1_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 16807792, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 157742064);
+    unpackTable(memory, 16807792, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 149173232);
     // ds3_b1_bn2_gamma, padded
-    unpackTable(memory, 16955248, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 158479344);
+    unpackTable(memory, 16955248, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 149910512);
     // ds3_b1_bn2_beta, padded
-    unpackTable(memory, 16955504, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 158479600);
+    unpackTable(memory, 16955504, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 149910768);
     // ds3_b2_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 16955760, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 159777264);
+    unpackTable(memory, 16955760, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 150766064);
     // ds3_b2_bn1_gamma, padded
-    unpackTable(memory, 17103216, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 160514544);
+    unpackTable(memory, 17103216, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 151503344);
     // ds3_b2_bn1_beta, padded
-    unpackTable(memory, 17103472, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 160514800);
+    unpackTable(memory, 17103472, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 151503600);
     // ds3_b2_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 17103728, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 161550320);
+    unpackTable(memory, 17103728, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 152096752);
     // ds3_b2_bn2_gamma, padded
-    unpackTable(memory, 17251184, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 162287600);
+    unpackTable(memory, 17251184, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 152834032);
     // ds3_b2_bn2_beta, padded
-    unpackTable(memory, 17251440, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 162287856);
+    unpackTable(memory, 17251440, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 152834288);
     // ds3_b3_conv1_w from rows [tap][ci][co]
-    unpackTable(memory, 17251696, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 163323376);
+    unpackTable(memory, 17251696, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 153427440);
     // ds3_b3_bn1_gamma, padded
-    unpackTable(memory, 17399152, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 164060656);
+    unpackTable(memory, 17399152, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 154164720);
     // ds3_b3_bn1_beta, padded
-    unpackTable(memory, 17399408, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 164060912);
+    unpackTable(memory, 17399408, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 154164976);
     // ds3_b3_conv2_w from rows [tap][ci][co]
-    unpackTable(memory, 17399664, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 165096432);
+    unpackTable(memory, 17399664, { "kind": "rows", "outputs": 64, "inputs": 64, "taps": 9, "width": 64, "flip": false, "swap": false, "packedInputs": 64 }, 154758128);
     // ds3_b3_bn2_gamma, padded
-    unpackTable(memory, 17547120, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 165833712);
+    unpackTable(memory, 17547120, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 155495408);
     // ds3_b3_bn2_beta, padded
-    unpackTable(memory, 17547376, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 165833968);
+    unpackTable(memory, 17547376, { "kind": "rows", "outputs": 64, "inputs": 1, "taps": 1, "width": 64, "flip": false, "swap": false }, 155495664);
     // dfc_w from rows [input][unit]
-    unpackTable(memory, 17547632, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 165837296);
+    unpackTable(memory, 17547632, { "kind": "rows", "outputs": 10, "inputs": 64, "taps": 1, "width": 12, "flip": false, "swap": false, "hwc": { "channels": 64, "pixels": 1, "cp": 64 }, "packedInputs": 64 }, 155498992);
     // dfc_b, padded
-    unpackTable(memory, 17550192, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 165840368);
+    unpackTable(memory, 17550192, { "kind": "rows", "outputs": 10, "inputs": 1, "taps": 1, "width": 12, "flip": false, "swap": false }, 155502064);
 }
 /**
  * One image into batch slot `slot`: bytes × PIXEL_SCALE − mean[channel], pixel by pixel
@@ -654,9 +654,9 @@ export class Net {
         this.state = floats(4315584, 1376);
         this.grads = floats(base + 0, 269722);
         this.input = floats(base + 1078896, 147968);
-        this.labels = new Uint8Array(memory, base + 165840416, 32);
-        this.predictions = new Uint8Array(memory, base + 165840448, 32);
-        this.probabilities = floats(base + 165840480, 32 * 10);
+        this.labels = new Uint8Array(memory, base + 155502112, 32);
+        this.predictions = new Uint8Array(memory, base + 155502144, 32);
+        this.probabilities = floats(base + 155502176, 32 * 10);
         this.logits = floats(base + 143949424, 382);
         this.dlogits = floats(base + 143950960, 382);
         this.stem_w = this.params.subarray(0, 432);
