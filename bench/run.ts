@@ -82,7 +82,8 @@ interface Row {
   rssMiB: number;
 }
 
-const sections: string[] = [];
+/** Each network's rows; rendered at the end, so that every share of the peak uses the whole run's peak windows. */
+const results: { config: string; network: ReturnType<typeof check>['network']; rows: Row[] }[] = [];
 /** SIMD peak windows, by thread count: 1 and 2 threads, before each network. */
 const peaks = new Map<number, Peak[]>();
 for (const config of CONFIGS) {
@@ -127,8 +128,8 @@ for (const config of CONFIGS) {
     row.infer16 = median(rates.get(`${peer.name}:infer16`)!);
     row.infer256 = median(rates.get(`${peer.name}:infer256`)!);
   }
-  sections.push(section(config, network, [...rows.values()]));
-  console.log(sections[sections.length - 1]);
+  results.push({ config, network, rows: [...rows.values()] });
+  console.log(section(config, network, [...rows.values()]));
 }
 
 /** The run's SIMD peak on `threads` threads: the median window, the better of mul + add and fused. */
@@ -206,7 +207,7 @@ columns) by the better of the two peaks on as many threads.
 
 ${peakText()}
 
-${sections.join('\n\n')}
+${results.map((r) => section(r.config, r.network, r.rows)).join('\n\n')}
 `;
 writeFileSync(join('bench', quick ? 'RESULTS-quick.md' : 'RESULTS.md'), report);
 console.log(`\nwritten to bench/${quick ? 'RESULTS-quick.md' : 'RESULTS.md'}`);
