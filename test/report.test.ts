@@ -122,6 +122,15 @@ describe('report figures', () => {
     expect(one).not.toContain('diverged');
     expect(one).toContain('Training loss');
   });
+
+  it('names the validation curve only for a run that measured one', async () => {
+    const run = syntheticRun();
+    const curves = async (history: Metrics['history']) => (await renderReport({ ...run, metrics: { ...run.metrics, history } }, 'x')).get('learning-curves.svg') as string;
+    expect(await curves(run.metrics.history)).toContain('>validation<');
+    const without = await curves(run.metrics.history.map((h) => ({ ...h, validationAccuracy: null })));
+    expect(without).toContain('training (moving average)');
+    expect(without).not.toContain('>validation<');
+  });
 });
 
 describe('report.html without a browser', () => {

@@ -20,9 +20,10 @@ export interface CurvesRun {
 export function learningCurvesSpec(history: readonly HistoryEntry[], title: string, run: CurvesRun): TopLevelSpec {
   const finite = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
   const values = history.map((h) => ({ iteration: h.iteration, loss: finite(h.loss), accuracy: finite(h.accuracy), validation: finite(h.validationAccuracy) }));
+  // A run without a validation split (validation: 0) has no validation curve to name.
   const series = [
     { key: 'accuracy', label: 'training (moving average)' },
-    { key: 'validation', label: 'validation' },
+    ...(values.some((v) => v.validation !== null) ? [{ key: 'validation', label: 'validation' }] : []),
   ];
   const last = Math.max(1, run.iterations, run.divergedAt ?? 0, ...values.map((v) => v.iteration));
   const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration', scale: { domain: [0, last] }, axis: { tickMinStep: 1, format: 'd' } };
