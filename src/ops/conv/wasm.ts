@@ -1,9 +1,10 @@
 // conv in the WebAssembly backend: what wasm.hbs prints. The forward pass and, for stride 1,
 // dL/dx are the same GEMM micro-kernel pass (dL/dx correlates the zero-bordered dL/dy with
 // the flipped kernels, channel roles swapped) — or, for 3×3 and 5×5 kernels over maps where
-// it pays, Winograd's F(2×2, 3×3), F(4×4, 3×3) or F(4×4, 5×5) (src/ops/shared/winograd.ts); dL/dw is a GEMM over
-// positions on packed panels (or by the forward pass's form, with 16 channels or more a
-// side); dL/dx of a strided convolution is scattered tap by tap.
+// it pays, Winograd's F(2×2, 3×3), F(4×4, 3×3) or F(4×4, 5×5) (src/ops/shared/winograd.ts).
+// dL/dw is a GEMM over positions on packed panels (or by the forward pass's form, with 16
+// channels or more a side; or by window rows in registers, with at most 4 input channels);
+// dL/dx of a strided convolution is scattered tap by tap.
 import { bufferView, F, type Packing, type WasmBuffer, type WasmKernels, type WasmPlan } from '../../emit/wasm/plan.js';
 import type { GraphOp } from '../../lower/graph.js';
 import { blockPacking, columnBlocks, tile, tileLocals, TILE_ROWS } from '../shared/gemm.js';
