@@ -146,27 +146,22 @@ function pointsOf(alpha: number, vPlane: number, mPlane: number) {
   return Array.from({ length: alpha * alpha }, (_, i) => ({ i, d: `$d${Math.floor(i / alpha)}${i % alpha}`, vOff: i * vPlane, mOff: i * mPlane }));
 }
 
-/** Loads of a tile's points from `pointer` (known zeros left out), and stores of its points to `target`, by each point's local. */
-function tileIo(loads: readonly { d: string; off: number; zero?: boolean }[], pointer: string, stores: readonly { d: string; off: number }[], target: string, store?: (d: string, off: number) => string) {
+/**
+ * A tile transform L·D·Lᵀ as one statement list: D's points loaded from `pointer` (known
+ * zeros, `zero`, left out), and the points `stores` names stored through `target` — by
+ * `store` where given — the others not computed (outputs past the map).
+ */
+function tileTransform(L: readonly (readonly number[])[], loads: readonly { d: string; off: number; zero?: boolean }[], pointer: string, stores: readonly { d: string; off: number }[], target: string, store?: (d: string, off: number) => string): string[] {
   const from = new Map(loads.filter((l) => !l.zero).map((l) => [l.d, l.off]));
   const to = new Map(stores.map((s) => [s.d, s.off]));
-  return {
-    known: (d: string) => (from.has(d) ? d : undefined),
-    io: {
-      load: (r: number, c: number) => `(local.set $d${r}${c} (v128.load offset=${from.get(`$d${r}${c}`)} (local.get ${pointer})))`,
-      store: (r: number, c: number) => {
-        const d = `$d${r}${c}`;
-        const off = to.get(d);
-        return off === undefined ? undefined : store ? store(d, off) : `(v128.store offset=${off} (local.get ${target}) (local.get ${d}))`;
-      },
+  const point = (r: number, c: number) => `$d${r}${c}`;
+  return sandwich(L, (r, c) => (from.has(point(r, c)) ? point(r, c) : undefined), (r, c) => (to.has(point(r, c)) ? point(r, c) : undefined), {
+    load: (r, c) => `(local.set ${point(r, c)} (v128.load offset=${from.get(point(r, c))} (local.get ${pointer})))`,
+    store: (r, c) => {
+      const off = to.get(point(r, c))!;
+      return store ? store(point(r, c), off) : `(v128.store offset=${off} (local.get ${target}) (local.get ${point(r, c)}))`;
     },
-  };
-}
-
-/** A tile transform L·D·Lᵀ loading its points from `pointer` (zero where `zero`) and storing them to `target`, one statement list. */
-function tileTransform(L: readonly (readonly number[])[], loads: readonly { d: string; off: number; zero?: boolean }[], pointer: string, stores: readonly { d: string; off: number }[], target: string): string[] {
-  const { known, io } = tileIo(loads, pointer, stores, target);
-  return sandwich(L, (r, c) => known(`$d${r}${c}`), (r, c) => `$d${r}${c}`, io);
+  });
 }
 
 /** The input transform V = Bᵀ d B of a tile variant: $d loaded from $p (zero where `zero`), V stored through $cs. */
@@ -220,18 +215,17 @@ export function winogradPass(form: WinogradForm, o: WinogradOptions) {
       tileRow: size * y.rowBytes,
       scratchSample: tiles * mRow,
       rowRuns: runs((_rowsIn, _colsIn, outRows, outCols) => {
-        const stores = places(outRows, outCols).filter((p) => !p.skip);
         const bias = o.bias !== undefined;
-        // Outputs past the map are not computed (their stores are left out).
-        const { io } = tileIo(points.map((p) => ({ d: p.d, off: p.mOff })), '$p', stores, '$cs', (d, off) => {
+        // Outputs past the map are neither computed nor stored.
+        const stores = places(outRows, outCols).filter((p) => !p.skip);
+        const code = tileTransform(form.AT, points.map((p) => ({ d: p.d, off: p.mOff })), '$p', stores, '$cs', (d, off) => {
           const value = bias ? `(f32x4.add (local.get $e) (local.get ${d}))` : `(local.get ${d})`;
           return `(v128.store offset=${off} (local.get $cs) ${o.accumulate ? `(f32x4.add (v128.load offset=${off} (local.get $cs)) ${value})` : value})`;
         });
-        const used = new Set(stores.map((p) => p.d));
         return {
           outRows,
           outCols,
-          code: sandwich(form.AT, (r, c) => `$d${r}${c}`, (r, c) => (used.has(`$d${r}${c}`) ? `$d${r}${c}` : undefined), io),
+          code,
           coutBytes: y.cp * F,
           yTile: size * y.pixelBytes,
           mRow,
@@ -261,7 +255,7 @@ export function winogradPass(form: WinogradForm, o: WinogradOptions) {
       // U = G g Gᵀ into $d, one local a point.
       code: sandwich(form.G, (r, c) => `$g${form.r * r + c}`, (r, c) => `$d${r}${c}`),
       stores: pointsOf(alpha, uPlane, 0).map((p) => ({ d: p.d, off: p.vOff })),
-      // Per block: 9 taps of [ci][lanes] (a slab each) in, one slab a point out.
+      // Per block: r² taps of [ci][lanes] (a slab each) in, one slab a point out.
       groups: (() => {
         let from = o.blocks;
         let to = o.u;
