@@ -7,7 +7,7 @@
 // dL/dx of a strided convolution is scattered tap by tap.
 import { bufferView, F, type Packing, type WasmBuffer, type WasmKernels, type WasmPlan } from '../../emit/wasm/plan.js';
 import type { GraphOp } from '../../lower/graph.js';
-import { blockPacking, columnBlocks, tile, tileLocals, TILE_ROWS } from '../shared/gemm.js';
+import { blockPacking, columnBlocks, tile, tileLocals, TILE_ROWS, tileWindow } from '../shared/gemm.js';
 import type { LayerOf } from '../types.js';
 import type { ConvOptions } from './index.js';
 import { winogradForm, winogradGradBytes, winogradGradForm, winogradLocals, winogradPass, winogradScratch, winogradWeightGrad, type WinogradForm } from '../shared/winograd.js';
@@ -48,7 +48,7 @@ function pass(options: {
   const fullWidth = Math.floor(y.width / TILE_ROWS) * TILE_ROWS;
   const rest = y.width - fullWidth;
   // What every tile of the pass needs beside its own shape.
-  const common = { bias: options.bias !== undefined, accumulate: options.accumulate, cin, kh: k, kw: k, pixelSkip: x.pixelBytes - cin * F, rowSkip: x.rowBytes - k * x.pixelBytes };
+  const common = { bias: options.bias !== undefined, accumulate: options.accumulate, ...tileWindow(x, cin, k, k) };
   return {
     label: options.label,
     chunk,
@@ -59,12 +59,6 @@ function pass(options: {
     ySample: y.sampleBytes,
     yRow: y.rowBytes,
     height: y.height,
-    k,
-    cin,
-    pixelSkip: x.pixelBytes - cin * F,
-    rowSkip: x.rowBytes - k * x.pixelBytes,
-    bias: options.bias !== undefined,
-    accumulate: options.accumulate,
     groups: groups.map((g) => {
       const blockBytes = k * k * cin * g.nv * 16;
       const group = {

@@ -5,7 +5,7 @@
 // (padded units), dL/dx reads the weights as rows [unit][input].
 import { bufferView, F, type Packing, type WasmBuffer, type WasmKernels } from '../../emit/wasm/plan.js';
 import type { GraphOp } from '../../lower/graph.js';
-import { blockPacking, columnBlocks, tile, tileLocals, TILE_ROWS, TILE_VECTORS } from '../shared/gemm.js';
+import { blockPacking, columnBlocks, tile, tileLocals, TILE_ROWS, TILE_VECTORS, tileWindow } from '../shared/gemm.js';
 import type { LayerOf } from '../types.js';
 import type { DenseOptions } from './index.js';
 
@@ -73,7 +73,8 @@ export const wasmKernels: WasmKernels = {
         locals: tileLocals(),
         forward: forwardView(x, y, blocks, bias),
         backwardLocals: [...new Set([...tileLocals(TILE_ROWS, TILE_VECTORS), ...tileLocals(1, DX_VECTORS)])],
-        units4: up,
+        // dw rows are up·4 bytes an input, inputs 4 bytes apart in x: up bytes of dw per byte of x.
+        dwPerInputByte: up,
         dwRowBytes: (x.width * x.pixelBytes / 4) * up * F,
         // dL/dw: four inputs (a tile's rows, 4 bytes apart; their dw rows up·4 bytes apart) × blocks of units.
         dwGroups: columnBlocks(up / 4).map((g) => ({ ...g, first16: g.first * 16, dyFirst: y.gradAt + y.originBytes + g.first * 16, chanStep: g.nv * 16, tile: tile(TILE_ROWS, g.nv, 4, up * F) })),
@@ -97,7 +98,7 @@ export const wasmKernels: WasmKernels = {
  * sample), then one at a time; units in blocks of columns; one window of the whole map.
  */
 function forwardView(x: WasmBuffer, y: WasmBuffer, weights: number, bias: number | undefined) {
-  const common = { bias: bias !== undefined, accumulate: false, cin: x.channels, kh: x.height, kw: x.width, pixelSkip: x.pixelBytes - x.channels * F, rowSkip: x.rowBytes - x.width * x.pixelBytes };
+  const common = { bias: bias !== undefined, accumulate: false, ...tileWindow(x, x.channels, x.height, x.width) };
   let wStart = weights;
   return {
     rows: TILE_ROWS,

@@ -1,6 +1,6 @@
 // The register tiles of the WebAssembly GEMM micro-kernels, as lists for templates, and the
 // packing of weights in blocks of columns they load.
-import type { Packing } from '../../emit/wasm/plan.js';
+import { F, type Packing, type WasmBuffer } from '../../emit/wasm/plan.js';
 import type { GraphOp } from '../../lower/graph.js';
 
 // A tile computes `mr` rows (output positions, or input channels for dL/dw) × `nv`
@@ -40,4 +40,9 @@ export function tileLocals(mr = TILE_ROWS, nv = TILE_VECTORS): string[] {
 export function blockPacking(name: string, from: GraphOp['params'][string], to: number, outputs: number, inputs: number, taps: number, vectors: number, flip: boolean, swap: boolean): Packing {
   const widths = columnBlocks(vectors).flatMap((g) => Array.from({ length: g.count }, () => g.nv * 4));
   return { name, from, kind: 'blocks', to, shared: true, outputs, inputs, taps, width: 0, blocks: widths, flip, swap };
+}
+
+/** The window a tile sums over in `x`: kh × kw taps of cin channels, and the bytes to skip after a tap's channels and after a window row. */
+export function tileWindow(x: WasmBuffer, cin: number, kh: number, kw: number) {
+  return { cin, kh, kw, pixelSkip: x.pixelBytes - cin * F, rowSkip: x.rowBytes - kw * x.pixelBytes };
 }
