@@ -13,6 +13,7 @@ interface ParallelModule {
   createParallel(...args: unknown[]): Promise<Trainable>;
   createNet(...args: unknown[]): Promise<Trainable>;
   threadCount(threads: number | 'auto', batch: number, cores: number): number;
+  threadShortfall(threads: number | 'auto', batch: number, cores: number, unit?: number): string | undefined;
 }
 
 async function setup(dtype: 'float32' | 'float64', batch = 16, options: { chunk?: number; layers?: unknown[] } = {}) {
@@ -173,6 +174,14 @@ describe('data-parallel training', () => {
     expect(parallel.threadCount('auto', 16, 2)).toBe(2);
     expect(parallel.threadCount('auto', 1, 8)).toBe(1);
     expect(parallel.threadCount(4, 16, 2)).toBe(4);
+  });
+
+  it('says why it trains on fewer threads than asked for', async () => {
+    const { parallel } = await setup('float32');
+    expect(parallel.threadShortfall(16, 512, 16, 64)).toBe('training on 8 threads, not 16: the batch of 512 is 8 batch-norm groups of 64, and a thread takes whole groups');
+    expect(parallel.threadShortfall('auto', 16, 32)).toBe('training on 16 threads, not 32 (one a core): the batch of 16 gives each thread a sample at least');
+    expect(parallel.threadShortfall('auto', 16, 2)).toBeUndefined();
+    expect(parallel.threadShortfall(8, 512, 2, 64)).toBeUndefined();
   });
 
   it('trains the same numbers run after run on 2 threads, and within float tolerance of 1 thread', async () => {

@@ -15,7 +15,7 @@ import { BatchCursor, countCorrect, evaluate, type Misclassified, type TestAugme
 import { DataError, type ImageSet } from './images.js';
 import { availableParallelism } from 'node:os';
 import type { ModelInfo, NetClass, Trainable } from './net.js';
-import { createNet, threadCount } from './parallel.js';
+import { createNet, threadCount, threadShortfall } from './parallel.js';
 import { Rng } from './rng.js';
 import { whiteningWeights } from './whiten.js';
 import { learningRateAt, type Schedule } from './schedule.js';
@@ -215,7 +215,10 @@ export async function train<Shared>(module: ModelModule<Shared>, config: Trainer
   }
   const iterations = options.iterations ?? checkpoint?.state.iterations ?? settings.iterations;
   const seed = options.seed ?? checkpoint?.state.seed ?? settings.seed;
-  const threads = threadCount(options.threads ?? settings.threads, model.batch, availableParallelism(), model.splitUnit);
+  const asked = options.threads ?? settings.threads;
+  const threads = threadCount(asked, model.batch, availableParallelism(), model.splitUnit);
+  const shortfall = threadShortfall(asked, model.batch, availableParallelism(), model.splitUnit);
+  if (shortfall) options.log?.(shortfall);
   const net: Trainable = await createNet(model, module.Net, module.url, threads);
   try {
     return await trainNet(net, model, data, settings, { ...options, seed, iterations, threads }, checkpoint);

@@ -14,7 +14,7 @@ import { prepare, Sampler } from './data.js';
 import { BatchCursor, countCorrect, evaluate } from './evaluate.js';
 import { DataError } from './images.js';
 import { availableParallelism } from 'node:os';
-import { createNet, threadCount } from './parallel.js';
+import { createNet, threadCount, threadShortfall } from './parallel.js';
 import { Rng } from './rng.js';
 import { whiteningWeights } from './whiten.js';
 import { learningRateAt } from './schedule.js';
@@ -58,7 +58,11 @@ export async function train(module, config, options = {}) {
     }
     const iterations = options.iterations ?? checkpoint?.state.iterations ?? settings.iterations;
     const seed = options.seed ?? checkpoint?.state.seed ?? settings.seed;
-    const threads = threadCount(options.threads ?? settings.threads, model.batch, availableParallelism(), model.splitUnit);
+    const asked = options.threads ?? settings.threads;
+    const threads = threadCount(asked, model.batch, availableParallelism(), model.splitUnit);
+    const shortfall = threadShortfall(asked, model.batch, availableParallelism(), model.splitUnit);
+    if (shortfall)
+        options.log?.(shortfall);
     const net = await createNet(model, module.Net, module.url, threads);
     try {
         return await trainNet(net, model, data, settings, { ...options, seed, iterations, threads }, checkpoint);

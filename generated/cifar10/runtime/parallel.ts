@@ -32,6 +32,18 @@ export function threadCount(threads: number | 'auto', batch: number, cores: numb
   return Math.max(1, Math.min(threads === 'auto' ? cores : threads, Math.ceil(batch / unit)));
 }
 
+/**
+ * Why threadCount gives fewer threads than `threads` asks for ('auto': one a core), to tell
+ * the user; undefined where it gives them all.
+ */
+export function threadShortfall(threads: number | 'auto', batch: number, cores: number, unit = 1): string | undefined {
+  const wanted = threads === 'auto' ? cores : threads;
+  const got = threadCount(threads, batch, cores, unit);
+  if (got >= wanted) return undefined;
+  const why = unit > 1 ? `the batch of ${batch} is ${Math.ceil(batch / unit)} batch-norm groups of ${unit}, and a thread takes whole groups` : `the batch of ${batch} gives each thread a sample at least`;
+  return `training on ${got} threads, not ${wanted}${threads === 'auto' ? ' (one a core)' : ''}: ${why}`;
+}
+
 /** Regions a batch is cut into on `threads` threads: one a thread at least, and enough that none holds more than model.chunk samples. */
 export function regionCount(model: Pick<ModelInfo, 'batch' | 'chunk' | 'splitUnit'>, threads: number): number {
   const groups = Math.ceil(model.batch / model.splitUnit);
