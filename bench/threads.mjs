@@ -4,7 +4,7 @@
 // (the median of three windows). Plain JavaScript with no dependencies, so it runs with
 // nothing but Node and a checkout, e.g. on a many-core machine without node_modules:
 //   node bench/threads.mjs [threads...]        (default 1 2 4 8 16, up to the cores)
-//   CONFIGS=cifar10-deep SECONDS=2 EVAL_THREADS=1,16 node bench/threads.mjs
+//   CONFIGS=cifar10-deep WINDOW_SECONDS=2 EVAL_THREADS=1,16 node bench/threads.mjs
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,7 +15,7 @@ const configs = (process.env.CONFIGS ?? 'mnist,cifar10,cifar10-deep,cifar10-resn
 const cores = availableParallelism();
 const counts = process.argv.slice(2).map(Number);
 const threadList = counts.length ? counts : [1, 2, 4, 8, 16].filter((t) => t <= cores);
-const seconds = Number(process.env.SECONDS ?? 1);
+const seconds = Number(process.env.WINDOW_SECONDS ?? 1);
 const evalThreads = (process.env.EVAL_THREADS ?? `1,${cores}`).split(',').map(Number);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
