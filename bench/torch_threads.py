@@ -6,11 +6,14 @@ measurement (the median of three 1-second windows). Run from the repository root
 """
 import importlib
 import json
+import os
 import sys
 import time
 
 import torch
-import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers"))
+from pytorch_step import Trainer  # noqa: E402
 
 configs, threads_list = sys.argv[1].split(","), [int(t) for t in sys.argv[2].split(",")]
 seconds = 1.0
@@ -35,33 +38,17 @@ for config in configs:
     mean = torch.full((c,), 0.5, dtype=torch.float64)
     for threads in threads_list:
         torch.set_num_threads(threads)
-        net = generated.Net()
-        train.initialise(net, torch.Generator().manual_seed(1), lambda size: train.whitening_weights(images, mean, size))
-        net.to(torch.float32)
-        for p in generated.PARAMS:
-            train.tensor_of(net, p["tensor"]).requires_grad_(p["trainable"])
-        optimizer = train.make_optimizer(net)
-        for group in optimizer.param_groups:
-            group["lr"] = 0.001
+        trainer = Trainer(generated, train, images, mean, 0.001)
         step = 0
 
         def once(mode):
             global step
             step += 1
             first = (step % 4) * batch
-            x = train.prepare(images[first : first + batch], mean).float()
             if mode == "evaluate":
-                with torch.no_grad():
-                    net.eval()
-                    net(x).argmax(1)
-                return
-            net.train()
-            net.context.step = step
-            loss = F.cross_entropy(net(x), labels[first : first + batch], label_smoothing=train.SETTINGS["labelSmoothing"])
-            optimizer.zero_grad(set_to_none=False)
-            loss.backward()
-            optimizer.step(step)
-            train.update_running_stats(net, False)
+                trainer.predict(images[first : first + batch])
+            else:
+                trainer.train_step(images[first : first + batch], labels[first : first + batch])
 
         for mode in ("train", "evaluate"):
             once(mode)

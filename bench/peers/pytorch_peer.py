@@ -11,7 +11,8 @@ import sys
 import time
 
 import torch
-import torch.nn.functional as F
+
+from pytorch_step import Trainer
 
 trainer_dir, job_file, threads = sys.argv[1], sys.argv[2], int(sys.argv[3])
 sys.path.insert(0, os.path.join(trainer_dir, "pytorch"))
@@ -25,35 +26,17 @@ with open(job_file) as f:
 mean = torch.tensor(job["mean"], dtype=torch.float64)
 train_count = train_images.shape[0] - train.SETTINGS["validation"]
 
-net = generated.Net()
-train.initialise(net, torch.Generator().manual_seed(1), lambda size: train.whitening_weights(train_images[:train_count], mean, size))
-for p in generated.PARAMS:
-    train.tensor_of(net, p["tensor"]).requires_grad_(p["trainable"])
-optimizer = train.make_optimizer(net)
-for group in optimizer.param_groups:
-    group["lr"] = train.SETTINGS["learningRate"]
+trainer = Trainer(generated, train, train_images[:train_count], mean, train.SETTINGS["learningRate"])
 pool = [(torch.tensor(indexes), train_labels[indexes]) for indexes in job["batches"]]
-step = 0
 
 
 def train_step(index):
-    global step
-    step += 1
     indexes, labels = pool[index]
-    net.train()
-    net.context.step = step
-    logits = net(train.prepare(train_images[indexes], mean).float())
-    loss = F.cross_entropy(logits, labels, label_smoothing=train.SETTINGS["labelSmoothing"])
-    optimizer.zero_grad(set_to_none=False)
-    loss.backward()
-    optimizer.step(step)
-    train.update_running_stats(net, False)
+    trainer.train_step(train_images[indexes], labels)
 
 
-@torch.no_grad()
 def predict(first, count):
-    net.eval()
-    return net(train.prepare(test_images[first : first + count], mean).float()).argmax(1)
+    return trainer.predict(test_images[first : first + count])
 
 
 def train_for(seconds):
