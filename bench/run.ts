@@ -119,8 +119,8 @@ for (const config of CONFIGS) {
       }
     }
   }
-  // Once a peer was a single timing, and one noisy moment put PyTorch ahead of netc on
-  // MNIST's test set against every windowed inference median of the same run.
+  // Timed once a peer, a noisy moment put PyTorch ahead of netc on MNIST's test set
+  // against every windowed inference median of the same run.
   for (let round = 0; round < EVALUATE_ROUNDS; round++) {
     for (const peer of peers) {
       const limit = EVALUATE_LIMIT[peer.name] ?? 10000;
