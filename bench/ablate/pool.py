@@ -24,8 +24,8 @@ parser.add_argument("--deadline", type=float, default=600)
 parser.add_argument("--grace", type=float, default=300)
 parser.add_argument("--runs", default="runs/ablate", help="where the run folders and logs go")
 argv = sys.argv[1:]
-extra = argv[argv.index("--") + 1 :] if "--" in argv else []  # more train.py options, after --
-args = parser.parse_args(argv[: len(argv) - len(extra) - (1 if extra else 0)])
+split = argv.index("--") if "--" in argv else len(argv)
+args, extra = parser.parse_args(argv[:split]), argv[split + 1 :]  # more train.py options, after --
 
 variants = args.variants.split(",") if args.variants else sorted(os.listdir(args.trainers))
 jobs = [(v, int(s)) for s in args.seeds.split(",") for v in variants]

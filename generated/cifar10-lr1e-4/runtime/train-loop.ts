@@ -216,8 +216,9 @@ export async function train<Shared>(module: ModelModule<Shared>, config: Trainer
   const iterations = options.iterations ?? checkpoint?.state.iterations ?? settings.iterations;
   const seed = options.seed ?? checkpoint?.state.seed ?? settings.seed;
   const asked = options.threads ?? settings.threads;
-  const threads = threadCount(asked, model.batch, availableParallelism(), model.splitUnit);
-  const shortfall = threadShortfall(asked, model.batch, availableParallelism(), model.splitUnit);
+  const cores = availableParallelism();
+  const threads = threadCount(asked, model.batch, cores, model.splitUnit);
+  const shortfall = threadShortfall(asked, model.batch, cores, model.splitUnit);
   if (shortfall) options.log?.(shortfall);
   const net: Trainable = await createNet(model, module.Net, module.url, threads);
   try {
